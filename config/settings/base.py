@@ -224,3 +224,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("ZHIFA_LOG_LEVEL", "WARNING")},
 }
+
+# How core reaches the org app without importing it (see core/scoping.py).
+ZHIFA_VISIBLE_AGENCIES = "org.selectors.visible_agency_ids"
+ZHIFA_ALERT_RECIPIENTS = "org.selectors.alert_recipients"
+ZHIFA_AGENCY_LABEL = "org.selectors.agency_label"
