@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "org",
     "catalog",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
