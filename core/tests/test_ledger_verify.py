@@ -1,0 +1,200 @@
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import override_settings
+
+from core.models import LedgerEntry, LedgerHead
+from core.services.ledger import (
+    GENESIS_HASH,
+    _time_text,
+    entry_hash_of,
+    ledger_append,
+    ledger_head,
+    ledger_head_publish,
+    ledger_verify,
+    published_head_check,
+)
+from core.testing import drop_ledger_triggers, key_dir, tamper_sql  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _append(n, start=1, **kw):
+    return [
+        ledger_append(actor=None, act=f"test.act{i}", payload={"i": i, "名称": "甲\n\"乙\"\\", "x": [1, None]}, **kw)
+        for i in range(start, start + n)
+    ]
+
+
+def _rechain_from(seq):
+    """What a forger with database access does: recompute every hash from `seq` on."""
+    prev = LedgerEntry.objects.get(seq=seq - 1).entry_hash if seq > 1 else GENESIS_HASH
+    for entry in LedgerEntry.objects.filter(seq__gte=seq).order_by("seq"):
+        entry.prev_hash = prev
+        new_hash = entry_hash_of(entry)
+        tamper_sql("UPDATE core_ledgerentry SET prev_hash = %s, entry_hash = %s WHERE seq = %s",
+                   [prev, new_hash, entry.seq])
+        prev = new_hash
+    tamper_sql("UPDATE core_ledgerhead SET entry_hash = %s WHERE id = 1", [prev])
+
+
+def test_given_empty_ledger_when_verified_then_intact():
+    result = ledger_verify()
+    assert result.ok and result.entries == 0 and result.head_hash == GENESIS_HASH
+
+
+def test_given_intact_chain_when_verified_in_small_chunks_then_every_entry_checked():
+    entries = _append(7)
+    result = ledger_verify(chunk_size=3)
+    assert result.ok, result.failure
+    assert result.entries == 7 and result.head_seq == 7
+    assert result.head_hash == entries[-1].entry_hash
+    assert result.bytes_hashed > 7 * 100
+
+
+def test_the_fast_time_text_equals_the_hashed_isoformat_also_without_microseconds():
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 8, 0, 0, tzinfo=datetime.UTC), tick=False):
+        whole = ledger_append(actor=None, act="test.whole_second")
+    fraction = ledger_append(actor=None, act="test.fraction")
+    with connection.cursor() as cur:
+        cur.execute("SELECT seq, recorded_at FROM core_ledgerentry ORDER BY seq")
+        raw = dict(cur.fetchall())
+    assert _time_text(raw[whole.seq]) == "2026-03-01T08:00:00+00:00"
+    assert _time_text(raw[fraction.seq]) == fraction.recorded_at.astimezone(datetime.UTC).isoformat()
+    assert ledger_verify().ok
+
+
+def test_given_an_edited_entry_when_verified_then_hash_mismatch_names_that_entry():
+    _append(5)
+    drop_ledger_triggers()
+    tamper_sql("UPDATE core_ledgerentry SET payload = %s WHERE seq = 3", ['{"i":999}'])
+    result = ledger_verify(chunk_size=2)
+    assert not result.ok
+    assert (result.failure.kind, result.failure.seq) == ("hash_mismatch", 3)
+    assert result.entries == 2
+
+
+def test_given_an_edited_entry_with_recomputed_hash_then_the_next_link_is_broken():
+    _append(5)
+    drop_ledger_triggers()
+    entry = LedgerEntry.objects.get(seq=3)
+    entry.act = "test.forged"
+    tamper_sql("UPDATE core_ledgerentry SET act = %s, entry_hash = %s WHERE seq = 3",
+               ["test.forged", entry_hash_of(entry)])
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("broken_link", 4)
+
+
+def test_given_a_deleted_entry_when_verified_then_missing_seq():
+    _append(5)
+    drop_ledger_triggers()
+    tamper_sql("DELETE FROM core_ledgerentry WHERE seq = 3")
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("missing_seq", 3)
+
+
+def test_given_the_last_entries_deleted_then_the_head_shows_they_are_missing():
+    _append(5)
+    drop_ledger_triggers()
+    tamper_sql("DELETE FROM core_ledgerentry WHERE seq >= 4")
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("missing_seq", 4)
+
+
+def test_given_an_unknown_algorithm_recorded_then_it_is_reported():
+    _append(3)
+    drop_ledger_triggers()
+    tamper_sql("UPDATE core_ledgerentry SET algorithm = 'md5' WHERE seq = 2")
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("unknown_algorithm", 2)
+
+
+def test_given_a_chain_that_switches_to_sm3_midway_then_each_entry_is_checked_with_its_own_algorithm():
+    _append(3)
+    with override_settings(ZHIFA_HASH_ALGORITHM="sm3"):
+        _append(3, start=4)
+    _append(2, start=7)
+    algorithms = list(LedgerEntry.objects.order_by("seq").values_list("algorithm", flat=True))
+    assert algorithms == ["sha256"] * 3 + ["sm3"] * 3 + ["sha256"] * 2
+    sm3_entry = LedgerEntry.objects.get(seq=5)
+    assert entry_hash_of(sm3_entry) == sm3_entry.entry_hash
+    assert ledger_verify().ok
+    # the same entry checked as if it were SHA-256 fails: the algorithm really is per entry
+    drop_ledger_triggers()
+    tamper_sql("UPDATE core_ledgerentry SET algorithm = 'sha256' WHERE seq = 5")
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("hash_mismatch", 5)
+
+
+def test_given_an_sm3_entry_edited_then_hash_mismatch():
+    with override_settings(ZHIFA_HASH_ALGORITHM="sm3"):
+        _append(3)
+    drop_ledger_triggers()
+    tamper_sql("UPDATE core_ledgerentry SET actor_label = 'mallory' WHERE seq = 2")
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("hash_mismatch", 2)
+    assert "sm3" in result.failure.detail
+
+
+def test_the_head_reports_the_last_entry():
+    entries = _append(2)
+    head = ledger_head()
+    assert head["seq"] == 2 and head["hash"] == entries[-1].entry_hash and head["algorithm"] == "sha256"
+    assert head["recorded_at"] == entries[-1].recorded_at.isoformat()
+
+
+def test_given_a_published_head_then_it_is_signed_recorded_and_checks(key_dir):
+    _append(3)
+    doc = ledger_head_publish(actor=None, key_name="330102")
+    assert doc["seq"] == 3 and doc["signature"] and doc["fingerprint"]
+    signed = LedgerEntry.objects.get(seq=4)
+    assert signed.act == "ledger.head_signed" and json.loads(signed.payload)["signature"] == doc["signature"]
+    assert published_head_check(doc, chain=False) is None
+    assert ledger_verify().ok
+
+
+def test_a_published_head_with_an_altered_hash_fails_its_signature(key_dir):
+    _append(3)
+    doc = ledger_head_publish(actor=None, key_name="330102")
+    forged = {**doc, "hash": LedgerEntry.objects.get(seq=2).entry_hash, "seq": 2}
+    failure = published_head_check(forged, chain=False)
+    assert failure.kind == "signature_invalid"
+    assert published_head_check("not a head", chain=False).kind == "signature_invalid"
+
+
+def test_a_published_head_signed_by_another_key_fails_against_the_trusted_key(key_dir):
+    from core.services.signing import signing_key_ensure
+
+    _append(1)
+    doc = ledger_head_publish(actor=None, key_name="330102")
+    other = signing_key_ensure(key_name="other")
+    failure = published_head_check(doc, trusted_public_key_pem=other.public_key_pem)
+    assert failure.kind == "signature_invalid"
+
+
+def test_given_a_rewritten_tail_with_a_forged_signed_head_then_signature_invalid(key_dir):
+    _append(3)
+    doc = ledger_head_publish(actor=None, key_name="330102")
+    drop_ledger_triggers()
+    forged = {**doc, "hash": "f" * 64}
+    tamper_sql("UPDATE core_ledgerentry SET payload = %s WHERE seq = 4",
+               [json.dumps(forged, sort_keys=True, ensure_ascii=False, separators=(",", ":"))])
+    _rechain_from(4)
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("signature_invalid", 4)
+
+
+def test_given_a_whole_chain_rewritten_then_the_signed_head_no_longer_matches(key_dir):
+    _append(3)
+    doc = ledger_head_publish(actor=None, key_name="330102")
+    _append(2, start=10)
+    drop_ledger_triggers()
+    tamper_sql("UPDATE core_ledgerentry SET act = 'test.forged' WHERE seq = 2")
+    _rechain_from(2)
+    result = ledger_verify()
+    assert (result.failure.kind, result.failure.seq) == ("head_not_in_chain", 4)
+    assert published_head_check(doc, chain=False).kind == "head_not_in_chain"
+    assert LedgerHead.objects.get(pk=1).seq == 6
