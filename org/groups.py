@@ -25,10 +25,11 @@ def group_name(role: str) -> str:
 def sync_role_groups(apps: Any = None) -> list[str]:
     """Create/update one Group per role; return the permissions named but not (yet) existing."""
     if apps is None:
-        from django.contrib.auth.models import Group, Permission
-    else:
-        Group = apps.get_model("auth", "Group")
-        Permission = apps.get_model("auth", "Permission")
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
     missing: list[str] = []
     for role in Role:
         group, _ = Group.objects.get_or_create(name=group_name(role))

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "org",
     "catalog",
     "api",
+    "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",
 ]
 
@@ -59,12 +60,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "org.mfa.MFARequiredMiddleware",  # unverified sessions reach only login/verify/enrol/logout
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "axes.middleware.AxesMiddleware",
+    "org.middleware.PermissionDenialLedgerMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,9 +152,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "core:login"
+LOGIN_URL = "org:login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:login"
+LOGOUT_REDIRECT_URL = "org:login"
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

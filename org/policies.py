@@ -1,0 +1,181 @@
+"""Who may do what to the organisation: `can`, `ensure`, and the visible_* querysets.
+
+Rules (三员分立, see org/roles.py):
+- "view": anyone whose read scope (org.selectors.read_agency_ids) contains the object's agency;
+- agencies and departments are written by the system administrator;
+- officers, roles, certificates and legal qualifications by the security administrator;
+- both only within their own agency and its subordinate agencies (administered_agency_ids);
+- supervisors read subordinate agencies but write nothing here; nobody grants or revokes their own
+  roles; the system (actor None) and a bootstrap superuser may do everything.
+
+A refusal is itself an act: `ensure` appends `auth.permission_denied` to the ledger before raising.
+Choice made so that the denial survives the caller's rollback: services call `ensure` *before*
+opening their own transaction, so in a request (ATOMIC_REQUESTS is off) the denial commits on its
+own. When `ensure` runs inside someone else's transaction that then rolls back, the entry would be
+lost; to cover that case each denial is also remembered for the current request, and
+`org.middleware.PermissionDenialLedgerMiddleware` (or `flush_pending_denials()` for commands) writes
+again, outside any transaction, every remembered denial whose entry did not commit. A separate
+database connection was rejected: the outer transaction may hold the ledger head lock (and, on
+SQLite, the database write lock), so a second connection would wait on its own caller.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import PermissionDenied
+from core.models import LedgerEntry
+from core.services.ledger import ledger_append
+from org.models import Agency, Certificate, Department, LegalQualification, Officer, RoleAssignment
+from org.roles import Role
+from org.selectors import (
+    administered_agency_ids,
+    is_unrestricted,
+    officer_for,
+    read_agency_ids,
+    roles_of,
+    visible_agencies,
+    visible_certificates,
+    visible_departments,
+    visible_officers,
+)
+
+__all__ = [
+    "VERBS",
+    "can",
+    "ensure",
+    "flush_pending_denials",
+    "reason_refused",
+    "visible_agencies",
+    "visible_certificates",
+    "visible_departments",
+    "visible_officers",
+]
+
+# verb → (the administrator role that may do it, Chinese label of the act)
+VERBS: dict[str, tuple[Role | None, Any]] = {
+    "view": (None, gettext_lazy("view")),
+    "create_agency": (Role.SYSTEM_ADMIN, gettext_lazy("create an agency under")),
+    "update_agency": (Role.SYSTEM_ADMIN, gettext_lazy("change the agency")),
+    "create_department": (Role.SYSTEM_ADMIN, gettext_lazy("create a department in")),
+    "update_department": (Role.SYSTEM_ADMIN, gettext_lazy("change the department")),
+    "create_officer": (Role.SECURITY_ADMIN, gettext_lazy("create an officer in")),
+    "update_officer": (Role.SECURITY_ADMIN, gettext_lazy("change the officer")),
+    "transfer_officer": (Role.SECURITY_ADMIN, gettext_lazy("transfer the officer")),
+    "deactivate_officer": (Role.SECURITY_ADMIN, gettext_lazy("deactivate the officer")),
+    "grant_role": (Role.SECURITY_ADMIN, gettext_lazy("grant a role to")),
+    "revoke_role": (Role.SECURITY_ADMIN, gettext_lazy("revoke a role of")),
+    "issue_certificate": (Role.SECURITY_ADMIN, gettext_lazy("issue a certificate to")),
+    "change_certificate": (Role.SECURITY_ADMIN, gettext_lazy("change the certificate")),
+    "record_qualification": (Role.SECURITY_ADMIN, gettext_lazy("record a legal qualification of")),
+}
+
+
+def _agency_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Agency):
+        return obj.pk
+    if isinstance(obj, (Department, Officer)):
+        return obj.agency_id
+    if isinstance(obj, (Certificate, LegalQualification, RoleAssignment)):
+        return obj.officer.agency_id
+    return None
+
+
+def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
+    """None when `actor` may do `verb` to `obj`; otherwise the Chinese reason and what would help."""
+    if verb not in VERBS:
+        return _("Unknown action “%(verb)s”.") % {"verb": verb}
+    if is_unrestricted(actor):
+        return None
+    role, label = VERBS[verb]
+    label_args = {"act": label, "object": str(obj) if obj is not None else _("the top level")}
+    if actor is None or not getattr(actor, "is_authenticated", False) or officer_for(actor) is None:
+        return _("You may not %(act)s %(object)s: you are not registered as an officer of any agency. "
+                 "Ask the security administrator to register you.") % label_args
+    agency_id = _agency_id_of(obj)
+    if role is None:
+        ids = read_agency_ids(actor)
+        if ids is not None and agency_id not in ids:
+            return _("You may not %(act)s %(object)s: it belongs to an agency outside your scope "
+                     "(your own agency; supervisors also read subordinate agencies).") % label_args
+        return None
+    if role not in roles_of(user=actor):
+        return _("You may not %(act)s %(object)s: only the %(role)s may do this (等保2.0 三员分立: "
+                 "administrative duties are separated). Ask the %(role)s of your agency.") % {
+            **label_args, "role": role.label}
+    ids = administered_agency_ids(actor)
+    if agency_id is None or (ids is not None and agency_id not in ids):
+        return _("You may not %(act)s %(object)s: administrators act only within their own agency "
+                 "and its subordinate agencies. Ask the administrator of that agency.") % label_args
+    if verb in ("grant_role", "revoke_role") and isinstance(obj, Officer) and obj.user_id == actor.pk:
+        return _("You may not change your own roles (等保2.0 三员分立: no one grants themselves "
+                 "permissions). Ask another security administrator.")
+    return None
+
+
+def can(actor: Any, verb: str, obj: Any) -> bool:
+    """May `actor` do `verb` to `obj`? For templates and the API's available actions."""
+    return reason_refused(actor, verb, obj) is None
+
+
+@dataclass(frozen=True)
+class _PendingDenial:
+    entry_hash: str
+    kwargs: dict[str, Any]
+
+
+_pending: contextvars.ContextVar[tuple[_PendingDenial, ...]] = contextvars.ContextVar(
+    "org_pending_denials", default=()
+)
+
+
+def _record_denial(actor: Any, verb: str, obj: Any, reason: str) -> None:
+    officer = officer_for(actor)
+    kwargs: dict[str, Any] = {
+        "actor": actor,
+        "act": "auth.permission_denied",
+        "payload": {"verb": verb, "reason": reason},
+        "agency_id": officer.agency_id if officer else None,
+    }
+    if isinstance(obj, models.Model) and obj.pk is not None:
+        kwargs["object_type"], kwargs["object_id"] = obj._meta.label_lower, str(obj.pk)
+    with transaction.atomic():
+        entry = ledger_append(**kwargs)
+    _pending.set((*_pending.get(), _PendingDenial(entry.entry_hash, kwargs)))
+
+
+def ensure(actor: Any, verb: str, obj: Any) -> None:
+    """Raise PermissionDenied (and record the denial in the ledger) unless `can(actor, verb, obj)`."""
+    reason = reason_refused(actor, verb, obj)
+    if reason is None:
+        return
+    _record_denial(actor, verb, obj, reason)
+    raise PermissionDenied(reason, code="permission_denied")
+
+
+def flush_pending_denials() -> int:
+    """Re-append denials whose entry was rolled back with the caller's transaction; clear the list.
+
+    Call outside any transaction (the middleware does, after the response). Returns how many were
+    written again.
+    """
+    pending = _pending.get()
+    _pending.set(())
+    rewritten = 0
+    for item in pending:
+        if not LedgerEntry.objects.filter(entry_hash=item.entry_hash).exists():
+            kwargs = {**item.kwargs, "payload": {**item.kwargs["payload"], "rolled_back_and_rewritten": True}}
+            with transaction.atomic():
+                ledger_append(**kwargs)
+            rewritten += 1
+    return rewritten
+
+
+def forget_pending_denials() -> None:
+    _pending.set(())

@@ -1,0 +1,340 @@
+"""Reads of the organisation, scoped to the actor, and the certification questions.
+
+Scope (decided here, documented in org/roles.py):
+- an enforcement officer, legal reviewer or head reads their own agency;
+- a supervisor reads their own agency and every agency below it (read-only: see org.policies);
+- the three administrators read and administer their own agency and every agency below it
+  (on a province-wide platform the provincial administrators set up the city and county bureaus);
+- a superuser (bootstrap only) and the system (actor None) read everything;
+- a user without an active officer record reads nothing.
+
+`visible_agency_ids`, `alert_recipients` and `agency_label` are the hooks core calls through
+settings (core/scoping.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import (
+    Agency,
+    Certificate,
+    CertificateStatus,
+    Department,
+    EnforcementField,
+    Officer,
+    RoleAssignment,
+    User,
+)
+from org.roles import ADMIN_ROLES, Role
+
+WIDE_READ_ROLES = frozenset({Role.SUPERVISOR}) | ADMIN_ROLES
+
+
+# --- who is the actor -------------------------------------------------------------------------
+
+
+def officer_for(user: Any) -> Officer | None:
+    """The officer record of `user` (None for anonymous users and users who are not officers)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Officer.objects.select_related("agency", "department").filter(user_id=user.pk).first()
+
+
+def roles_of(*, user: Any) -> frozenset[Role]:
+    """The roles `user` holds through an active officer record (empty otherwise)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    values = RoleAssignment.objects.filter(officer__user_id=user.pk, officer__active=True).values_list(
+        "role", flat=True
+    )
+    return frozenset(Role(v) for v in values)
+
+
+def is_unrestricted(user: Any) -> bool:
+    """The system (None) and a bootstrap superuser see and may do everything."""
+    return user is None or bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+# --- hierarchy --------------------------------------------------------------------------------
+
+
+def subtree_ids(agency: Agency) -> list[int]:
+    """The agency and every agency below it (one indexed query on the materialised path)."""
+    return list(Agency.objects.filter(path__startswith=agency.path).values_list("pk", flat=True))
+
+
+def descendants(agency: Agency) -> QuerySet[Agency]:
+    return Agency.objects.filter(path__startswith=agency.path).exclude(pk=agency.pk)
+
+
+def ancestors(agency: Agency) -> QuerySet[Agency]:
+    return Agency.objects.filter(pk__in=agency.ancestor_ids)
+
+
+def read_agency_ids(user: Any) -> list[int] | None:
+    """Agency ids `user` may read; None means every agency."""
+    if is_unrestricted(user):
+        return None
+    officer = officer_for(user)
+    if officer is None or not officer.active or not user.is_active:
+        return []
+    if roles_of(user=user) & WIDE_READ_ROLES:
+        return subtree_ids(officer.agency)
+    return [officer.agency_id]
+
+
+def administered_agency_ids(user: Any) -> list[int] | None:
+    """Agency ids whose organisation data an administrator manages; None means every agency."""
+    if is_unrestricted(user):
+        return None
+    officer = officer_for(user)
+    if officer is None or not officer.active or not user.is_active or not (roles_of(user=user) & ADMIN_ROLES):
+        return []
+    return subtree_ids(officer.agency)
+
+
+def visible_agency_ids(user: Any) -> list[int]:
+    """Hook for core (settings.ZHIFA_VISIBLE_AGENCIES): agency ids whose records `user` may read."""
+    ids = read_agency_ids(user)
+    if ids is None:
+        return list(Agency.objects.values_list("pk", flat=True))
+    return ids
+
+
+def visible_agencies(actor: Any) -> QuerySet[Agency]:
+    ids = read_agency_ids(actor)
+    qs = Agency.objects.select_related("parent")
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def visible_departments(actor: Any) -> QuerySet[Department]:
+    ids = read_agency_ids(actor)
+    qs = Department.objects.select_related("agency")
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def visible_officers(actor: Any) -> QuerySet[Officer]:
+    ids = read_agency_ids(actor)
+    qs = Officer.objects.select_related("agency", "department", "user")
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def visible_certificates(actor: Any) -> QuerySet[Certificate]:
+    ids = read_agency_ids(actor)
+    qs = Certificate.objects.select_related("officer", "officer__agency").prefetch_related("fields")
+    return qs if ids is None else qs.filter(officer__agency_id__in=ids)
+
+
+# --- hooks for core ---------------------------------------------------------------------------
+
+
+def agency_heads(*, agency_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        officer__agency_id=agency_id,
+        officer__active=True,
+        officer__role_assignments__role=Role.HEAD,
+    ).distinct()
+
+
+def alert_recipients(*, agency_id: int, responsible: Any) -> list[User]:
+    """Hook for core (settings.ZHIFA_ALERT_RECIPIENTS): the responsible user and the agency's heads."""
+    recipients: list[User] = []
+    if responsible is not None and getattr(responsible, "is_active", False):
+        recipients.append(responsible)
+    seen = {u.pk for u in recipients}
+    for head in agency_heads(agency_id=agency_id).order_by("pk"):
+        if head.pk not in seen:
+            recipients.append(head)
+            seen.add(head.pk)
+    return recipients
+
+
+def agency_label(agency_id: int) -> dict[str, str]:
+    """Hook for core (settings.ZHIFA_AGENCY_LABEL): an agency's code, name and short name."""
+    agency = Agency.objects.only("code", "name", "short_name").get(pk=agency_id)
+    return {"code": agency.code, "name": agency.name, "short_name": agency.short_name or agency.name}
+
+
+# --- certification ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an officer may act; `reason` is in Chinese, for the officer to read."""
+
+    allowed: bool
+    reason: str
+    certificate: Certificate | None = None
+    code: str = ""
+
+
+def _certificate_refusal(cert: Certificate, on: datetime.date) -> tuple[str, str]:
+    if cert.status == CertificateStatus.REVOKED:
+        return "certificate_revoked", _(
+            "Enforcement certificate %(number)s was revoked (%(reason)s); a new certificate must be issued."
+        ) % {"number": cert.number, "reason": cert.status_reason or _("no reason recorded")}
+    if cert.status == CertificateStatus.SUSPENDED:
+        return "certificate_suspended", _(
+            "Enforcement certificate %(number)s is suspended (%(reason)s); it must be reinstated first."
+        ) % {"number": cert.number, "reason": cert.status_reason or _("no reason recorded")}
+    if on < cert.issued_on:
+        return "certificate_not_yet_valid", _(
+            "Enforcement certificate %(number)s is valid only from %(start)s."
+        ) % {"number": cert.number, "start": cert.issued_on.isoformat()}
+    return "certificate_expired", _(
+        "Enforcement certificate %(number)s expired on %(end)s; it must be renewed."
+    ) % {"number": cert.number, "end": cert.expires_on.isoformat()}
+
+
+def officer_may_enforce(*, officer: Officer, field_code: str, on: datetime.date) -> Verdict:
+    """May `officer` perform enforcement acts in field `field_code` on date `on`?
+
+    行政处罚法 Art.42: enforcement acts need officers with 执法资格 who show their 执法证件; an
+    auxiliary (执法辅助人员) never acts alone; an expired, suspended or revoked certificate means no.
+    """
+    field_obj = EnforcementField.objects.filter(code=field_code).first()
+    if field_obj is None:
+        return Verdict(False, _("Unknown field of enforcement “%(code)s”.") % {"code": field_code},
+                       code="unknown_field")
+    if not officer.active or not officer.user.is_active:
+        return Verdict(False, _("%(name)s is no longer an active officer (行政处罚法 Art.42).") % {
+            "name": officer.name}, code="officer_inactive")
+    if officer.is_auxiliary:
+        return Verdict(False, _(
+            "%(name)s is auxiliary staff (执法辅助人员) and may only assist a certified officer, "
+            "never perform an enforcement act (行政处罚法 Art.42)."
+        ) % {"name": officer.name}, code="auxiliary")
+    certs = list(officer.certificates.filter(fields=field_obj).order_by("-expires_on", "-pk"))
+    for cert in certs:
+        if cert.is_current_on(on):
+            return Verdict(True, _("Certificate %(number)s covers %(field)s until %(end)s.") % {
+                "number": cert.number, "field": field_obj.name, "end": cert.expires_on.isoformat()},
+                certificate=cert, code="ok")
+    if not certs:
+        return Verdict(False, _(
+            "%(name)s holds no enforcement certificate for %(field)s (行政处罚法 Art.42); the security "
+            "administrator must issue one covering this field."
+        ) % {"name": officer.name, "field": field_obj.name}, code="no_certificate")
+    code, reason = _certificate_refusal(certs[0], on)
+    return Verdict(False, _("%(name)s may not act in %(field)s: %(reason)s (行政处罚法 Art.42)") % {
+        "name": officer.name, "field": field_obj.name, "reason": reason}, certificate=certs[0], code=code)
+
+
+@dataclass(frozen=True)
+class InvestigationVerdict:
+    """At least two distinct certified officers (行政处罚法 Arts.42/55)."""
+
+    allowed: bool
+    reason: str
+    per_officer: dict[int, Verdict] = field(default_factory=dict)
+
+
+def officers_may_investigate(
+    *, officers: Sequence[Officer], field_code: str, on: datetime.date
+) -> InvestigationVerdict:
+    """Investigation and inspection need ≥2 distinct officers with 执法资格 (行政处罚法 Arts.42/55)."""
+    distinct = {o.pk: o for o in officers}
+    per = {pk: officer_may_enforce(officer=o, field_code=field_code, on=on) for pk, o in distinct.items()}
+    qualified = [pk for pk, v in per.items() if v.allowed]
+    if len(qualified) >= 2:
+        return InvestigationVerdict(True, _("%(count)d certified officers take part.") % {
+            "count": len(qualified)}, per)
+    reasons = "；".join(v.reason for v in per.values() if not v.allowed)
+    message = _(
+        "Investigation needs at least two distinct officers certified for this field "
+        "(行政处罚法 Arts.42 and 55); only %(count)d qualify. Add certified officers."
+    ) % {"count": len(qualified)}
+    return InvestigationVerdict(False, f"{message} {reasons}".strip(), per)
+
+
+def certificates_expiring(*, agency: Agency, within_days: int = 30,
+                          today: datetime.date | None = None) -> QuerySet[Certificate]:
+    """Valid certificates of the agency's active officers that expire within `within_days` days."""
+    start = today or timezone.localdate()
+    return (
+        Certificate.objects.filter(
+            officer__agency=agency, officer__active=True, status=CertificateStatus.VALID,
+            expires_on__gte=start, expires_on__lte=start + datetime.timedelta(days=within_days),
+        )
+        .select_related("officer")
+        .order_by("expires_on", "pk")
+    )
+
+
+# --- public projection ------------------------------------------------------------------------
+
+
+def public_officers(
+    *, agency_ids: Iterable[int] | None = None, on: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """The public list of officers (执法人员公示): name, certificate number, fields, status, agency.
+
+    Nothing else: no phone, no login, no identity number. Only active, non-auxiliary officers
+    with a certificate; one row per certificate.
+    """
+    day = on or timezone.localdate()
+    qs = Certificate.objects.filter(officer__active=True, officer__is_auxiliary=False).exclude(
+        status=CertificateStatus.REVOKED
+    )
+    if agency_ids is not None:
+        qs = qs.filter(officer__agency_id__in=list(agency_ids))
+    qs = qs.select_related("officer__agency").prefetch_related("fields").order_by(
+        "officer__agency__path", "officer__name", "number"
+    )
+    rows = []
+    for cert in qs:
+        expired = cert.status == CertificateStatus.VALID and not cert.is_current_on(day)
+        status = "expired" if expired else cert.status
+        rows.append({
+            "name": cert.officer.name,
+            "certificate_number": cert.number,
+            "fields": [f.name for f in cert.fields.all()],
+            "status": status,
+            "agency": cert.officer.agency.name,
+            "agency_code": cert.officer.agency.code,
+        })
+    return rows
+
+
+def officers_filtered(
+    actor: Any, *, department_id: int | None = None, role: str | None = None,
+    certificate_status: str | None = None, agency_id: int | None = None, query: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[Officer]:
+    """The officer list screen: visible officers filtered by department, role and certificate state.
+
+    certificate_status: "valid" (a current certificate), "expiring" (valid, ends within 30 days),
+    "expired", "suspended", "revoked", "none" (no certificate at all).
+    """
+    day = today or timezone.localdate()
+    qs = visible_officers(actor)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if role:
+        qs = qs.filter(role_assignments__role=role)
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(certificates__number__contains=query))
+    valid_now = Q(certificates__status=CertificateStatus.VALID, certificates__issued_on__lte=day,
+                  certificates__expires_on__gte=day)
+    if certificate_status == "valid":
+        qs = qs.filter(valid_now)
+    elif certificate_status == "expiring":
+        qs = qs.filter(valid_now, certificates__expires_on__lte=day + datetime.timedelta(days=30))
+    elif certificate_status == "expired":
+        qs = qs.filter(certificates__status=CertificateStatus.VALID, certificates__expires_on__lt=day)
+    elif certificate_status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED):
+        qs = qs.filter(certificates__status=certificate_status)
+    elif certificate_status == "none":
+        qs = qs.filter(certificates__isnull=True)
+    return qs.distinct().order_by("agency_id", "name", "pk")
