@@ -14,6 +14,8 @@ class CalendarYear(TimeStamped):
     year = models.PositiveIntegerField(_("year"), unique=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     notice = models.CharField(_("official notice"), max_length=200, blank=True)
+    # Bumped on every change to the year's days: the per-process calendar cache compares the sum.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
         ordering = ["year"]

@@ -40,6 +40,9 @@ class Deadline(TimeStamped):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     satisfied_by = models.CharField(_("satisfied by"), max_length=120, blank=True)
     satisfied_at = models.DateTimeField(_("satisfied at"), null=True, blank=True)
+    # The highest alert level already raised for the current status ("" = none): lets the scan find
+    # the deadlines that still need alerts with one indexed filter instead of an anti-join.
+    alert_level = models.CharField(_("alert level raised"), max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["due_date"]
@@ -47,6 +50,7 @@ class Deadline(TimeStamped):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["status", "alert_level"], name="core_deadline_alert_idx"),
         ]
 
     def __str__(self) -> str:
