@@ -1,0 +1,27 @@
+"""Parameter types shared by the routes, with Chinese validation messages."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
+from pydantic import BeforeValidator, Field
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic alone would also take Unix timestamps and datetimes."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError(_("Enter a valid date in the form YYYY-MM-DD."))
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date that exists.") % {"value": value}) from None
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date), Field(description="YYYY-MM-DD")]
