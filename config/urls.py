@@ -1,10 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from api.urls import not_found as api_not_found
 
 urlpatterns = [
     path("", include("core.urls")),
     path("org/", include("org.urls")),
     path("catalog/", include("catalog.urls")),
     path("api/v1/", include("api.urls")),
+    re_path(r"^api/", api_not_found),  # any other /api/ address: JSON 404, never the HTML page
     path("django-admin/", admin.site.urls),
 ]
