@@ -63,7 +63,11 @@ def _free_port() -> int:
 def _zhifa(*args: str, env: dict[str, str], log: Path) -> None:
     with log.open("ab") as out:
         result = subprocess.run(
-            [sys.executable, "-m", "zhifa.cli", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "zhifa.cli", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     if result.returncode != 0:
         pytest.fail(f"`zhifa {' '.join(args)}` failed ({result.returncode}):\n{log.read_text()[-4000:]}")
@@ -87,7 +91,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with log.open("ab") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "zhifa.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,7 +103,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if server.poll() is not None:
                 pytest.fail(f"the server exited ({server.returncode}):\n{log.read_text()[-4000:]}")
             try:
-                with urllib.request.urlopen(f"{url}/login/", timeout=2):
+                with urllib.request.urlopen(f"{url}/", timeout=2):
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
