@@ -76,10 +76,16 @@ def scratch_database(*, migrate: bool = True, data_dir: str | None = None) -> It
                 env = worker_env(url, ZHIFA_DATA_DIR=data_dir or tmp)
                 proc = subprocess.run(
                     [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"],
-                    cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT,
+                    cwd=BASE_DIR,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=WORKER_TIMEOUT,
                 )
                 if proc.returncode != 0:
-                    raise RuntimeError(f"migrate failed on the scratch database:\n{proc.stdout}\n{proc.stderr}")
+                    raise RuntimeError(
+                        f"migrate failed on the scratch database:\n{proc.stdout}\n{proc.stderr}"
+                    )
             yield url
         finally:
             if name:
@@ -121,8 +127,12 @@ def run_workers(
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-c", _WORKER_CODE, target, json.dumps(list(args))],
-                cwd=BASE_DIR, env=worker_env(database_url, **(env or {})),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                cwd=BASE_DIR,
+                env=worker_env(database_url, **(env or {})),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
         )
     try:
@@ -151,12 +161,17 @@ def run_workers(
                 proc.wait()
 
 
-def run_command(database_url: str, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_command(
+    database_url: str, *argv: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `zhifa <argv>` (manage.py) on a database; returns the completed process."""
     return subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), *argv],
-        cwd=BASE_DIR, env=worker_env(database_url, **(env or {})),
-        capture_output=True, text=True, timeout=WORKER_TIMEOUT,
+        cwd=BASE_DIR,
+        env=worker_env(database_url, **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=WORKER_TIMEOUT,
     )
 
 

@@ -39,8 +39,20 @@ def entry_material(
 ) -> bytes:
     """The exact bytes an entry's hash covers; `verify` recomputes them from the stored row."""
     return canonical_json(
-        [seq, prev_hash, algorithm, recorded_at, actor_id, actor_label, agency_id, act,
-         object_type, object_id, payload, file_digest]
+        [
+            seq,
+            prev_hash,
+            algorithm,
+            recorded_at,
+            actor_id,
+            actor_label,
+            agency_id,
+            act,
+            object_type,
+            object_id,
+            payload,
+            file_digest,
+        ]
     ).encode("utf-8")
 
 
@@ -173,8 +185,13 @@ class VerifyFailure:
         return f"{text} — {self.detail}" if self.detail else text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "seq": self.seq, "digest": self.digest, "detail": self.detail,
-                "reason": FAILURE_REASONS.get(self.kind, self.kind)}
+        return {
+            "kind": self.kind,
+            "seq": self.seq,
+            "digest": self.digest,
+            "detail": self.detail,
+            "reason": FAILURE_REASONS.get(self.kind, self.kind),
+        }
 
 
 @dataclass
@@ -193,8 +210,13 @@ class VerifyResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "ok": self.ok, "entries": self.entries, "files": self.files, "head_seq": self.head_seq,
-            "head_hash": self.head_hash, "seconds": round(self.seconds, 3), "bytes_hashed": self.bytes_hashed,
+            "ok": self.ok,
+            "entries": self.entries,
+            "files": self.files,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "seconds": round(self.seconds, 3),
+            "bytes_hashed": self.bytes_hashed,
             "failure": self.failure.as_dict() if self.failure else None,
         }
 
@@ -242,8 +264,21 @@ def _read_head() -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
-_COLUMNS = ("seq", "prev_hash", "entry_hash", "algorithm", "recorded_at", "actor_id", "actor_label",
-            "agency_id", "act", "object_type", "object_id", "payload", "file_digest")
+_COLUMNS = (
+    "seq",
+    "prev_hash",
+    "entry_hash",
+    "algorithm",
+    "recorded_at",
+    "actor_id",
+    "actor_label",
+    "agency_id",
+    "act",
+    "object_type",
+    "object_id",
+    "payload",
+    "file_digest",
+)
 
 
 def ledger_verify(
@@ -289,8 +324,21 @@ def ledger_verify(
             rows = cursor.fetchall()
         if not rows:
             break
-        for (seq, prev_hash, entry_hash, algorithm, recorded_at, actor_id, actor_label, agency_id, act,
-             object_type, object_id, payload, file_digest) in rows:
+        for (
+            seq,
+            prev_hash,
+            entry_hash,
+            algorithm,
+            recorded_at,
+            actor_id,
+            actor_label,
+            agency_id,
+            act,
+            object_type,
+            object_id,
+            payload,
+            file_digest,
+        ) in rows:
             if seq != expected:
                 failure = VerifyFailure("missing_seq", expected, detail=f"next entry present is #{seq}")
                 break
@@ -303,14 +351,29 @@ def ledger_verify(
             if hasher is None:
                 failure = VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
                 break
-            material = encode([seq, prev_hash, algorithm, _time_text(recorded_at), actor_id, actor_label,
-                               agency_id, act, object_type, object_id, payload, file_digest]).encode()
+            material = encode(
+                [
+                    seq,
+                    prev_hash,
+                    algorithm,
+                    _time_text(recorded_at),
+                    actor_id,
+                    actor_label,
+                    agency_id,
+                    act,
+                    object_type,
+                    object_id,
+                    payload,
+                    file_digest,
+                ]
+            ).encode()
             nbytes += len(material)
             if hasher(material) != entry_hash:
                 recomputed = _orm_entry_hash(seq)
                 if recomputed != entry_hash:
                     failure = VerifyFailure(
-                        "hash_mismatch", seq,
+                        "hash_mismatch",
+                        seq,
                         detail=f"stored {entry_hash}, recomputed {recomputed} ({algorithm})",
                     )
                     break
@@ -331,7 +394,8 @@ def ledger_verify(
     if failure is None and head is not None:
         if head[0] > result.entries:
             failure = VerifyFailure(
-                "missing_seq", result.entries + 1,
+                "missing_seq",
+                result.entries + 1,
                 detail=f"the head is at #{head[0]} but the chain ends at #{result.entries}",
             )
         elif head[1] != prev:
@@ -360,29 +424,37 @@ def _verify_files(
         seen.add(stored.digest)
         result.files += 1
         if stored.digest not in referenced:
-            return VerifyFailure("file_unrecorded", digest=stored.digest,
-                                 detail=f"stored as {stored.storage_name}")
+            return VerifyFailure(
+                "file_unrecorded", digest=stored.digest, detail=f"stored as {stored.storage_name}"
+            )
         first_seq = referenced[stored.digest]
         if not storage.exists(stored.storage_name):
-            return VerifyFailure("file_missing", first_seq, stored.digest,
-                                 detail=f"{stored.storage_name} is not in the store")
+            return VerifyFailure(
+                "file_missing", first_seq, stored.digest, detail=f"{stored.storage_name} is not in the store"
+            )
         try:
             with storage.open(stored.storage_name, "rb") as fh:
                 digest, size = digest_stream(fh, stored.algorithm)
         except (OSError, ValueError) as exc:
             return VerifyFailure("file_altered", first_seq, stored.digest, detail=str(exc))
         if digest != stored.digest:
-            return VerifyFailure("file_altered", first_seq, stored.digest,
-                                 detail=f"{stored.storage_name} now hashes to {digest} ({stored.algorithm})")
+            return VerifyFailure(
+                "file_altered",
+                first_seq,
+                stored.digest,
+                detail=f"{stored.storage_name} now hashes to {digest} ({stored.algorithm})",
+            )
         if size != stored.size:
-            return VerifyFailure("file_altered", first_seq, stored.digest,
-                                 detail=f"size {size}, recorded {stored.size}")
+            return VerifyFailure(
+                "file_altered", first_seq, stored.digest, detail=f"size {size}, recorded {stored.size}"
+            )
         if progress is not None:
             progress("files", result.files, total)
     for digest, seq in sorted(referenced.items(), key=lambda item: item[1]):
         if digest not in seen:
-            return VerifyFailure("file_missing", seq, digest,
-                                 detail="the ledger references a file the store does not hold")
+            return VerifyFailure(
+                "file_missing", seq, digest, detail="the ledger references a file the store does not hold"
+            )
     return None
 
 
@@ -430,8 +502,14 @@ def ledger_head_publish(*, actor: Any, key_name: str, agency_id: int | None = No
         doc = ledger_head()
         doc.update(info.as_dict())
         doc["signature"] = sign(key_name, head_statement(doc))
-        ledger_append(actor=actor, act=HEAD_SIGNED_ACT, agency_id=agency_id, payload=doc,
-                      object_type=LedgerEntry._meta.label_lower, object_id=str(doc["seq"]))
+        ledger_append(
+            actor=actor,
+            act=HEAD_SIGNED_ACT,
+            agency_id=agency_id,
+            payload=doc,
+            object_type=LedgerEntry._meta.label_lower,
+            object_id=str(doc["seq"]),
+        )
     return doc
 
 
@@ -467,18 +545,23 @@ def published_head_check(
         return VerifyFailure("signature_invalid", seq, detail="public key malformed")
     if trusted_public_key_pem is not None:
         if fingerprint(trusted_public_key_pem) != key_fp:
-            return VerifyFailure("signature_invalid", seq,
-                                 detail="signed by a key other than the trusted key")
+            return VerifyFailure(
+                "signature_invalid", seq, detail="signed by a key other than the trusted key"
+            )
     elif not chain:
         name, algorithm = str(doc["key_name"]), str(doc["signature_algorithm"])
         try:
-            own = public_key(key_name=name, algorithm=algorithm) if signing_key_exists(
-                key_name=name, algorithm=algorithm) else None
+            own = (
+                public_key(key_name=name, algorithm=algorithm)
+                if signing_key_exists(key_name=name, algorithm=algorithm)
+                else None
+            )
         except DomainError:
             own = None
         if own is not None and own.fingerprint != key_fp:
-            return VerifyFailure("signature_invalid", seq,
-                                 detail=f"signed by a key other than this deployment's key {name!r}")
+            return VerifyFailure(
+                "signature_invalid", seq, detail=f"signed by a key other than this deployment's key {name!r}"
+            )
     if seq == 0:
         ok = doc["hash"] == GENESIS_HASH
     else:

@@ -95,6 +95,20 @@ def _sm2_module() -> Any:
     return sm2
 
 
+def agency_key_name(agency_id: int) -> str:
+    """The key name of an agency: its code (through core.scoping.agency_label)."""
+    from core.scoping import agency_label
+
+    code = str(agency_label(agency_id).get("code", "")).strip()
+    if not code:
+        raise ValidationFailed(
+            _("Agency %(id)s has no code, so it has no signing key name; give the agency a code first.")
+            % {"id": agency_id},
+            code="signing_agency_without_code",
+        )
+    return _check_key_name(code)
+
+
 def _key_dir() -> Path:
     path = Path(settings.ZHIFA_KEY_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -228,9 +242,11 @@ def _public_pem_from_private(key_name: str, algorithm: str) -> str:
             raise SigningUnavailable(
                 _("The key file of %(name)s is not an Ed25519 key.") % {"name": key_name}
             )
-        return private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode("ascii")
+        return (
+            private.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode("ascii")
+        )
     sm2 = _sm2_module()
     sk = bytes.fromhex(data.decode("ascii").strip())
     return _sm2_public_pem(sm2.SM2().get_pk(sk))
@@ -251,7 +267,7 @@ def sign(key_name: str, data: bytes) -> str:
 
 
 def public_key_algorithm(public_key_pem: str) -> str:
-    """"ed25519" or "sm2" for a PEM public key; ValueError for anything else."""
+    """ "ed25519" or "sm2" for a PEM public key; ValueError for anything else."""
     der = _pem_to_der(public_key_pem)
     if der.startswith(_SM2_SPKI_PREFIX) and len(der) == len(_SM2_SPKI_PREFIX) + 65:
         return "sm2"

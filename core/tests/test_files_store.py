@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from core.testing)
 import hashlib
 import io
 import json
@@ -41,8 +42,9 @@ def officer():
 
 def test_given_new_bytes_when_stored_then_named_by_digest_and_recorded(evidence_dir, officer):
     data = "现场照片".encode() * 1000
-    stored = file_store(actor=officer, fileobj=io.BytesIO(data), filename="照片1.jpg",
-                        content_type="image/jpeg", agency_id=7)
+    stored = file_store(
+        actor=officer, fileobj=io.BytesIO(data), filename="照片1.jpg", content_type="image/jpeg", agency_id=7
+    )
     digest = hashlib.sha256(data).hexdigest()
     assert stored.digest == digest and stored.size == len(data) and stored.algorithm == "sha256"
     assert stored.storage_name == f"sha256/{digest[:2]}/{digest[2:4]}/{digest}"
@@ -59,8 +61,9 @@ def test_given_new_bytes_when_stored_then_named_by_digest_and_recorded(evidence_
 
 def test_given_the_same_bytes_twice_then_one_file_two_acts(evidence_dir, officer):
     first = file_store(actor=officer, fileobj=io.BytesIO(b"same bytes"), filename="a.txt")
-    second = file_store(actor=officer, fileobj=io.BytesIO(b"same bytes"), filename="b.txt",
-                        act="evidence.attached")
+    second = file_store(
+        actor=officer, fileobj=io.BytesIO(b"same bytes"), filename="b.txt", act="evidence.attached"
+    )
     assert first.pk == second.pk and StoredFile.objects.count() == 1
     acts = list(LedgerEntry.objects.filter(file_digest=first.digest).order_by("seq"))
     assert [a.act for a in acts] == ["file.store", "evidence.attached"]

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from core.testing)
 import datetime
 import json
 
@@ -24,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 def _append(n, start=1, **kw):
     return [
-        ledger_append(actor=None, act=f"test.act{i}", payload={"i": i, "名称": "甲\n\"乙\"\\", "x": [1, None]}, **kw)
+        ledger_append(
+            actor=None, act=f"test.act{i}", payload={"i": i, "名称": '甲\n"乙"\\', "x": [1, None]}, **kw
+        )
         for i in range(start, start + n)
     ]
 
@@ -35,8 +38,10 @@ def _rechain_from(seq):
     for entry in LedgerEntry.objects.filter(seq__gte=seq).order_by("seq"):
         entry.prev_hash = prev
         new_hash = entry_hash_of(entry)
-        tamper_sql("UPDATE core_ledgerentry SET prev_hash = %s, entry_hash = %s WHERE seq = %s",
-                   [prev, new_hash, entry.seq])
+        tamper_sql(
+            "UPDATE core_ledgerentry SET prev_hash = %s, entry_hash = %s WHERE seq = %s",
+            [prev, new_hash, entry.seq],
+        )
         prev = new_hash
     tamper_sql("UPDATE core_ledgerhead SET entry_hash = %s WHERE id = 1", [prev])
 
@@ -82,8 +87,10 @@ def test_given_an_edited_entry_with_recomputed_hash_then_the_next_link_is_broken
     drop_ledger_triggers()
     entry = LedgerEntry.objects.get(seq=3)
     entry.act = "test.forged"
-    tamper_sql("UPDATE core_ledgerentry SET act = %s, entry_hash = %s WHERE seq = 3",
-               ["test.forged", entry_hash_of(entry)])
+    tamper_sql(
+        "UPDATE core_ledgerentry SET act = %s, entry_hash = %s WHERE seq = 3",
+        ["test.forged", entry_hash_of(entry)],
+    )
     result = ledger_verify()
     assert (result.failure.kind, result.failure.seq) == ("broken_link", 4)
 
@@ -180,8 +187,10 @@ def test_given_a_rewritten_tail_with_a_forged_signed_head_then_signature_invalid
     doc = ledger_head_publish(actor=None, key_name="330102")
     drop_ledger_triggers()
     forged = {**doc, "hash": "f" * 64}
-    tamper_sql("UPDATE core_ledgerentry SET payload = %s WHERE seq = 4",
-               [json.dumps(forged, sort_keys=True, ensure_ascii=False, separators=(",", ":"))])
+    tamper_sql(
+        "UPDATE core_ledgerentry SET payload = %s WHERE seq = 4",
+        [json.dumps(forged, sort_keys=True, ensure_ascii=False, separators=(",", ":"))],
+    )
     _rechain_from(4)
     result = ledger_verify()
     assert (result.failure.kind, result.failure.seq) == ("signature_invalid", 4)

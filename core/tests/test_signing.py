@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from core.testing)
 import base64
 import hashlib
 import shutil
@@ -106,9 +107,24 @@ def test_sm2_signatures_verify_with_openssl(key_dir, tmp_path):
     (tmp_path / "msg").write_bytes("执法文书".encode())
     (tmp_path / "sig").write_bytes(base64.b64decode(signature))
     proc = subprocess.run(
-        ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(key_dir / "k.sm2.pub"), "-rawin",
-         "-in", str(tmp_path / "msg"), "-sigfile", str(tmp_path / "sig"), "-digest", "sm3",
-         "-pkeyopt", "distid:1234567812345678"],
-        capture_output=True, text=True,
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            str(key_dir / "k.sm2.pub"),
+            "-rawin",
+            "-in",
+            str(tmp_path / "msg"),
+            "-sigfile",
+            str(tmp_path / "sig"),
+            "-digest",
+            "sm3",
+            "-pkeyopt",
+            "distid:1234567812345678",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert "Signature Verified Successfully" in proc.stdout, proc.stdout + proc.stderr

@@ -1,0 +1,166 @@
+"""`zhifa ledger verify | head | verify-head | public-key` — check and publish the ledger."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = (
+        "Verify the hash-chained ledger and the file store, print or sign its head, check a published head."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{verify,head,verify-head,public-key}"
+        )
+        verify = sub.add_parser(
+            "verify", help="re-walk the chain and the stored files; exit 1 at the first failure"
+        )
+        verify.add_argument(
+            "--no-files", action="store_true", help="check the chain only, not the file store"
+        )
+        verify.add_argument("--chunk-size", type=int, default=5000, help="entries read per query")
+        verify.add_argument("--json", action="store_true", help="print the result as JSON")
+        verify.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+        head = sub.add_parser("head", help="print the current head (signed with --key, and recorded)")
+        head.add_argument("--key", metavar="NAME", help="sign with this key (created on first use)")
+        head.add_argument(
+            "--agency", type=int, metavar="ID", help="sign with the key of this agency (its code)"
+        )
+        head.add_argument(
+            "--json", action="store_true", help="print the head as JSON (the file verify-head reads)"
+        )
+
+        check = sub.add_parser("verify-head", help="check a published head (JSON file, '-' for stdin)")
+        check.add_argument("file")
+        check.add_argument("--public-key", metavar="PEM", help="the key the head must be signed by")
+        check.add_argument("--json", action="store_true")
+
+        export = sub.add_parser("public-key", help="print the public key (PEM) of a signing key")
+        export.add_argument("name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handler = {
+            "verify": self.verify,
+            "head": self.head,
+            "verify-head": self.verify_head,
+            "public-key": self.public_key,
+        }[options["subcommand"]]
+        try:
+            handler(options)
+        except DomainError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}", returncode=2) from exc
+
+    # -- verify ------------------------------------------------------------------------------
+
+    def verify(self, options: dict[str, Any]) -> None:
+        from core.services.ledger import ledger_verify
+
+        if options["chunk_size"] < 1:
+            raise CommandError("--chunk-size must be at least 1", returncode=2)
+        last_report = [time.monotonic()]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if options["quiet"] or now - last_report[0] < 1.0:
+                return
+            last_report[0] = now
+            self.stderr.write(f"{stage}: {done}/{total}")
+
+        result = ledger_verify(
+            files=not options["no_files"], chunk_size=options["chunk_size"], progress=progress
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        if result.failure is not None:
+            raise CommandError(f"ledger verification FAILED at {result.failure.describe()}", returncode=1)
+        if not options["json"]:
+            rate = result.entries / result.seconds if result.seconds else 0.0
+            self.stdout.write(
+                f"OK: {result.entries} entries (head #{result.head_seq} {result.head_hash}) and "
+                f"{result.files} stored files intact; {result.seconds:.2f} s, {rate:.0f} entries/s"
+            )
+
+    # -- head --------------------------------------------------------------------------------
+
+    def head(self, options: dict[str, Any]) -> None:
+        from core.services.ledger import ledger_head, ledger_head_publish
+        from core.services.signing import agency_key_name
+
+        key_name = options["key"]
+        if options["agency"] is not None:
+            if key_name:
+                raise CommandError("give --key or --agency, not both", returncode=2)
+            key_name = agency_key_name(options["agency"])
+        if key_name:
+            doc = ledger_head_publish(actor=None, key_name=key_name, agency_id=options["agency"])
+        else:
+            doc = ledger_head()
+        if options["json"]:
+            self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
+            return
+        lines = [
+            f"seq:        {doc['seq']}",
+            f"hash:       {doc['hash']}",
+            f"algorithm:  {doc['algorithm']}",
+            f"time:       {doc['recorded_at'] or '-'}",
+        ]
+        if key_name:
+            lines += [
+                f"key:        {doc['key_name']} ({doc['signature_algorithm']})",
+                f"fingerprint: {doc['fingerprint']}",
+                f"signature:  {doc['signature']}",
+            ]
+        self.stdout.write("\n".join(lines))
+
+    # -- verify-head -------------------------------------------------------------------------
+
+    def verify_head(self, options: dict[str, Any]) -> None:
+        from core.services.ledger import published_head_check
+
+        try:
+            text = sys.stdin.read() if options["file"] == "-" else Path(options["file"]).read_text("utf-8")
+            doc = json.loads(text)
+        except (OSError, ValueError) as exc:
+            raise CommandError(
+                f"cannot read a published head from {options['file']}: {exc}", returncode=2
+            ) from exc
+        trusted = None
+        if options["public_key"]:
+            try:
+                trusted = Path(options["public_key"]).read_text("ascii")
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read the public key: {exc}", returncode=2) from exc
+        failure = published_head_check(doc, trusted_public_key_pem=trusted, chain=False)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"ok": failure is None, "failure": failure.as_dict() if failure else None},
+                    ensure_ascii=False,
+                )
+            )
+        if failure is not None:
+            raise CommandError(f"published head NOT valid: {failure.describe()}", returncode=1)
+        if not options["json"]:
+            self.stdout.write(
+                f"OK: head #{doc['seq']} {doc['hash']} is signed by {doc['key_name']} "
+                f"({doc['signature_algorithm']}, fingerprint {doc['fingerprint']}) and is in the chain"
+            )
+
+    # -- public-key --------------------------------------------------------------------------
+
+    def public_key(self, options: dict[str, Any]) -> None:
+        from core.services.signing import public_key
+
+        info = public_key(key_name=options["name"])
+        self.stdout.write(info.public_key_pem.rstrip("\n"))
