@@ -12,29 +12,21 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import match_token, user_has_device
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from api import selectors, services
 from api.errors import ApiError, NotAuthenticated
+from core.errors import DomainError
+from org import mfa as org_mfa
 
 
 def mfa_required(user: Any) -> bool:
-    """Whether `user` must present a TOTP code: org.mfa decides (administrators; everyone when configured)."""
-    try:
-        from org import mfa
-    except ImportError:  # org.mfa not installed yet: fall back to the global setting
-        return bool(getattr(settings, "ZHIFA_MFA_FOR_ALL", False))
-    for name in ("mfa_required", "mfa_required_for", "requires_mfa"):
-        check = getattr(mfa, name, None)
-        if callable(check):
-            return bool(check(user))
-    return bool(getattr(settings, "ZHIFA_MFA_FOR_ALL", False))
+    """Whether `user` must present a TOTP code (org.mfa decides: administrators; everyone if configured)."""
+    return org_mfa.mfa_required(user)
 
 
 def _ip(request: HttpRequest) -> str:
@@ -77,16 +69,17 @@ def obtain_token(
         raise _locked_out(request)
     if user is None:
         raise _invalid_credentials()
-    if mfa_required(user) or user_has_device(user, confirmed=True):
-        if not user_has_device(user, confirmed=True):
-            raise ApiError(
-                403,
-                "mfa_not_enrolled",
-                _(
-                    "Two-factor authentication is required for this account but no authenticator is "
-                    "set up. Sign in to the web interface once to set up TOTP, then request a token."
-                ),
-            )
+    device = org_mfa.confirmed_device(user)
+    if device is None and mfa_required(user):
+        raise ApiError(
+            403,
+            "mfa_not_enrolled",
+            _(
+                "Two-factor authentication is required for this account but no authenticator is "
+                "set up. Sign in to the web interface once to set up TOTP, then request a token."
+            ),
+        )
+    if device is not None:
         if not otp:
             raise ApiError(
                 401,
@@ -95,19 +88,24 @@ def obtain_token(
                   "authenticator app in the field 'otp'."),
                 field_errors={"otp": [_("This field is required.")]},
             )
-        if match_token(user, otp.strip()) is None:
-            user_login_failed.send(
+        try:
+            org_mfa.totp_verify(actor=user, token=otp)  # records auth.mfa_verified / auth.mfa_failed
+        except DomainError as exc:
+            if exc.code != "mfa_code_wrong":
+                raise
+            # A wrong code counts towards the lockout like a wrong password.
+            AxesProxyHandler.user_login_failed(
                 sender=__name__, credentials={"username": username}, request=request
             )
             if getattr(request, "axes_locked_out", False):
-                raise _locked_out(request)
+                raise _locked_out(request) from None
             raise ApiError(
                 401,
                 "otp_invalid",
                 _("The two-factor code is wrong or has expired; enter the current code from your "
                   "authenticator app."),
                 field_errors={"otp": [_("The code is not valid.")]},
-            )
+            ) from None
     AxesProxyHandler.reset_attempts(ip_address=_ip(request), username=username)
     return services.token_issue(actor=user, name=name, expires_in_days=expires_in_days, ip=_ip(request))
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.utils import timezone
 from django_otp.oath import totp
@@ -24,7 +25,7 @@ def obtain(client: ApiClient, username: str, password: str = PASSWORD, **extra: 
     return client.post(URL, {"username": username, "password": password, **extra})
 
 
-def test_given_good_credentials_when_obtaining_then_a_token_works_and_only_its_digest_is_stored(anon, officer_a):
+def test_given_good_credentials_then_a_token_works_and_only_its_digest_is_stored(anon, officer_a):
     response = obtain(anon, officer_a.user.username, name="集成")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -85,13 +86,15 @@ def test_given_a_totp_device_then_the_otp_is_required_and_checked(anon, officer_
     good = obtain(anon, officer_a.user.username, otp=good_code)
     assert good.status_code == 201, good.content
 
-    # The same code cannot be replayed, and a wrong code counts as a failed login.
+    # The same code cannot be replayed; a wrong code is recorded and counts towards the lockout.
     replay = obtain(anon, officer_a.user.username, otp=good_code)
     assert replay.status_code == 401 and replay.json()["code"] == "otp_invalid"
-    wrong_code = f"{(int(good_code) + 1) % 1_000_000:06d}"
-    wrong = obtain(anon, officer_a.user.username, otp=wrong_code)
-    assert wrong.status_code == 401 and wrong.json()["code"] == "otp_invalid"
-    assert LedgerEntry.objects.filter(act="auth.login_failed").count() == 2
+    assert "otp" in replay.json()["field_errors"]
+    assert LedgerEntry.objects.filter(act="auth.mfa_failed").count() == 1
+    assert AccessAttempt.objects.get(username=officer_a.user.username).failures_since_start == 1
+    # Right after a wrong code the device is throttled (django-otp), also answered in JSON.
+    throttled = obtain(anon, officer_a.user.username, otp=good_code)
+    assert throttled.status_code == 429 and throttled.json()["code"] == "mfa_throttled"
     assert ApiToken.objects.count() == 1
 
 
@@ -173,9 +176,8 @@ def test_given_a_session_then_reads_work_and_writes_need_csrf(officer_a):
 
 
 def test_tokens_list_shows_only_my_tokens(client_a, agency_a):
-    from org.tests.factories import OfficerFactory
-
     from api.tests.conftest import token_for
+    from org.tests.factories import OfficerFactory
 
     token_for(OfficerFactory(agency=agency_a).user)
     listed = client_a.get("/api/v1/auth/tokens").json()
