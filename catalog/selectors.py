@@ -1,0 +1,81 @@
+"""Reads of the power catalog, already scoped to the actor (catalog.policies)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from catalog import policies
+from catalog.models import DiscretionStandard, ExemptionRule, MajorDecisionRule, PowerItem, VersionStatus
+from catalog.services.major import rules_in_force
+from org import selectors as org_selectors
+
+
+def actor_agency(actor: Any) -> Any | None:
+    """The agency the actor works in (None for users who are not officers)."""
+    officer = org_selectors.officer_for(actor)
+    return officer.agency if officer is not None else None
+
+
+def _scope(qs: QuerySet[Any], actor: Any) -> QuerySet[Any]:
+    ids = policies.readable_agency_ids(actor)
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def visible_power_items(actor: Any) -> QuerySet[PowerItem]:
+    """Every version the actor may read (history included)."""
+    return _scope(PowerItem.objects.select_related("agency", "department"), actor)
+
+
+def power_items_current(
+    actor: Any, *, kind: str = "", department_id: int | None = None, q: str = "",
+    agency_id: int | None = None, on: datetime.date | None = None,
+) -> QuerySet[PowerItem]:
+    """Published versions in force on `on` (today), filtered for the list screen."""
+    day = on or timezone.localdate()
+    qs = visible_power_items(actor).filter(status=VersionStatus.PUBLISHED, valid_from__lte=day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return qs.order_by("agency_id", "code")
+
+
+def power_item_history(actor: Any, item: PowerItem) -> QuerySet[PowerItem]:
+    return visible_power_items(actor).filter(agency_id=item.agency_id, code=item.code).order_by("-version")
+
+
+def visible_standards(actor: Any) -> QuerySet[DiscretionStandard]:
+    return _scope(DiscretionStandard.objects.select_related("agency").prefetch_related("tiers"), actor)
+
+
+def standards_list(actor: Any, *, q: str = "", include_drafts: bool = False) -> QuerySet[DiscretionStandard]:
+    qs = visible_standards(actor)
+    if not include_drafts:
+        qs = qs.exclude(status=VersionStatus.DRAFT)
+    if q:
+        qs = qs.filter(Q(violation_name__icontains=q) | Q(code__icontains=q))
+    return qs.order_by("agency_id", "code", "-version")
+
+
+def exemptions_for(actor: Any, *, power_code: str) -> QuerySet[ExemptionRule]:
+    return _scope(ExemptionRule.objects.filter(power_code=power_code), actor)
+
+
+def major_rules_for(actor: Any, *, agency: Any | None, on: datetime.date | None = None) -> list[MajorDecisionRule]:
+    """The major-decision catalog in force for `agency` (default rows plus its own and its province's)."""
+    day = on or timezone.localdate()
+    if agency is None:
+        return list(MajorDecisionRule.objects.filter(agency__isnull=True).filter(
+            Q(effective_until__isnull=True) | Q(effective_until__gt=day), effective_from__lte=day))
+    if not policies.can(actor, "view", PowerItem(agency=agency)):
+        return []
+    return rules_in_force(agency=agency, on=day)
