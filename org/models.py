@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models.base import TimeStamped
@@ -62,6 +63,9 @@ class Agency(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("org:agency_detail", args=[self.pk])
 
     @property
     def depth(self) -> int:
@@ -132,6 +136,9 @@ class Officer(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("org:officer_detail", args=[self.pk])
 
 
 class RoleAssignment(models.Model):

@@ -1,4 +1,22 @@
 from django.urls import path
 
+from org.views import agencies, officers
+
 app_name = "org"
-urlpatterns: list = []
+urlpatterns: list = [
+    # Organisation screens (org.views.agencies, org.views.officers).
+    path("", agencies.agency_list, name="agency_list"),
+    path("agencies/<int:pk>/", agencies.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/departments/new/", agencies.department_create, name="department_create"),
+    path("agencies/<int:pk>/children/new/", agencies.agency_create_child, name="agency_create_child"),
+    path("officers/", officers.officer_list, name="officer_list"),
+    path("officers/new/", officers.officer_create, name="officer_create"),
+    path("officers/<int:pk>/", officers.officer_detail, name="officer_detail"),
+    path("officers/<int:pk>/edit/", officers.officer_edit, name="officer_edit"),
+    path("officers/<int:pk>/deactivate/", officers.officer_deactivate, name="officer_deactivate"),
+    path("officers/<int:pk>/roles/<str:action>/", officers.officer_role, name="officer_role"),
+    path("officers/<int:pk>/certificates/new/", officers.certificate_issue, name="certificate_issue"),
+    path("officers/<int:pk>/qualifications/new/", officers.qualification_record, name="qualification_record"),
+    path("certificates/<int:pk>/renew/", officers.certificate_renew, name="certificate_renew"),
+    path("certificates/<int:pk>/<str:action>/", officers.certificate_change, name="certificate_change"),
+]
