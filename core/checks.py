@@ -1,1 +1,20 @@
-"""System checks (`zhifa check`) — the calendar health warning lives in core.services.calendar."""
+"""System checks (`zhifa check`): the working-day calendar's health (core.W001)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import Warning, register
+from django.db import DatabaseError
+
+
+@register()
+def calendar_next_year_official(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """From 1 November, warn when next year's official calendar has not been entered."""
+    from core.selectors.clock import calendar_health_warnings
+
+    try:
+        messages = calendar_health_warnings()
+    except DatabaseError:
+        return []  # no database yet (before the first migrate): nothing to check
+    return [Warning(m, id="core.W001", hint="zhifa calendar status") for m in messages]

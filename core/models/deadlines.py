@@ -47,6 +47,7 @@ class Deadline(TimeStamped):
     class Meta:
         ordering = ["due_date"]
         verbose_name = _("deadline")
+        permissions = [("view_agency_deadlines", _("Can view every deadline of the agencies one sees"))]
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["subject_type", "subject_id"]),
@@ -69,6 +70,9 @@ class DeadlinePause(models.Model):
         ordering = ["started_on"]
         verbose_name = _("deadline pause")
 
+    def __str__(self) -> str:
+        return f"{self.started_on} – {self.ended_on or ''}"
+
 
 class Alert(models.Model):
     """到期预警 / 超期: a deadline near or past, for the responsible officer and the head."""
@@ -90,3 +94,6 @@ class Alert(models.Model):
             models.UniqueConstraint(fields=["deadline", "recipient", "level"], name="uniq_alert_per_level")
         ]
         verbose_name = _("alert")
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.deadline_id} → {self.recipient_id}"

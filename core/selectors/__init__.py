@@ -1,0 +1,1 @@
+"""Reads of core, scoped to the actor."""
