@@ -1,9 +1,15 @@
 from django.urls import path
 
-from org.views import agencies, officers
+from org.views import agencies, auth, officers
 
 app_name = "org"
 urlpatterns: list = [
+    # Login, two-step verification, logout, password (org.views.auth).
+    path("login/", auth.login_view, name="login"),
+    path("login/verify/", auth.verify_view, name="login_verify"),
+    path("mfa/", auth.enrol_view, name="mfa_enrol"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("password/", auth.password_change_view, name="password_change"),
     # Organisation screens (org.views.agencies, org.views.officers).
     path("", agencies.agency_list, name="agency_list"),
     path("agencies/<int:pk>/", agencies.agency_detail, name="agency_detail"),

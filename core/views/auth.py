@@ -1,17 +1,21 @@
+"""django-axes lockout page (settings.AXES_LOCKOUT_CALLABLE)."""
+
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    """django-axes lockout: same page for known and unknown usernames (no user enumeration)."""
-    return render(
-        request,
-        "core/login.html",
-        {"lockout": _("Too many failed attempts. This login is locked for 30 minutes; contact the security administrator to unlock it sooner.")},
-        status=429,
-    )
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """The same page for known and unknown usernames (no user enumeration), status 429."""
+    cooloff_hours = float(getattr(settings, "AXES_COOLOFF_TIME", 0) or 0)
+    context = {
+        "failure_limit": int(getattr(settings, "AXES_FAILURE_LIMIT", 5)),
+        "cooloff_minutes": round(cooloff_hours * 60),
+    }
+    return render(request, "security/lockout.html", context, status=429)

@@ -1,8 +1,49 @@
+"""The officer's home: my to-dos (alerts, open deadlines, expiring certificates, calendar health).
+
+core may not import a domain app, so the officer's certificates come through a callable named in
+`settings.ZHIFA_HOME_CERTIFICATES` (like core/scoping.py); the panel is left out while that
+callable does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.module_loading import import_string
+
+CERTIFICATE_WINDOW_DAYS = 30
+
+
+def _my_expiring_certificates(user: Any) -> list[Any] | None:
+    path = getattr(settings, "ZHIFA_HOME_CERTIFICATES", "")
+    if not path:
+        return None
+    try:
+        resolver = import_string(path)
+    except ImportError:
+        return None
+    return list(resolver(user=user, within_days=CERTIFICATE_WINDOW_DAYS))
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    """我的待办: what needs the user's attention now."""
+    user = request.user
+    try:
+        from core.selectors import clock
+    except ImportError:  # the clock selectors land in a parallel change
+        clock = None
+    context: dict[str, Any] = {
+        "alerts": list(clock.alerts_for_user(user=user)) if clock else [],
+        "deadlines": list(clock.deadlines_for_user(user=user)) if clock else [],
+        "certificates": _my_expiring_certificates(user),
+        "certificate_window_days": CERTIFICATE_WINDOW_DAYS,
+        "calendar_status": (
+            clock.calendar_status() if clock and user.has_perm("core.change_workdayoverride") else None
+        ),
+    }
+    return render(request, "core/home.html", context)

@@ -1,0 +1,34 @@
+"""Template helpers of the officer UI shell (navigation that never 500s, badges)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def url_or_empty(name: str, *args: Any, **kwargs: Any) -> str:
+    """The URL of `name`, or "" when no such route exists (yet): links to it are then hidden."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_item(context: template.Context, name: str, label: str) -> str:
+    """`<li><a>` to the route `name`, marked as the current page; nothing when the route is missing."""
+    url = url_or_empty(name)
+    if not url:
+        return ""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = bool(match and match.view_name == name)
+    if current:
+        return format_html('<li><a href="{}" aria-current="page">{}</a></li>', url, label)
+    return format_html('<li><a href="{}">{}</a></li>', url, label)
