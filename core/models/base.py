@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.db import models
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Refuses bulk update/delete so that history cannot be rewritten through the ORM."""
 
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
