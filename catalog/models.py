@@ -76,20 +76,29 @@ class LegalProvision(TimeStamped):
 class PowerItem(TimeStamped):
     """权责清单 item, one row per version; `code` is stable across versions within an agency."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     code = models.CharField(_("code"), max_length=40)
     version = models.PositiveIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices,
-                              default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("category"), max_length=16, choices=ItemCategory.choices)
-    legal_bases = models.ManyToManyField(LegalProvision, related_name="power_items", blank=True,
-                                         verbose_name=_("legal bases"))
-    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("responsible department"))
+    legal_bases = models.ManyToManyField(
+        LegalProvision, related_name="power_items", blank=True, verbose_name=_("legal bases")
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
     duties = models.TextField(_("duties"), blank=True)
     accountability = models.TextField(_("accountability"), blank=True)
     field_code = models.CharField(_("enforcement field"), max_length=40, blank=True)
@@ -104,8 +113,18 @@ class PowerItem(TimeStamped):
 
     # Fields copied into a new version and compared on import (everything but identity/status).
     CONTENT_FIELDS = (
-        "name", "kind", "duties", "accountability", "field_code", "time_limit", "guide_conditions",
-        "guide_materials", "guide_steps", "guide_time_limit", "guide_office", "guide_phone",
+        "name",
+        "kind",
+        "duties",
+        "accountability",
+        "field_code",
+        "time_limit",
+        "guide_conditions",
+        "guide_materials",
+        "guide_steps",
+        "guide_time_limit",
+        "guide_office",
+        "guide_phone",
     )
 
     class Meta:
@@ -145,30 +164,39 @@ class DiscretionStandard(TimeStamped):
     """裁量基准 for one violation, one row per version; scoped to an agency (a province-level
     agency's standard applies to every agency below it)."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("scope agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("scope agency")
+    )
     region = models.CharField(_("region"), max_length=100, blank=True)
     code = models.CharField(_("violation code"), max_length=60)
     violation_name = models.CharField(_("violation"), max_length=200)
     power_code = models.CharField(_("power item code"), max_length=40, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices,
-                              default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     effective_from = models.DateField(_("effective from"))
     effective_until = models.DateField(_("effective until"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
-    dimension = models.CharField(_("measured by"), max_length=20, choices=Dimension.choices,
-                                 default=Dimension.AREA_M2)
+    dimension = models.CharField(
+        _("measured by"), max_length=20, choices=Dimension.choices, default=Dimension.AREA_M2
+    )
     land_classes = models.JSONField(_("land classes"), default=list, blank=True)
-    legal_kind = models.CharField(_("statutory penalty kind"), max_length=20, choices=PenaltyKind.choices,
-                                  blank=True)
-    legal_min = models.DecimalField(_("statutory minimum"), max_digits=14, decimal_places=4,
-                                    null=True, blank=True)
-    legal_max = models.DecimalField(_("statutory maximum"), max_digits=14, decimal_places=4,
-                                    null=True, blank=True)
+    legal_kind = models.CharField(
+        _("statutory penalty kind"), max_length=20, choices=PenaltyKind.choices, blank=True
+    )
+    legal_min = models.DecimalField(
+        _("statutory minimum"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    legal_max = models.DecimalField(
+        _("statutory maximum"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     recommended_point = models.DecimalField(
-        _("recommended point in range"), max_digits=4, decimal_places=3, default=Decimal("0.5"),
+        _("recommended point in range"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
         help_text=_("0 = lower bound, 1 = upper bound, 0.5 = midpoint"),
     )
 
@@ -191,10 +219,12 @@ class DiscretionTier(models.Model):
     name = models.CharField(_("tier"), max_length=20)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     land_classes = models.JSONField(_("land classes"), default=list, blank=True)
-    range_min = models.DecimalField(_("from (inclusive)"), max_digits=16, decimal_places=4,
-                                    default=Decimal(0))
-    range_max = models.DecimalField(_("to (exclusive)"), max_digits=16, decimal_places=4,
-                                    null=True, blank=True)
+    range_min = models.DecimalField(
+        _("from (inclusive)"), max_digits=16, decimal_places=4, default=Decimal(0)
+    )
+    range_max = models.DecimalField(
+        _("to (exclusive)"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     penalty_kind = models.CharField(_("penalty kind"), max_length=20, choices=PenaltyKind.choices)
     penalty_min = models.DecimalField(_("penalty minimum"), max_digits=14, decimal_places=4)
     penalty_max = models.DecimalField(_("penalty maximum"), max_digits=14, decimal_places=4)
@@ -217,13 +247,15 @@ class ExemptionKind(models.TextChoices):
 class ExemptionRule(TimeStamped):
     """首违不罚 / 轻微免罚 list entry for a power item: the facts that must all hold."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("scope agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("scope agency")
+    )
     power_code = models.CharField(_("power item code"), max_length=40)
     kind = models.CharField(_("kind"), max_length=20, choices=ExemptionKind.choices)
     required_facts = models.JSONField(_("required facts"), default=list)
-    max_area_m2 = models.DecimalField(_("maximum area (m²)"), max_digits=14, decimal_places=2,
-                                      null=True, blank=True)
+    max_area_m2 = models.DecimalField(
+        _("maximum area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     effective_from = models.DateField(_("effective from"))
     effective_until = models.DateField(_("effective until"), null=True, blank=True)
@@ -269,14 +301,20 @@ class MajorDecisionRule(TimeStamped):
     and what it requires. agency NULL = the default catalog every agency inherits; a rule of an
     agency (or its province) with the same trigger, party kind and requirement replaces it."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("scope agency"))
+    agency = models.ForeignKey(
+        "org.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scope agency"),
+    )
     name = models.CharField(_("name"), max_length=200)
     trigger = models.CharField(_("condition"), max_length=40, choices=Trigger.choices)
-    party_kind = models.CharField(_("party kind"), max_length=16, choices=PartyKind.choices,
-                                  default=PartyKind.ANY)
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True,
-                                 blank=True)
+    party_kind = models.CharField(
+        _("party kind"), max_length=16, choices=PartyKind.choices, default=PartyKind.ANY
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     requirement = models.CharField(_("requires"), max_length=20, choices=RequirementKind.choices)
     basis = models.CharField(_("basis"), max_length=300)
     is_sample = models.BooleanField(_("sample value"), default=False)

@@ -77,8 +77,10 @@ def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
         ids = readable_agency_ids(actor)
         if ids is None or (ids and (obj is None or agency_id is None or agency_id in ids)):
             return None
-        return _("You may read only the catalog of your own agency (supervisors: also subordinate "
-                 "agencies). Ask an officer of that agency, or a supervisor above it.")
+        return _(
+            "You may read only the catalog of your own agency (supervisors: also subordinate "
+            "agencies). Ask an officer of that agency, or a supervisor above it."
+        )
     ids = editable_agency_ids(actor)
     if ids is None:
         return None
@@ -87,10 +89,14 @@ def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
     if ids and agency_id is not None and agency_id in ids:
         return None
     if ids and obj is not None and agency_id is None:
-        return _("The default catalog shared by every agency can be changed only by the platform "
-                 "operator; add a rule for your own agency instead, which takes precedence.")
-    return _("Only the system administrator of this agency may change its power catalog (等保2.0 三员分立: "
-             "catalog data is system configuration). Ask that administrator to make the change.")
+        return _(
+            "The default catalog shared by every agency can be changed only by the platform "
+            "operator; add a rule for your own agency instead, which takes precedence."
+        )
+    return _(
+        "Only the system administrator of this agency may change its power catalog (等保2.0 三员分立: "
+        "catalog data is system configuration). Ask that administrator to make the change."
+    )
 
 
 def can(actor: Any, verb: str, obj: Any = None) -> bool:
@@ -104,8 +110,11 @@ def can_edit_agency(actor: Any, agency: Any) -> bool:
 
 
 def _deny(actor: Any, verb: str, obj: Any, reason: str) -> None:
-    kwargs: dict[str, Any] = {"actor": actor, "act": "auth.permission_denied",
-                              "payload": {"verb": f"catalog.{verb}", "reason": reason}}
+    kwargs: dict[str, Any] = {
+        "actor": actor,
+        "act": "auth.permission_denied",
+        "payload": {"verb": f"catalog.{verb}", "reason": reason},
+    }
     if obj is not None and getattr(obj, "pk", None) is not None:
         kwargs["obj"] = obj
     with transaction.atomic():
@@ -121,6 +130,13 @@ def ensure(actor: Any, verb: str, obj: Any = None) -> None:
 
 def ensure_edit_agency(actor: Any, agency: Any) -> None:
     if not can_edit_agency(actor, agency):
-        _deny(actor, "edit", agency, _(
-            "Only the system administrator of this agency may change its power catalog (等保2.0 三员分立: "
-            "catalog data is system configuration). Ask that administrator to make the change."))
+        _deny(
+            actor,
+            "edit",
+            agency,
+            _(
+                "Only the system administrator of this agency may change its power catalog "
+                "(等保2.0 三员分立: catalog data is system configuration). "
+                "Ask that administrator to make the change."
+            ),
+        )

@@ -31,13 +31,21 @@ def visible_power_items(actor: Any) -> QuerySet[PowerItem]:
 
 
 def power_items_current(
-    actor: Any, *, kind: str = "", department_id: int | None = None, q: str = "",
-    agency_id: int | None = None, on: datetime.date | None = None,
+    actor: Any,
+    *,
+    kind: str = "",
+    department_id: int | None = None,
+    q: str = "",
+    agency_id: int | None = None,
+    on: datetime.date | None = None,
 ) -> QuerySet[PowerItem]:
     """Published versions in force on `on` (today), filtered for the list screen."""
     day = on or timezone.localdate()
-    qs = visible_power_items(actor).filter(status=VersionStatus.PUBLISHED, valid_from__lte=day).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+    qs = (
+        visible_power_items(actor)
+        .filter(status=VersionStatus.PUBLISHED, valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if department_id:
@@ -70,12 +78,17 @@ def exemptions_for(actor: Any, *, power_code: str) -> QuerySet[ExemptionRule]:
     return _scope(ExemptionRule.objects.filter(power_code=power_code), actor)
 
 
-def major_rules_for(actor: Any, *, agency: Any | None, on: datetime.date | None = None) -> list[MajorDecisionRule]:
+def major_rules_for(
+    actor: Any, *, agency: Any | None, on: datetime.date | None = None
+) -> list[MajorDecisionRule]:
     """The major-decision catalog in force for `agency` (default rows plus its own and its province's)."""
     day = on or timezone.localdate()
     if agency is None:
-        return list(MajorDecisionRule.objects.filter(agency__isnull=True).filter(
-            Q(effective_until__isnull=True) | Q(effective_until__gt=day), effective_from__lte=day))
+        return list(
+            MajorDecisionRule.objects.filter(agency__isnull=True).filter(
+                Q(effective_until__isnull=True) | Q(effective_until__gt=day), effective_from__lte=day
+            )
+        )
     if not policies.can(actor, "view", PowerItem(agency=agency)):
         return []
     return rules_in_force(agency=agency, on=day)

@@ -36,8 +36,10 @@ def changed(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any
 
 
 def periods_overlap(
-    a_from: datetime.date | None, a_until: datetime.date | None,
-    b_from: datetime.date | None, b_until: datetime.date | None,
+    a_from: datetime.date | None,
+    a_until: datetime.date | None,
+    b_from: datetime.date | None,
+    b_until: datetime.date | None,
 ) -> bool:
     """Half-open periods [from, until) overlap? None = unbounded."""
     lo = datetime.date.min

@@ -19,8 +19,18 @@ from catalog.services.common import changed, snapshot
 from core.errors import Conflict, ValidationFailed
 from core.services.ledger import ledger_append
 
-RULE_FIELDS = ("agency", "name", "trigger", "party_kind", "amount", "requirement", "basis", "is_sample",
-               "effective_from", "effective_until")
+RULE_FIELDS = (
+    "agency",
+    "name",
+    "trigger",
+    "party_kind",
+    "amount",
+    "requirement",
+    "basis",
+    "is_sample",
+    "effective_from",
+    "effective_until",
+)
 
 # Proposal keys that switch a flag trigger on.
 FLAG_TRIGGERS: dict[str, str] = {
@@ -79,8 +89,13 @@ def major_rule_create(*, actor: Any, agency: Any | None, values: Mapping[str, An
         data.setdefault("effective_from", timezone.localdate())
         _validate(data)
         rule = MajorDecisionRule.objects.create(agency=agency, **data)
-        ledger_append(actor=actor, act="catalog.major_rule_create", obj=rule,
-                      agency_id=agency.pk if agency else None, payload={"new": snapshot(rule, RULE_FIELDS)})
+        ledger_append(
+            actor=actor,
+            act="catalog.major_rule_create",
+            obj=rule,
+            agency_id=agency.pk if agency else None,
+            payload={"new": snapshot(rule, RULE_FIELDS)},
+        )
         return rule
 
 
@@ -93,31 +108,51 @@ def major_rule_update(*, actor: Any, rule: MajorDecisionRule, values: Mapping[st
         for key, value in values.items():
             if key in RULE_FIELDS and key != "agency":
                 setattr(rule, key, value)
-        _validate(snapshot(rule, RULE_FIELDS) | {"amount": rule.amount, "effective_from": rule.effective_from,
-                                                 "effective_until": rule.effective_until})
+        _validate(
+            snapshot(rule, RULE_FIELDS)
+            | {
+                "amount": rule.amount,
+                "effective_from": rule.effective_from,
+                "effective_until": rule.effective_until,
+            }
+        )
         new = snapshot(rule, RULE_FIELDS)
         if new != old:
             rule.save()
-            ledger_append(actor=actor, act="catalog.major_rule_update", obj=rule, agency_id=rule.agency_id,
-                          payload={"changes": changed(old, new)})
+            ledger_append(
+                actor=actor,
+                act="catalog.major_rule_update",
+                obj=rule,
+                agency_id=rule.agency_id,
+                payload={"changes": changed(old, new)},
+            )
         return rule
 
 
-def major_rule_retire(*, actor: Any, rule: MajorDecisionRule, effective_until: datetime.date) -> MajorDecisionRule:
+def major_rule_retire(
+    *, actor: Any, rule: MajorDecisionRule, effective_until: datetime.date
+) -> MajorDecisionRule:
     """End a rule's force from `effective_until`."""
     policies.ensure(actor, "edit", rule)
     with transaction.atomic():
         rule = MajorDecisionRule.objects.select_for_update().get(pk=rule.pk)
         if rule.effective_until is not None and rule.effective_until <= effective_until:
-            raise Conflict(_("This rule already ends on %(date)s.") % {"date": rule.effective_until},
-                           code="catalog.already_retired")
+            raise Conflict(
+                _("This rule already ends on %(date)s.") % {"date": rule.effective_until},
+                code="catalog.already_retired",
+            )
         if effective_until <= rule.effective_from:
             raise ValidationFailed(_("The end date must be after the start date."), code="catalog.bad_period")
         old = snapshot(rule, RULE_FIELDS)
         rule.effective_until = effective_until
         rule.save(update_fields=["effective_until", "updated_at"])
-        ledger_append(actor=actor, act="catalog.major_rule_retire", obj=rule, agency_id=rule.agency_id,
-                      payload={"changes": changed(old, snapshot(rule, RULE_FIELDS))})
+        ledger_append(
+            actor=actor,
+            act="catalog.major_rule_retire",
+            obj=rule,
+            agency_id=rule.agency_id,
+            payload={"changes": changed(old, snapshot(rule, RULE_FIELDS))},
+        )
         return rule
 
 
@@ -126,10 +161,13 @@ def rules_in_force(*, agency: Any, on: datetime.date) -> list[MajorDecisionRule]
     (condition, party kind, requirement); default rows (no agency) come last."""
     chain = policies.agency_chain(agency)
     rows = MajorDecisionRule.objects.filter(Q(agency_id__in=chain) | Q(agency__isnull=True)).filter(
-        Q(effective_until__isnull=True) | Q(effective_until__gt=on), effective_from__lte=on)
+        Q(effective_until__isnull=True) | Q(effective_until__gt=on), effective_from__lte=on
+    )
     rank = {agency_id: i for i, agency_id in enumerate(chain)}
     chosen: dict[tuple[str, str, str], MajorDecisionRule] = {}
-    for rule in sorted(rows, key=lambda r: (rank.get(r.agency_id, len(chain)) if r.agency_id else len(chain), r.pk)):
+    for rule in sorted(
+        rows, key=lambda r: (rank.get(r.agency_id, len(chain)) if r.agency_id else len(chain), r.pk)
+    ):
         chosen.setdefault((rule.trigger, rule.party_kind, rule.requirement), rule)
     return sorted(chosen.values(), key=lambda r: (r.requirement, r.trigger, r.party_kind))
 
@@ -141,12 +179,17 @@ def _amount(proposed: Mapping[str, Any], key: str) -> Decimal:
     try:
         value = Decimal(str(raw).replace(",", ""))
     except InvalidOperation:
-        raise ValidationFailed(_("“%(value)s” is not an amount in yuan.") % {"value": raw},
-                               code="catalog.bad_amount", field_errors={key: [_("Enter an amount in yuan.")]}
-                               ) from None
+        raise ValidationFailed(
+            _("“%(value)s” is not an amount in yuan.") % {"value": raw},
+            code="catalog.bad_amount",
+            field_errors={key: [_("Enter an amount in yuan.")]},
+        ) from None
     if not value.is_finite() or value < 0:
-        raise ValidationFailed(_("Amounts must be zero or more."), code="catalog.bad_amount",
-                               field_errors={key: [_("Enter an amount in yuan.")]})
+        raise ValidationFailed(
+            _("Amounts must be zero or more."),
+            code="catalog.bad_amount",
+            field_errors={key: [_("Enter an amount in yuan.")]},
+        )
     return value
 
 
@@ -173,7 +216,10 @@ def _matches(rule: MajorDecisionRule, proposed: Mapping[str, Any]) -> bool:
 
 
 def decision_requirements(
-    *, agency: Any, proposed: Mapping[str, Any], on: datetime.date | None = None,
+    *,
+    agency: Any,
+    proposed: Mapping[str, Any],
+    on: datetime.date | None = None,
 ) -> list[Requirement]:
     """What a proposed decision needs — legal review, risk assessment, collective deliberation,
     hearing notice — and the catalog rule (and its basis) that says so.
@@ -183,12 +229,18 @@ def decision_requirements(
     forced_relocation, hearing_held, major_rights, major_public_interest, complex_case.
     """
     if proposed.get("party_kind") not in (None, "", PartyKind.INDIVIDUAL, PartyKind.ORGANISATION):
-        raise ValidationFailed(_("The party is an individual or an organisation."), code="catalog.bad_party",
-                               field_errors={"party_kind": [_("Choose individual or organisation.")]})
+        raise ValidationFailed(
+            _("The party is an individual or an organisation."),
+            code="catalog.bad_party",
+            field_errors={"party_kind": [_("Choose individual or organisation.")]},
+        )
     _amount(proposed, "fine")
     _amount(proposed, "confiscation_value")
     day = on or timezone.localdate()
-    found = [Requirement(kind=r.requirement, rule=r, basis=r.basis)
-             for r in rules_in_force(agency=agency, on=day) if _matches(r, proposed)]
+    found = [
+        Requirement(kind=r.requirement, rule=r, basis=r.basis)
+        for r in rules_in_force(agency=agency, on=day)
+        if _matches(r, proposed)
+    ]
     order = list(RequirementKind.values)
     return sorted(found, key=lambda q: (order.index(q.kind), q.rule.pk))

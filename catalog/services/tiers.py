@@ -79,41 +79,63 @@ def tier_errors(spec: StandardSpec) -> list[str]:
     for tier in tiers:
         if tier.penalty_min < 0 or tier.penalty_max < tier.penalty_min:
             errors.append(
-                _("%(where)s: penalty minimum %(min)s is above the maximum %(max)s or negative; "
-                  "the minimum must be ≥ 0 and ≤ the maximum.")
+                _(
+                    "%(where)s: penalty minimum %(min)s is above the maximum %(max)s or negative; "
+                    "the minimum must be ≥ 0 and ≤ the maximum."
+                )
                 % {"where": _where(tier), "min": fmt(tier.penalty_min), "max": fmt(tier.penalty_max)}
             )
         if tier.range_min < 0 or (tier.range_max is not None and tier.range_max <= tier.range_min):
             errors.append(
-                _("%(where)s: the range %(range)s is empty or negative; the upper bound must be "
-                  "greater than the lower bound.") % {"where": _where(tier), "range": _interval(tier)}
+                _(
+                    "%(where)s: the range %(range)s is empty or negative; the upper bound must be "
+                    "greater than the lower bound."
+                )
+                % {"where": _where(tier), "range": _interval(tier)}
             )
         unknown = set(tier.land_classes) - declared
         if unknown:
             errors.append(
-                _("%(where)s: land class %(classes)s is not among the standard's land classes "
-                  "(%(declared)s); declare it on the standard or correct the tier.")
-                % {"where": _where(tier), "classes": "、".join(sorted(unknown)),
-                   "declared": "、".join(spec.land_classes) or _("none")}
+                _(
+                    "%(where)s: land class %(classes)s is not among the standard's land classes "
+                    "(%(declared)s); declare it on the standard or correct the tier."
+                )
+                % {
+                    "where": _where(tier),
+                    "classes": "、".join(sorted(unknown)),
+                    "declared": "、".join(spec.land_classes) or _("none"),
+                }
             )
         if spec.legal_kind and tier.penalty_kind == spec.legal_kind:
             low_ok = spec.legal_min is None or tier.penalty_min >= spec.legal_min
             high_ok = spec.legal_max is None or tier.penalty_max <= spec.legal_max
             if not (low_ok and high_ok):
                 errors.append(
-                    _("%(where)s: penalty range %(min)s–%(max)s lies outside the statutory range "
-                      "%(lmin)s–%(lmax)s; a tier may only divide the statutory range.")
-                    % {"where": _where(tier), "min": fmt(tier.penalty_min), "max": fmt(tier.penalty_max),
-                       "lmin": fmt(spec.legal_min), "lmax": fmt(spec.legal_max)}
+                    _(
+                        "%(where)s: penalty range %(min)s–%(max)s lies outside the statutory range "
+                        "%(lmin)s–%(lmax)s; a tier may only divide the statutory range."
+                    )
+                    % {
+                        "where": _where(tier),
+                        "min": fmt(tier.penalty_min),
+                        "max": fmt(tier.penalty_max),
+                        "lmin": fmt(spec.legal_min),
+                        "lmax": fmt(spec.legal_max),
+                    }
                 )
     if spec.dimension == Dimension.NONE:
-        groups = [(c, [t for t in tiers if not t.land_classes or c in t.land_classes])
-                  for c in (spec.land_classes or ("",))]
+        groups = [
+            (c, [t for t in tiers if not t.land_classes or c in t.land_classes])
+            for c in (spec.land_classes or ("",))
+        ]
         for land_class, members in groups:
             if len(members) != 1:
                 errors.append(
-                    _("Land class “%(cls)s”: %(n)s tiers apply but without a quantity exactly one "
-                      "tier must apply.") % {"cls": land_class or _("all"), "n": len(members)}
+                    _(
+                        "Land class “%(cls)s”: %(n)s tiers apply but without a quantity exactly one "
+                        "tier must apply."
+                    )
+                    % {"cls": land_class or _("all"), "n": len(members)}
                 )
         return errors
     unit = dimension_unit(spec.dimension)
@@ -134,17 +156,32 @@ def tier_errors(spec: StandardSpec) -> list[str]:
         for tier in members:
             if tier.range_min > expected:
                 errors.append(
-                    _("Land class “%(cls)s”: gap [%(a)s, %(b)s) %(unit)s before %(where)s; no tier "
-                      "covers it. Tiers must follow each other without gaps from 0 to ∞.")
-                    % {"cls": label, "a": fmt(expected), "b": fmt(tier.range_min), "unit": unit,
-                       "where": _where(tier)}
+                    _(
+                        "Land class “%(cls)s”: gap [%(a)s, %(b)s) %(unit)s before %(where)s; no tier "
+                        "covers it. Tiers must follow each other without gaps from 0 to ∞."
+                    )
+                    % {
+                        "cls": label,
+                        "a": fmt(expected),
+                        "b": fmt(tier.range_min),
+                        "unit": unit,
+                        "where": _where(tier),
+                    }
                 )
             elif tier.range_min < expected and previous is not None:
                 errors.append(
-                    _("Land class “%(cls)s”: %(where)s %(r1)s overlaps %(other)s %(r2)s %(unit)s; "
-                      "one set of facts may fall in only one tier, so make the ranges meet end to end.")
-                    % {"cls": label, "where": _where(tier), "r1": _interval(tier),
-                       "other": _where(previous), "r2": _interval(previous), "unit": unit}
+                    _(
+                        "Land class “%(cls)s”: %(where)s %(r1)s overlaps %(other)s %(r2)s %(unit)s; "
+                        "one set of facts may fall in only one tier, so make the ranges meet end to end."
+                    )
+                    % {
+                        "cls": label,
+                        "where": _where(tier),
+                        "r1": _interval(tier),
+                        "other": _where(previous),
+                        "r2": _interval(previous),
+                        "unit": unit,
+                    }
                 )
             if tier.range_max is None:
                 expected = Decimal("Infinity")
@@ -153,8 +190,10 @@ def tier_errors(spec: StandardSpec) -> list[str]:
             previous = tier
         if expected != Decimal("Infinity"):
             errors.append(
-                _("Land class “%(cls)s”: nothing covers %(a)s %(unit)s and above; the last tier "
-                  "must be open-ended (leave its upper bound empty).")
+                _(
+                    "Land class “%(cls)s”: nothing covers %(a)s %(unit)s and above; the last tier "
+                    "must be open-ended (leave its upper bound empty)."
+                )
                 % {"cls": label, "a": fmt(expected), "unit": unit}
             )
     return errors

@@ -21,8 +21,12 @@ ACT = datetime.date(2024, 6, 1)
 
 def test_given_800_m2_of_farmland_then_minor_tier_and_range_per_m2():
     standard = occupation_standard()
-    ev = discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "耕地", "area_m2": "800"})
+    ev = discretion_evaluate(
+        agency=standard.agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "耕地", "area_m2": "800"},
+    )
     assert ev.tier.name == "轻微"
     assert (ev.range_min, ev.range_max) == (Decimal("80000.00"), Decimal("240000.00"))
     assert ev.recommended == Decimal("160000.00")
@@ -32,23 +36,35 @@ def test_given_800_m2_of_farmland_then_minor_tier_and_range_per_m2():
 def test_given_area_in_mu_then_converted_at_10000_over_15():
     standard = occupation_standard()
     # 6 亩 of basic farmland = 4000 m² → 一般 (5–10 亩), 300–600 yuan/m²
-    ev = discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "永久基本农田", "area_mu": "6"})
+    ev = discretion_evaluate(
+        agency=standard.agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "永久基本农田", "area_mu": "6"},
+    )
     assert ev.tier.name == "一般"
     assert (ev.range_min, ev.range_max) == (Decimal("1200000.00"), Decimal("2400000.00"))
 
 
 def test_given_a_boundary_value_then_it_belongs_to_the_upper_tier():
     standard = occupation_standard()
-    ev = discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "其他", "area_mu": "20"})
+    ev = discretion_evaluate(
+        agency=standard.agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "其他", "area_mu": "20"},
+    )
     assert ev.tier.name == "一般"
 
 
 def test_given_a_mandatory_mitigation_then_recommendation_moves_to_the_lower_bound():
     standard = occupation_standard()
-    ev = discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "耕地", "area_m2": "800", "confessed": True})
+    ev = discretion_evaluate(
+        agency=standard.agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "耕地", "area_m2": "800", "confessed": True},
+    )
     assert ev.recommended == Decimal("80000.00")
     assert ev.mitigations == ["主动供述行政机关尚未掌握的违法行为"]
     assert any("第32条" in r or "Art.32" in r for r in ev.reasons)
@@ -56,26 +72,49 @@ def test_given_a_mandatory_mitigation_then_recommendation_moves_to_the_lower_bou
 
 def test_given_first_violation_list_then_may_not_penalise_and_over_the_area_it_does_not_apply():
     standard = occupation_standard()
-    exemption_rule_save(actor=None, agency=standard.agency, power_code="ZR-CF-001", kind="first_offence",
-                        required_facts=["first_violation", "minor_harm", "promptly_corrected"],
-                        max_area_m2=Decimal(100), effective_from=datetime.date(2021, 9, 1))
-    facts = {"land_class": "其他", "area_m2": "60", "first_violation": True, "minor_harm": True,
-             "promptly_corrected": True}
-    ev = discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT, facts=facts)
+    exemption_rule_save(
+        actor=None,
+        agency=standard.agency,
+        power_code="ZR-CF-001",
+        kind="first_offence",
+        required_facts=["first_violation", "minor_harm", "promptly_corrected"],
+        max_area_m2=Decimal(100),
+        effective_from=datetime.date(2021, 9, 1),
+    )
+    facts = {
+        "land_class": "其他",
+        "area_m2": "60",
+        "first_violation": True,
+        "minor_harm": True,
+        "promptly_corrected": True,
+    }
+    ev = discretion_evaluate(
+        agency=standard.agency, violation_code="illegal_occupation", act_date=ACT, facts=facts
+    )
     assert ev.outcome == "may_not_penalise"
     assert any("首违不罚" in r for r in ev.reasons)
-    ev = discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts=facts | {"area_m2": "150"})
+    ev = discretion_evaluate(
+        agency=standard.agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts=facts | {"area_m2": "150"},
+    )
     assert ev.outcome == "penalise"
 
 
 def test_given_a_later_lighter_version_then_art37_picks_it_and_says_why():
     agency = AgencyFactory()
     occupation_standard(agency=agency, effective_from=datetime.date(2021, 9, 1))
-    occupation_standard(agency=agency, effective_from=datetime.date(2025, 1, 1),
-                        bands=((100, 200), (200, 500), (500, 1000)))
-    ev = discretion_evaluate(agency=agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "耕地", "area_m2": "800"}, today=datetime.date(2026, 1, 1))
+    occupation_standard(
+        agency=agency, effective_from=datetime.date(2025, 1, 1), bands=((100, 200), (200, 500), (500, 1000))
+    )
+    ev = discretion_evaluate(
+        agency=agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "耕地", "area_m2": "800"},
+        today=datetime.date(2026, 1, 1),
+    )
     assert ev.standard.version == 2 and ev.act_date_standard.version == 1
     assert ev.range_max == Decimal("160000.00")
     assert any("第37条" in r or "Art.37" in r for r in ev.reasons)
@@ -84,10 +123,16 @@ def test_given_a_later_lighter_version_then_art37_picks_it_and_says_why():
 def test_given_a_later_heavier_version_then_the_act_date_version_stays():
     agency = AgencyFactory()
     occupation_standard(agency=agency, effective_from=datetime.date(2021, 9, 1))
-    occupation_standard(agency=agency, effective_from=datetime.date(2025, 1, 1),
-                        bands=((200, 400), (400, 700), (700, 1000)))
-    ev = discretion_evaluate(agency=agency, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "耕地", "area_m2": "800"}, today=datetime.date(2026, 1, 1))
+    occupation_standard(
+        agency=agency, effective_from=datetime.date(2025, 1, 1), bands=((200, 400), (400, 700), (700, 1000))
+    )
+    ev = discretion_evaluate(
+        agency=agency,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "耕地", "area_m2": "800"},
+        today=datetime.date(2026, 1, 1),
+    )
     assert ev.standard.version == 1
     assert ev.range_max == Decimal("240000.00")
 
@@ -130,15 +175,28 @@ def test_given_a_province_standard_then_a_county_below_uses_it():
     province = AgencyFactory(province=True)
     county = AgencyFactory(parent=province)
     occupation_standard(agency=province)
-    ev = discretion_evaluate(agency=county, violation_code="illegal_occupation", act_date=ACT,
-                             facts={"land_class": "耕地", "area_m2": "800"})
+    ev = discretion_evaluate(
+        agency=county,
+        violation_code="illegal_occupation",
+        act_date=ACT,
+        facts={"land_class": "耕地", "area_m2": "800"},
+    )
     assert ev.tier.name == "轻微"
 
 
-@pytest.mark.parametrize("facts", [{"land_class": "耕地", "area_m2": "abc"}, {"land_class": "耕地", "area_m2": "-5"},
-                                   {"land_class": "沙漠", "area_m2": "5"}, {"land_class": "耕地", "area_m2": "NaN"}])
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"land_class": "耕地", "area_m2": "abc"},
+        {"land_class": "耕地", "area_m2": "-5"},
+        {"land_class": "沙漠", "area_m2": "5"},
+        {"land_class": "耕地", "area_m2": "NaN"},
+    ],
+)
 def test_given_bad_facts_then_a_validation_error_names_the_field(facts):
     standard = occupation_standard()
     with pytest.raises(ValidationFailed) as exc:
-        discretion_evaluate(agency=standard.agency, violation_code="illegal_occupation", act_date=ACT, facts=facts)
+        discretion_evaluate(
+            agency=standard.agency, violation_code="illegal_occupation", act_date=ACT, facts=facts
+        )
     assert exc.value.field_errors

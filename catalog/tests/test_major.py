@@ -35,17 +35,23 @@ def test_given_a_small_fine_then_nothing_is_required():
     assert decision_requirements(agency=agency, proposed={"party_kind": "individual", "fine": 500}) == []
 
 
-@pytest.mark.parametrize("flag,expected", [
-    ("revokes_licence", {"hearing_notice", "legal_review"}),
-    ("stops_production", {"hearing_notice", "legal_review"}),
-    ("demolition", {"hearing_notice"}),
-    ("confiscates_buildings", {"hearing_notice"}),
-    ("expropriation", {"risk_assessment"}),
-    ("forced_relocation", {"risk_assessment"}),
-])
+@pytest.mark.parametrize(
+    "flag,expected",
+    [
+        ("revokes_licence", {"hearing_notice", "legal_review"}),
+        ("stops_production", {"hearing_notice", "legal_review"}),
+        ("demolition", {"hearing_notice"}),
+        ("confiscates_buildings", {"hearing_notice"}),
+        ("expropriation", {"risk_assessment"}),
+        ("forced_relocation", {"risk_assessment"}),
+    ],
+)
 def test_given_a_flagged_measure_then_its_statutory_requirements(flag, expected):
     agency = AgencyFactory()
-    assert kinds(decision_requirements(agency=agency, proposed={"party_kind": "organisation", flag: True})) == expected
+    assert (
+        kinds(decision_requirements(agency=agency, proposed={"party_kind": "organisation", flag: True}))
+        == expected
+    )
 
 
 def test_given_hearing_held_on_major_rights_then_art58_legal_review():
@@ -56,10 +62,19 @@ def test_given_hearing_held_on_major_rights_then_art58_legal_review():
 
 def test_given_an_agency_threshold_then_it_replaces_the_default_for_that_agency_only():
     agency, other = AgencyFactory(), AgencyFactory()
-    major_rule_create(actor=admin_of(agency), agency=agency, values={
-        "name": "对个人罚款2万元以上须法制审核", "trigger": "fine_at_least", "party_kind": "individual",
-        "amount": Decimal(20000), "requirement": "legal_review", "basis": "本局目录",
-        "effective_from": datetime.date(2024, 1, 1)})
+    major_rule_create(
+        actor=admin_of(agency),
+        agency=agency,
+        values={
+            "name": "对个人罚款2万元以上须法制审核",
+            "trigger": "fine_at_least",
+            "party_kind": "individual",
+            "amount": Decimal(20000),
+            "requirement": "legal_review",
+            "basis": "本局目录",
+            "effective_from": datetime.date(2024, 1, 1),
+        },
+    )
     proposal = {"party_kind": "individual", "fine": 15000}
     assert "legal_review" not in kinds(decision_requirements(agency=agency, proposed=proposal))
     assert "legal_review" in kinds(decision_requirements(agency=other, proposed=proposal))

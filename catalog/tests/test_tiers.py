@@ -57,10 +57,22 @@ def test_given_inverted_ranges_then_refused(bad):
 def test_given_income_tiers_without_land_classes_then_they_tile_zero_to_infinity():
     fields = {"dimension": "illegal_income", "land_classes": [], "effective_from": None}
     tiers = [
-        {"name": "轻微", "range_min": 0, "range_max": 100000, "penalty_kind": "percent_of_income",
-         "penalty_min": 10, "penalty_max": 20},
-        {"name": "严重", "range_min": Decimal(100000), "range_max": None, "penalty_kind": "percent_of_income",
-         "penalty_min": 20, "penalty_max": 50},
+        {
+            "name": "轻微",
+            "range_min": 0,
+            "range_max": 100000,
+            "penalty_kind": "percent_of_income",
+            "penalty_min": 10,
+            "penalty_max": 20,
+        },
+        {
+            "name": "严重",
+            "range_min": Decimal(100000),
+            "range_max": None,
+            "penalty_kind": "percent_of_income",
+            "penalty_min": 20,
+            "penalty_max": 50,
+        },
     ]
     assert standard_errors(fields, tiers) == []
     tiers[1]["range_min"] = 200000

@@ -31,9 +31,16 @@ def test_given_the_demo_when_loaded_twice_then_second_run_changes_nothing():
     assert first["powers"]["created"] == 31 and first["standards"]["created"] == 2
     second = catalog_load_demo(actor=None, agency=agency)
     assert second["powers"] == {"rows": 31, "created": 0, "updated": 0, "unchanged": 31}
-    assert second["standards"]["unchanged"] == 2 and second["provisions"]["unchanged"] == first["provisions"]["rows"]
-    ev = discretion_evaluate(agency=agency, violation_code="illegal_transfer", act_date=datetime.date(2024, 5, 1),
-                             facts={"illegal_income": "200000"})
+    assert (
+        second["standards"]["unchanged"] == 2
+        and second["provisions"]["unchanged"] == first["provisions"]["rows"]
+    )
+    ev = discretion_evaluate(
+        agency=agency,
+        violation_code="illegal_transfer",
+        act_date=datetime.date(2024, 5, 1),
+        facts={"illegal_income": "200000"},
+    )
     assert ev.tier.name == "一般" and (ev.range_min, ev.range_max) == (40000, 80000)
 
 
@@ -57,8 +64,13 @@ def test_given_a_file_with_many_bad_rows_then_every_line_is_reported_and_nothing
 
 
 def test_given_a_missing_column_then_the_header_line_is_reported():
-    errors = rejected(actor=None, agency=AgencyFactory(), kind="powers", filename="p.csv",
-                      content=csv_bytes("编码,名称\nA,B\n"))
+    errors = rejected(
+        actor=None,
+        agency=AgencyFactory(),
+        kind="powers",
+        filename="p.csv",
+        content=csv_bytes("编码,名称\nA,B\n"),
+    )
     assert errors[0].line == 1 and "类别" in errors[0].message
 
 
@@ -72,12 +84,15 @@ def test_given_overlapping_tiers_in_an_import_then_the_tier_line_is_named():
     assert "[50000, 500000)" in errors[0].message
 
 
-@pytest.mark.parametrize("name,content,needle", [
-    ("x.xlsx", b"PK\x03\x04not really a zip", "xlsx"),
-    ("x.pdf", b"%PDF-1.4", ".xlsx"),
-    ("x.csv", b"", ""),
-    ("x.csv", b"a" * (MAX_BYTES + 1), "MB"),
-])
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("x.xlsx", b"PK\x03\x04not really a zip", "xlsx"),
+        ("x.pdf", b"%PDF-1.4", ".xlsx"),
+        ("x.csv", b"", ""),
+        ("x.csv", b"a" * (MAX_BYTES + 1), "MB"),
+    ],
+)
 def test_given_corrupt_or_oversized_files_then_refused_cleanly(name, content, needle):
     errors = rejected(actor=None, agency=AgencyFactory(), kind="powers", filename=name, content=content)
     assert len(errors) == 1 and needle in errors[0].message
@@ -85,7 +100,9 @@ def test_given_corrupt_or_oversized_files_then_refused_cleanly(name, content, ne
 
 def test_given_too_many_rows_then_refused():
     text = POWER_HEAD + "".join(f"C{i},名称,处罚,,\n" for i in range(5001))
-    errors = rejected(actor=None, agency=AgencyFactory(), kind="powers", filename="p.csv", content=csv_bytes(text))
+    errors = rejected(
+        actor=None, agency=AgencyFactory(), kind="powers", filename="p.csv", content=csv_bytes(text)
+    )
     assert "5000" in errors[0].message
 
 
@@ -110,10 +127,20 @@ def test_given_an_xlsx_with_a_changed_item_then_a_new_version_is_published():
     wb = Workbook()
     ws = wb.active
     ws.append(["编码", "名称", "类别", "执法依据", "生效日期"])
-    ws.append(["ZR-CF-001", "对非法占用土地的行政处罚（修订）", "行政处罚", "土地管理法第77条第1款", datetime.date(2026, 1, 1)])
+    ws.append(
+        [
+            "ZR-CF-001",
+            "对非法占用土地的行政处罚（修订）",
+            "行政处罚",
+            "土地管理法第77条第1款",
+            datetime.date(2026, 1, 1),
+        ]
+    )
     buf = io.BytesIO()
     wb.save(buf)
-    report = catalog_import(actor=None, agency=agency, kind="powers", filename="x.xlsx", content=buf.getvalue())
+    report = catalog_import(
+        actor=None, agency=agency, kind="powers", filename="x.xlsx", content=buf.getvalue()
+    )
     assert report.updated == 1
     versions = list(PowerItem.objects.filter(agency=agency, code="ZR-CF-001").order_by("version"))
     assert [v.version for v in versions] == [1, 2]
@@ -123,8 +150,18 @@ def test_given_an_xlsx_with_a_changed_item_then_a_new_version_is_published():
 def test_given_an_officer_then_import_is_refused():
     agency = AgencyFactory()
     with pytest.raises(PermissionDenied):
-        catalog_import(actor=officer_of(agency), agency=agency, kind="powers", filename="p.csv",
-                       content=csv_bytes(POWER_HEAD))
-    report = catalog_import(actor=admin_of(agency), agency=agency, kind="powers", filename="p.csv",
-                            content=csv_bytes(POWER_HEAD + "A-1,名称,检查,,\n"))
+        catalog_import(
+            actor=officer_of(agency),
+            agency=agency,
+            kind="powers",
+            filename="p.csv",
+            content=csv_bytes(POWER_HEAD),
+        )
+    report = catalog_import(
+        actor=admin_of(agency),
+        agency=agency,
+        kind="powers",
+        filename="p.csv",
+        content=csv_bytes(POWER_HEAD + "A-1,名称,检查,,\n"),
+    )
     assert report.created == 1

@@ -1,0 +1,106 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from catalog.models import PowerItem
+from catalog.services import catalog_load_demo
+from catalog.tests.factories import admin_of, officer_of
+from org.mfa import force_login_verified
+from org.roles import Role
+from org.tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    agency = AgencyFactory()
+    catalog_load_demo(actor=None, agency=agency)
+    return agency
+
+
+def login(client, user):
+    force_login_verified(client, user)
+    return client
+
+
+def test_given_an_officer_then_the_power_list_shows_items_filtered_by_kind_in_chinese(client, demo):
+    login(client, officer_of(demo))
+    page = client.get(reverse("catalog:power_list"), {"kind": "licensing"}).content.decode()
+    assert "临时用地审批" in page and "对非法占用土地的行政处罚" not in page
+    assert "权责清单" in page
+    page = client.get(reverse("catalog:power_list"), {"q": "非法占用"}).content.decode()
+    assert "对非法占用土地的行政处罚" in page
+
+
+def test_given_a_power_item_then_detail_shows_bases_and_history(client, demo):
+    login(client, officer_of(demo))
+    item = PowerItem.objects.get(agency=demo, code="ZR-CF-001")
+    page = client.get(reverse("catalog:power_detail", args=[item.pk])).content.decode()
+    assert "土地管理法实施条例第57条" in page and "v1" in page
+
+
+def test_given_another_agencys_item_then_not_found(client, demo):
+    other = AgencyFactory()
+    login(client, officer_of(other))
+    item = PowerItem.objects.get(agency=demo, code="ZR-CF-001")
+    assert client.get(reverse("catalog:power_detail", args=[item.pk])).status_code == 404
+
+
+def test_given_a_supervisor_above_then_the_subordinates_catalog_is_readable(client):
+    city = AgencyFactory(city=True)
+    county = AgencyFactory(parent=city)
+    catalog_load_demo(actor=None, agency=county)
+    login(client, officer_of(city, roles=[Role.SUPERVISOR]))
+    item = PowerItem.objects.get(agency=county, code="ZR-CF-001")
+    assert client.get(reverse("catalog:power_detail", args=[item.pk])).status_code == 200
+
+
+def test_given_the_try_it_form_then_tier_range_and_reasons_are_shown(client, demo):
+    login(client, officer_of(demo))
+    standard = demo and __import__("catalog.models").models.DiscretionStandard.objects.get(code="illegal_occupation")
+    url = reverse("catalog:discretion_detail", args=[standard.pk])
+    page = client.get(url, {"act_date": "2024-06-01", "land_class": "耕地", "area": "800", "area_unit": "m2"})
+    text = page.content.decode()
+    assert "示例数据" in text and "80000.00" in text and "240000.00" in text and "160000.00" in text
+    bad = client.get(url, {"act_date": "2024-13-45", "area": "abc"})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+
+
+def test_given_the_major_rules_page_then_a_proposal_lists_requirements(client, demo):
+    login(client, officer_of(demo))
+    page = client.get(reverse("catalog:major_rules"), {"party_kind": "individual", "fine": "30000"})
+    text = page.content.decode()
+    assert "风险评估" in text and "法制审核" in text
+
+
+def test_given_an_import_with_bad_rows_then_each_line_is_listed(client, demo):
+    login(client, admin_of(demo))
+    upload = SimpleUploadedFile("p.csv", "编码,名称,类别\nA,甲,奖励\nB,,处罚\n".encode("utf-8-sig"))
+    response = client.post(reverse("catalog:import"), {"kind": "powers", "agency": demo.pk, "file": upload})
+    text = response.content.decode()
+    assert response.status_code == 400 and "奖励" in text and ">2<" in text and ">3<" in text
+
+
+def test_given_a_good_import_then_a_summary(client, demo):
+    login(client, admin_of(demo))
+    upload = SimpleUploadedFile("p.csv", "编码,名称,类别\nNEW-1,新事项,检查\n".encode("utf-8-sig"))
+    response = client.post(reverse("catalog:import"), {"kind": "powers", "agency": demo.pk, "file": upload})
+    assert response.status_code == 200 and "import-summary" in response.content.decode()
+    assert PowerItem.objects.filter(agency=demo, code="NEW-1").exists()
+
+
+def test_given_an_officer_then_the_import_page_is_refused(client, demo):
+    login(client, officer_of(demo))
+    assert client.get(reverse("catalog:import")).status_code == 403
+
+
+@pytest.mark.parametrize("kind,fmt_name", [("powers", "csv"), ("standards", "xlsx"), ("provisions", "csv")])
+def test_given_export_links_then_files_download(client, demo, kind, fmt_name):
+    login(client, officer_of(demo))
+    response = client.get(reverse("catalog:export", args=[kind, fmt_name]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    if fmt_name == "csv":
+        assert response.content.startswith("\ufeff".encode())
+    else:
+        assert response.content[:2] == b"PK"
