@@ -224,12 +224,20 @@ class DemoLoader:
 
     # --- catalog, calendar, deadlines ----------------------------------------------------------------
     def load_catalog(self) -> None:
-        try:
-            from catalog.services import catalog_load_demo
-        except ImportError:  # the catalog's demo loader is not in this build yet
-            self.notes.append("catalog: catalog.services.catalog_load_demo is missing; no power list loaded.")
-            return
-        catalog_load_demo(actor=None, agency=self.agencies["county"])
+        from catalog.services import catalog_load_demo
+
+        summary = catalog_load_demo(actor=None, agency=self.agencies["county"])
+        labels = {
+            "provisions": _("legal provisions"),
+            "powers": _("power-list items"),
+            "standards": _("discretion standard rows"),
+        }
+        counts = [
+            f"{labels.get(k, k)} {v['rows']}"
+            for k, v in summary.items()
+            if isinstance(v, dict) and "rows" in v
+        ]
+        self.notes.append(_("Catalog: %(counts)s.") % {"counts": ", ".join(counts)})
 
     def load_calendar(self) -> None:
         from django.core.checks import WARNING, run_checks
