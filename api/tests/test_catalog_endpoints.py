@@ -1,0 +1,75 @@
+"""Power catalog endpoints: scoped to the caller, legal bases included, evaluation through catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.tests.conftest import ApiClient, token_for
+from catalog.services.demo import catalog_load_demo
+from catalog.tests.factories import admin_of
+from core.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_catalog(agency_a):
+    return catalog_load_demo(actor=admin_of(agency_a), agency=agency_a)
+
+
+def test_power_items_come_with_their_legal_bases_and_filter_by_kind(client_a, demo_catalog):
+    listed = client_a.get("/api/v1/power-items", {"limit": 200}).json()
+    assert listed["count"] > 5
+    assert any(item["legal_bases"] for item in listed["items"])
+    kinds = {item["kind"] for item in listed["items"]}
+    kind = sorted(kinds)[0]
+    only = client_a.get("/api/v1/power-items", {"kind": kind, "limit": 200}).json()
+    assert 0 < only["count"] < listed["count"] or len(kinds) == 1
+    assert {item["kind"] for item in only["items"]} == {kind}
+    provisions = client_a.get("/api/v1/legal-provisions").json()
+    assert provisions["count"] > 0 and provisions["items"][0]["reference"]
+
+
+def test_another_agencys_catalog_is_not_visible(client_a, demo_catalog, agency_a, agency_b):
+    from org.tests.factories import OfficerFactory
+
+    outsider = ApiClient(token_for(OfficerFactory(agency=agency_b).user))
+    assert outsider.get("/api/v1/power-items").json()["count"] == 0
+    item_id = client_a.get("/api/v1/power-items").json()["items"][0]["id"]
+    assert client_a.get(f"/api/v1/power-items/{item_id}").status_code == 200
+    response = outsider.get(f"/api/v1/power-items/{item_id}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "power_item_not_found"
+
+
+def test_standards_list_their_tiers_and_evaluate_facts(client_a, demo_catalog):
+    standards = client_a.get("/api/v1/discretion-standards").json()["items"]
+    assert standards and all(s["tiers"] for s in standards)
+    standard = next(s for s in standards if s["dimension"].startswith("area"))
+    land_class = standard["tiers"][0]["land_classes"][0] if standard["tiers"][0]["land_classes"] else ""
+    before = LedgerEntry.objects.count()
+    response = client_a.post("/api/v1/discretion/evaluate", {
+        "standard_id": standard["id"], "act_date": standard["effective_from"],
+        "facts": {"land_class": land_class, "area_m2": 500},
+    })
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["standard_id"] == standard["id"]
+    assert body["tier"] and body["reasons"]
+    assert body["recommended"] is not None
+    assert LedgerEntry.objects.count() == before  # evaluating is a read, not an act
+
+
+def test_evaluating_bad_facts_is_a_400_with_field_errors(client_a, demo_catalog):
+    standard = client_a.get("/api/v1/discretion-standards").json()["items"][0]
+    response = client_a.post("/api/v1/discretion/evaluate", {
+        "standard_id": standard["id"], "act_date": "2026-01-05", "facts": {"area_m2": "很多"},
+    })
+    assert response.status_code == 400
+    assert "area_m2" in response.json()["field_errors"]
+
+
+def test_major_decision_rules_are_listed(client_a, demo_catalog):
+    rules = client_a.get("/api/v1/major-decision-rules").json()
+    assert rules["count"] > 0
+    assert {"trigger", "requirement", "basis"} <= set(rules["items"][0])
