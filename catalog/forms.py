@@ -22,7 +22,9 @@ class PowerFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("category"), required=False, choices=[("", _("all categories")), *ItemCategory.choices]
     )
-    department = forms.ModelChoiceField(label=_("responsible department"), required=False, queryset=None)
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("responsible department"), required=False, queryset=None
+    )
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +102,7 @@ class ProposalForm(forms.Form):
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("what to import"), choices=KIND_CHOICES)
-    agency = forms.ModelChoiceField(label=_("agency"), queryset=None)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("agency"), queryset=None)
     effective_from = forms.DateField(
         label=_("valid from (when the file gives no date)"),
         required=False,

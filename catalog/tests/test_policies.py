@@ -15,11 +15,18 @@ pytestmark = pytest.mark.django_db
 CONTENT = {"name": "对非法占用土地的行政处罚", "kind": "penalty"}
 
 
-@pytest.mark.parametrize("role,may_view,may_edit", [
-    (Role.OFFICER, True, False), (Role.LEGAL_REVIEWER, True, False), (Role.HEAD, True, False),
-    (Role.SUPERVISOR, True, False), (Role.SYSTEM_ADMIN, True, True), (Role.SECURITY_ADMIN, False, False),
-    (Role.AUDIT_ADMIN, False, False),
-])
+@pytest.mark.parametrize(
+    "role,may_view,may_edit",
+    [
+        (Role.OFFICER, True, False),
+        (Role.LEGAL_REVIEWER, True, False),
+        (Role.HEAD, True, False),
+        (Role.SUPERVISOR, True, False),
+        (Role.SYSTEM_ADMIN, True, True),
+        (Role.SECURITY_ADMIN, False, False),
+        (Role.AUDIT_ADMIN, False, False),
+    ],
+)
 def test_each_role_reads_and_edits_as_the_policy_says(role, may_view, may_edit):
     agency = AgencyFactory()
     user = officer_of(agency, roles=[role])

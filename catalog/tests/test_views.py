@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.models import PowerItem
+from catalog.models import DiscretionStandard, PowerItem
 from catalog.services import catalog_load_demo
 from catalog.tests.factories import admin_of, officer_of
 from org.mfa import force_login_verified
@@ -58,7 +58,7 @@ def test_given_a_supervisor_above_then_the_subordinates_catalog_is_readable(clie
 
 def test_given_the_try_it_form_then_tier_range_and_reasons_are_shown(client, demo):
     login(client, officer_of(demo))
-    standard = demo and __import__("catalog.models").models.DiscretionStandard.objects.get(code="illegal_occupation")
+    standard = DiscretionStandard.objects.get(agency=demo, code="illegal_occupation")
     url = reverse("catalog:discretion_detail", args=[standard.pk])
     page = client.get(url, {"act_date": "2024-06-01", "land_class": "耕地", "area": "800", "area_unit": "m2"})
     text = page.content.decode()
