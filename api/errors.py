@@ -311,13 +311,17 @@ def server_error(request: HttpRequest) -> JsonResponse:
 
 
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(DomainError, on_domain_error)
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(DjangoPermissionDenied, on_django_permission_denied)
-    api.add_exception_handler(Exception, on_unexpected)
+    handlers: list[tuple[type[Exception], Any]] = [
+        (ValidationError, on_validation_error),
+        (DomainError, on_domain_error),
+        (ApiError, on_api_error),
+        (HttpError, on_http_error),
+        (Http404, on_not_found),
+        (DjangoPermissionDenied, on_django_permission_denied),
+        (Exception, on_unexpected),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
 
 
 def is_json_error(response: HttpResponse) -> bool:

@@ -2,6 +2,7 @@
 
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from api.errors import ApiError, with_errors
 from api.pagination import paginated
 
 router = Router(tags=["auth"])
+
+TOKEN_ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
 
 
 class TokenIn(Schema):
@@ -44,7 +47,7 @@ class TokenInfo(Schema):
 
 
 @router.post("/token", auth=None, response=with_errors(TokenOut, 201), summary="Obtain a bearer token")
-def token_obtain(request: HttpRequest, payload: TokenIn) -> Status:
+def token_obtain(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     token, raw = obtain_token(
         request,
         username=payload.username,
@@ -79,7 +82,7 @@ def token_revoke_current(request: HttpRequest) -> object:
 
 
 @router.delete("/tokens/{token_id}", response=with_errors(TokenInfo), summary="Revoke a token")
-def token_revoke(request: HttpRequest, token_id: int = Path(..., ge=1, le=2**62)) -> object:
+def token_revoke(request: HttpRequest, token_id: int = TOKEN_ID) -> object:
     return services.token_revoke(actor=caller(request), token_id=token_id, ip=_ip(request))
 
 

@@ -16,6 +16,8 @@ from core.services import calendar as clock
 
 router = Router(tags=["calendar"])
 
+YEAR: Any = Path(..., ge=1, le=9999)  # type: ignore[type-arg]
+
 # Longest span the API computes: about ten years of working days either way.
 MAX_WORKDAYS = 2500
 MAX_SPAN_DAYS = 3660
@@ -79,7 +81,7 @@ def workdays_between(request: HttpRequest, params: Query[BetweenIn]) -> Any:
 
 
 @router.get("/{year}", response=with_errors(YearOut), summary="A year's holidays and make-up working days")
-def calendar_year(request: HttpRequest, year: int = Path(..., ge=1, le=9999)) -> Any:
+def calendar_year(request: HttpRequest, year: int = YEAR) -> Any:
     snapshot = clock.calendar_snapshot()  # computes provisional years that are due
     row = CalendarYear.objects.filter(year=year).first()
     if row is None or not snapshot.first_year <= year <= snapshot.last_year:

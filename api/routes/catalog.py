@@ -23,7 +23,8 @@ from core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["catalog"])
 
-ID = Path(..., ge=1, le=2**62)
+ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
+SEARCH: Any = Query(None, max_length=100)  # type: ignore[type-arg]
 
 
 class ProvisionOut(Schema):
@@ -169,10 +170,10 @@ def power_item_detail(request: HttpRequest, item_id: int = ID) -> Any:
 @router.get("/legal-provisions", response=with_errors(list[ProvisionOut]),
             summary="Legal provisions the visible power items rest on")
 @paginated
-def provision_list(request: HttpRequest, q: str | None = Query(None, max_length=100)) -> Any:
+def provision_list(request: HttpRequest, q: str | None = SEARCH) -> Any:
     items = catalog_selectors.visible_power_items(caller(request))
     provision_model = items.model._meta.get_field("legal_bases").related_model
-    qs = provision_model._default_manager.filter(power_items__in=items).distinct()  # type: ignore[union-attr]
+    qs = provision_model._default_manager.filter(power_items__in=items).distinct()
     if q:
         qs = qs.filter(law_name__contains=q) | qs.filter(text__contains=q)
     return qs.order_by("law_name", "article", "paragraph", "item", "pk")

@@ -16,6 +16,8 @@ from org import selectors as org_selectors
 
 router = Router(tags=["org"])
 
+AGENCY_ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
+
 
 class AgencyOut(Schema):
     id: int
@@ -69,7 +71,7 @@ def agency_list(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
 
 
 @router.get("/agencies/{agency_id}", response=with_errors(AgencyOut), summary="One agency")
-def agency_detail(request: HttpRequest, agency_id: int = Path(..., ge=1, le=2**62)) -> Any:
+def agency_detail(request: HttpRequest, agency_id: int = AGENCY_ID) -> Any:
     actor = caller(request)
     agency = org_selectors.visible_agencies(actor).filter(pk=agency_id).first()
     if agency is not None:
