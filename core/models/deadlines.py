@@ -93,6 +93,11 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deadline", "recipient", "level"], name="uniq_alert_per_level")
         ]
+        indexes = [
+            # The mail step reads only the alerts not mailed yet; keep that a small index.
+            models.Index(fields=["recipient"], condition=models.Q(emailed_at__isnull=True),
+                         name="core_alert_unmailed_idx"),
+        ]
         verbose_name = _("alert")
 
     def __str__(self) -> str:

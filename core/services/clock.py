@@ -364,7 +364,7 @@ def deadlines_scan(*, today: dt.date | None = None) -> ScanResult:
         reopened = live.filter(status=S.OVERDUE, due_date__gte=today).update(status=S.OPEN)
         ws = set(
             Deadline.objects.filter(status=S.DUE_SOON, due_date__gt=horizon[0])
-            .values_list("warn_days", flat=True).distinct()
+            .order_by().values_list("warn_days", flat=True).distinct()
         )
         for w in ws:
             reopened += Deadline.objects.filter(
@@ -376,7 +376,7 @@ def deadlines_scan(*, today: dt.date | None = None) -> ScanResult:
         due_soon = 0
         ws = set(
             Deadline.objects.filter(status=S.OPEN, due_date__gte=today, due_date__lte=horizon[MAX_WARN_DAYS])
-            .values_list("warn_days", flat=True).distinct()
+            .order_by().values_list("warn_days", flat=True).distinct()
         )
         for w in sorted(ws):
             due_soon += Deadline.objects.filter(
@@ -395,12 +395,12 @@ def deadlines_scan(*, today: dt.date | None = None) -> ScanResult:
 
 def _raise_alerts() -> int:
     """One Alert per deadline, recipient and level for deadlines whose level was not raised yet."""
+    # Two equality filters (not one OR, not a NOT) so that each uses the (status, alert_level) index.
     need_soon = Q(status=S.DUE_SOON, alert_level="")
-    need_over = Q(status=S.OVERDUE) & ~Q(alert_level=S.OVERDUE)
-    rows = list(
-        Deadline.objects.filter(need_soon | need_over)
-        .values_list("id", "agency_id", "responsible_id", "status")
-    )
+    need_over = Q(status=S.OVERDUE, alert_level__in=["", S.DUE_SOON])
+    fields = ("id", "agency_id", "responsible_id", "status")
+    rows = list(Deadline.objects.filter(need_soon).order_by().values_list(*fields))
+    rows += list(Deadline.objects.filter(need_over).order_by().values_list(*fields))
     if not rows:
         return 0
     users = get_user_model()._default_manager.in_bulk({r[2] for r in rows if r[2] is not None})
@@ -427,8 +427,9 @@ def _raise_alerts() -> int:
 def alerts_mail_pending() -> int:
     """Mail every recipient one digest of their alerts not mailed yet; marks them `emailed_at`.
     Runs after commit; a failed send leaves the alerts unmarked for the next scan."""
+    last_id = Alert.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     pending = (
-        Alert.objects.filter(emailed_at__isnull=True)
+        Alert.objects.filter(emailed_at__isnull=True, pk__lte=last_id)
         .exclude(recipient__email="")
         .values_list("id", "recipient_id", "recipient__email", "level", "deadline__title",
                      "deadline__due_date", "deadline__provisional")
@@ -463,11 +464,11 @@ def alerts_mail_pending() -> int:
     try:
         connection = mailers["default"]
         with connection:
-            for _uid, ids, message in messages:
+            for uid, _ids, message in messages:
                 connection.send_messages([message])
-                now = timezone.now()
-                for i in range(0, len(ids), 500):
-                    Alert.objects.filter(pk__in=ids[i:i + 500]).update(emailed_at=now)
+                Alert.objects.filter(recipient_id=uid, emailed_at__isnull=True, pk__lte=last_id).update(
+                    emailed_at=timezone.now()
+                )
                 sent += 1
     except OSError as exc:
         logger.warning("deadline alert mail failed after %s messages: %s", sent, exc)

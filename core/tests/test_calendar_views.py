@@ -43,7 +43,8 @@ def test_year_view_marks_holidays_and_make_up_days(admin_client):
 
 def test_setting_a_day_through_the_form_goes_through_the_service(admin_client):
     url = reverse("core:calendar_year", args=[2026])
-    r = admin_client.post(url, {"action": "set", "o-date": "2026-03-04", "o-kind": "holiday", "o-name": "测试"})
+    data = {"action": "set", "o-date": "2026-03-04", "o-kind": "holiday", "o-name": "测试"}
+    r = admin_client.post(url, data)
     assert r.status_code == 302
     assert WorkdayOverride.objects.get(date=D(2026, 3, 4)).kind == "holiday"
     assert LedgerEntry.objects.filter(act="calendar.override_set").exists()
@@ -81,9 +82,10 @@ def test_deadlines_list_filters_paginates_and_marks_provisional(client):
     user = get_user_model().objects.create_user("officer1", password="x")
     client.force_login(user)
     for i in range(30):
-        clock.deadline_start(actor=user, subject=user, agency_id=1, kind="k", title=f"期限{i}", legal_basis="",
-                             unit=Deadline.Unit.WORKDAYS, amount=5, start_date=D(2026, 3, 2) + dt.timedelta(days=i),
-                             responsible=user, today=D(2026, 3, 2))
+        clock.deadline_start(actor=user, subject=user, agency_id=1, kind="k", title=f"期限{i}",
+                             legal_basis="", unit=Deadline.Unit.WORKDAYS, amount=5,
+                             start_date=D(2026, 3, 2) + dt.timedelta(days=i), responsible=user,
+                             today=D(2026, 3, 2))
     clock.deadline_start(actor=user, subject=user, agency_id=1, kind="k", title="跨年期限", legal_basis="",
                          unit=Deadline.Unit.WORKDAYS, amount=5, start_date=D(2026, 12, 28), responsible=user,
                          today=D(2026, 3, 2))

@@ -1,7 +1,6 @@
 """`zhifa workdays …`, `zhifa calendar status` and the calendar health check."""
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,15 +55,17 @@ def test_bad_input_is_a_command_error_naming_the_value(args, needle):
     assert needle in str(err.value)
 
 
-def test_the_console_script_exits_non_zero_without_traceback_on_bad_input(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "ZHIFA_DATA_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    ok = subprocess.run([sys.executable, str(ROOT / "manage.py"), "workdays", "add", "2026-09-30", "1"],
-                        env=env, cwd=ROOT, capture_output=True, text=True)
-    assert ok.returncode == 0 and ok.stdout.strip() == "2026-10-08"
-    bad = subprocess.run([sys.executable, str(ROOT / "manage.py"), "workdays", "add", "2026-13-01", "1"],
-                         env=env, cwd=ROOT, capture_output=True, text=True)
+@pytest.mark.slow
+def test_the_console_script_exits_non_zero_without_traceback_on_bad_input():
+    from core.testing import scratch_database, worker_env
+
+    with scratch_database() as url:
+        env = worker_env(url)
+        ok = subprocess.run([sys.executable, str(ROOT / "manage.py"), "workdays", "add", "2026-09-30", "1"],
+                            env=env, cwd=ROOT, capture_output=True, text=True)
+        assert ok.returncode == 0 and ok.stdout.strip() == "2026-10-08"
+        bad = subprocess.run([sys.executable, str(ROOT / "manage.py"), "workdays", "add", "2026-13-01", "1"],
+                             env=env, cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "2026-13-01" in bad.stderr
 
 
