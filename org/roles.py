@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_roleassignment", "org.add_roleassignment", "org.delete_roleassignment",
         "org.add_certificate", "org.change_certificate",
         "org.view_legalqualification", "org.add_legalqualification",
+        "api.revoke_any_apitoken",
     ],
     Role.AUDIT_ADMIN: ["core.view_ledgerentry", *_ORG_READ, "org.view_roleassignment"],
 }
