@@ -5,6 +5,8 @@ Rules (三员分立, see org/roles.py):
 - agencies and departments are written by the system administrator;
 - officers, roles, certificates and legal qualifications by the security administrator;
 - both only within their own agency and its subordinate agencies (administered_agency_ids);
+- platform-wide data (fields of enforcement, the org legal settings) by any system administrator,
+  as with the working-day calendar;
 - supervisors read subordinate agencies but write nothing here; nobody grants or revokes their own
   roles; the system (actor None) and a bootstrap superuser may do everything.
 
@@ -74,7 +76,12 @@ VERBS: dict[str, tuple[Role | None, Any]] = {
     "issue_certificate": (Role.SECURITY_ADMIN, gettext_lazy("issue a certificate to")),
     "change_certificate": (Role.SECURITY_ADMIN, gettext_lazy("change the certificate")),
     "record_qualification": (Role.SECURITY_ADMIN, gettext_lazy("record a legal qualification of")),
+    "manage_enforcement_field": (Role.SYSTEM_ADMIN, gettext_lazy("change the field of enforcement")),
+    "change_legal_setting": (Role.SYSTEM_ADMIN, gettext_lazy("change the legal setting")),
 }
+
+# Platform-wide data (like the working-day calendar): the role suffices, there is no agency scope.
+PLATFORM_VERBS = frozenset({"manage_enforcement_field", "change_legal_setting"})
 
 
 def _agency_id_of(obj: Any) -> int | None:
@@ -94,7 +101,8 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
     if is_unrestricted(actor):
         return None
     role, label = VERBS[verb]
-    label_args = {"act": label, "object": str(obj) if obj is not None else _("the top level")}
+    top = "" if verb in PLATFORM_VERBS else _("the top level")
+    label_args = {"act": label, "object": str(obj) if obj is not None else top}
     if actor is None or not getattr(actor, "is_authenticated", False) or officer_for(actor) is None:
         return _("You may not %(act)s %(object)s: you are not registered as an officer of any agency. "
                  "Ask the security administrator to register you.") % label_args
@@ -109,6 +117,8 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
         return _("You may not %(act)s %(object)s: only the %(role)s may do this (等保2.0 三员分立: "
                  "administrative duties are separated). Ask the %(role)s of your agency.") % {
             **label_args, "role": role.label}
+    if verb in PLATFORM_VERBS:
+        return None
     ids = administered_agency_ids(actor)
     if agency_id is None or (ids is not None and agency_id not in ids):
         return _("You may not %(act)s %(object)s: administrators act only within their own agency "

@@ -15,14 +15,18 @@ settings (core/scoping.py).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import logging
+import math
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import LegalSetting
 from org.models import (
     Agency,
     Certificate,
@@ -33,7 +37,9 @@ from org.models import (
     RoleAssignment,
     User,
 )
-from org.roles import ADMIN_ROLES, Role
+from org.roles import ADMIN_ROLES, ENFORCEMENT_ROLES, Role
+
+log = logging.getLogger(__name__)
 
 WIDE_READ_ROLES = frozenset({Role.SUPERVISOR}) | ADMIN_ROLES
 
@@ -338,3 +344,79 @@ def officers_filtered(
     elif certificate_status == "none":
         qs = qs.filter(certificates__isnull=True)
     return qs.distinct().order_by("agency_id", "name", "pk")
+
+
+# --- fields of enforcement --------------------------------------------------------------------
+
+
+def enforcement_fields(*, include_inactive: bool = True) -> QuerySet[EnforcementField]:
+    """The fields of enforcement (platform-wide reference data, readable by every officer)."""
+    qs = EnforcementField.objects.order_by("-active", "code")
+    return qs if include_inactive else qs.filter(active=True)
+
+
+# --- legal reviewers (法制审核人员) -------------------------------------------------------------
+
+LEGAL_REVIEWER_MIN_RATIO_KEY = "org.legal_reviewer_min_ratio"
+DEFAULT_LEGAL_REVIEWER_MIN_RATIO = Decimal("0.05")
+
+
+def legal_reviewer_min_ratio() -> Decimal:
+    """The configured minimum share of legal reviewers among enforcement staff (default 5%).
+
+    Stored as data (core.LegalSetting, seeded by org/0004). A stored value that is not a number
+    between 0 and 1 is logged and the default applies, so a bad value never breaks a page.
+    """
+    setting = LegalSetting.objects.filter(key=LEGAL_REVIEWER_MIN_RATIO_KEY)
+    value = setting.values_list("value", flat=True).first()
+    if value is None:
+        return DEFAULT_LEGAL_REVIEWER_MIN_RATIO
+    try:
+        ratio = Decimal(str(value))
+    except InvalidOperation:
+        ratio = Decimal(-1)
+    if not (ratio.is_finite() and Decimal(0) <= ratio <= Decimal(1)):
+        log.warning("legal setting %s has an invalid value %r; using %s",
+                    LEGAL_REVIEWER_MIN_RATIO_KEY, value, DEFAULT_LEGAL_REVIEWER_MIN_RATIO)
+        return DEFAULT_LEGAL_REVIEWER_MIN_RATIO
+    return ratio
+
+
+@dataclass(frozen=True)
+class ReviewerRatio:
+    """How an agency stands against the legal-reviewer ratio; unpacks as (ratio, required, ok).
+
+    `ratio` is reviewers / enforcement staff (None when the agency has no enforcement staff),
+    `required` the least number of legal reviewers the configured minimum asks for.
+    """
+
+    ratio: Decimal | None
+    required: int
+    ok: bool
+    reviewers: int
+    staff: int
+    min_ratio: Decimal
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.ratio, self.required, self.ok))
+
+    @property
+    def min_percent(self) -> str:
+        return f"{(self.min_ratio * 100).normalize():f}"
+
+
+def legal_reviewer_ratio(*, agency: Agency) -> ReviewerRatio:
+    """Legal reviewers ≥ the configured share (default 5%) of the agency's enforcement staff.
+
+    国办发〔2018〕118号 and seed 002 (武定县 2023, 二(三)2): "法制审核人员不少于本单位执法人员总数的5%".
+    Enforcement staff: the agency's active, non-auxiliary officers holding an enforcement role
+    (enforcement officer, legal reviewer, head, supervisor); the administrators are not counted.
+    """
+    min_ratio = legal_reviewer_min_ratio()
+    active = Officer.objects.filter(agency=agency, active=True, user__is_active=True, is_auxiliary=False)
+    staff = active.filter(role_assignments__role__in=list(ENFORCEMENT_ROLES)).distinct().count()
+    reviewers = active.filter(role_assignments__role=Role.LEGAL_REVIEWER).distinct().count()
+    required = math.ceil(min_ratio * staff)  # Decimal keeps 5% of 20 at exactly 1
+    ratio = Decimal(reviewers) / Decimal(staff) if staff else None
+    return ReviewerRatio(ratio=ratio, required=required, ok=reviewers >= required, reviewers=reviewers,
+                         staff=staff, min_ratio=min_ratio)

@@ -22,6 +22,8 @@ from org.services.certificates import (
     certificate_suspend,
     qualification_record,
 )
+from org.services.fields import enforcement_field_save
+from org.services.legal import legal_reviewer_min_ratio_set
 from org.services.officers import (
     officer_create,
     officer_deactivate,
@@ -46,6 +48,8 @@ __all__ = [
     "certificates_expiring",
     "department_create",
     "department_update",
+    "enforcement_field_save",
+    "legal_reviewer_min_ratio_set",
     "officer_create",
     "officer_deactivate",
     "officer_may_enforce",

@@ -29,6 +29,50 @@ def _check_department(problems: Problems, department: Department | None, agency:
         problems.add("department", _("Department %(dept)s is no longer active.") % {"dept": department.name})
 
 
+def _ensure_not_last_administrator(officer: Officer, removed: set[Role]) -> None:
+    """Refuse an act that would leave nobody to administer (等保2.0 三员分立).
+
+    The security administrator is the only one who grants roles, so an agency tree (a top-level
+    agency and everything below it) keeps at least one; the system administrator runs the
+    platform-wide data (agencies, fields of enforcement, calendar), so the platform keeps one.
+    Only active officers with active logins count. Every holder's assignment row is locked in one
+    order, so two concurrent revocations of the last two holders serialise and the second is refused.
+    """
+    for role in (Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN):
+        if role not in removed:
+            continue
+        holders = RoleAssignment.objects.filter(role=role)
+        if role == Role.SECURITY_ADMIN:
+            holders = holders.filter(officer__agency__path__startswith=_tree_path(officer.agency))
+        locked = list(
+            holders.select_for_update(of=("self",)).order_by("pk")
+            .filter(officer__active=True, officer__user__is_active=True)
+            .values_list("officer_id", flat=True)
+        )
+        if any(pk != officer.pk for pk in locked):
+            continue
+        if role == Role.SECURITY_ADMIN:
+            root = Agency.objects.get(path=_tree_path(officer.agency))
+            message = _(
+                "%(name)s is the last security administrator of %(tree)s and its subordinate agencies: "
+                "without one, nobody there could manage officers, roles or certificates (等保2.0 三员分立). "
+                "Grant the security administrator role to another officer first, then try again."
+            ) % {"name": officer.name, "tree": root.name}
+        else:
+            message = _(
+                "%(name)s is the last system administrator of the platform: without one, nobody could "
+                "manage agencies, departments, fields of enforcement or the working-day calendar "
+                "(等保2.0 三员分立). Grant the system administrator role to another officer first, then "
+                "try again."
+            ) % {"name": officer.name}
+        raise DomainError(message, code="last_administrator", basis="等保2.0 三员分立")
+
+
+def _tree_path(agency: Agency) -> str:
+    """The materialised path of the top-level agency of `agency`'s tree ("/1/")."""
+    return "/" + agency.path.strip("/").split("/")[0] + "/"
+
+
 def officer_create(
     *, actor: Any, agency: Agency, name: str, username: str = "", user: User | None = None,
     password: str | None = None, email: str = "", department: Department | None = None, title: str = "",
@@ -127,9 +171,10 @@ def officer_transfer(
     _check_department(problems, department, agency)
     problems.raise_if_any()
     with transaction.atomic():
-        officer = Officer.objects.select_for_update().get(pk=officer.pk)
+        officer = Officer.objects.select_for_update().select_related("agency").get(pk=officer.pk)
         old = snapshot(officer, OFFICER_FIELDS)
         withdrawn = sorted(officer.role_assignments.values_list("role", flat=True))
+        _ensure_not_last_administrator(officer, {Role(r) for r in withdrawn})
         officer.role_assignments.all().delete()
         officer.agency, officer.department = agency, department
         officer.save()
@@ -150,9 +195,12 @@ def officer_deactivate(*, actor: Any, officer: Officer, reason: str) -> Officer:
         raise DomainError(_("You cannot deactivate yourself; ask another security administrator."),
                           code="self_deactivation")
     with transaction.atomic():
-        officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
+        officer = Officer.objects.select_for_update().select_related("user", "agency").get(pk=officer.pk)
         if not officer.active:
             return officer
+        _ensure_not_last_administrator(
+            officer, {Role(r) for r in officer.role_assignments.values_list("role", flat=True)}
+        )
         officer.active = False
         officer.save(update_fields=["active", "updated_at"])
         officer.user.is_active = False
@@ -227,16 +275,18 @@ def role_grant(*, actor: Any, officer: Officer, role: str) -> RoleAssignment:
 
 
 def role_revoke(*, actor: Any, officer: Officer, role: str) -> None:
-    """Revoke a role; revoking a role not held changes nothing."""
+    """Revoke a role; revoking a role not held changes nothing; the last security administrator of
+    an agency tree and the last system administrator stay (grant the role to someone else first)."""
     if role not in Role.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, code="unknown_role")
     the_role = Role(role)
     policies.ensure(actor, "revoke_role", officer)
     with transaction.atomic():
-        officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
+        officer = Officer.objects.select_for_update().select_related("user", "agency").get(pk=officer.pk)
         held = {Role(r) for r in officer.role_assignments.values_list("role", flat=True)}
         if the_role not in held:
             return
+        _ensure_not_last_administrator(officer, {the_role})
         officer.role_assignments.filter(role=the_role).delete()
         sync_user_groups(officer.user, held - {the_role})
         record(actor=actor, act="org.role_revoked", obj=officer, agency_id=officer.agency_id,
