@@ -9,7 +9,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from catalog import policies
-from catalog.models import DiscretionStandard, ExemptionRule, MajorDecisionRule, PowerItem, VersionStatus
+from catalog.models import (
+    DiscretionStandard,
+    ExemptionRule,
+    LegalProvision,
+    MajorDecisionRule,
+    PowerItem,
+    VersionStatus,
+)
 from catalog.services.major import rules_in_force
 from org import selectors as org_selectors
 
@@ -92,3 +99,44 @@ def major_rules_for(
     if not policies.can(actor, "view", PowerItem(agency=agency)):
         return []
     return rules_in_force(agency=agency, on=day)
+
+
+def editable_agencies(actor: Any) -> QuerySet[Any]:
+    """Agencies whose catalog the actor may change (for the agency choice of the editing forms)."""
+    ids = policies.editable_agency_ids(actor)
+    agencies = org_selectors.visible_agencies(actor)
+    return agencies if ids is None else agencies.filter(pk__in=ids)
+
+
+def editable_departments(actor: Any, *, agency_id: int | None = None) -> QuerySet[Any]:
+    """Active departments of the agencies the actor edits (one agency's when `agency_id` is given)."""
+    qs = org_selectors.visible_departments(actor).filter(agency__in=editable_agencies(actor), active=True)
+    return qs.filter(agency_id=agency_id) if agency_id is not None else qs
+
+
+def power_item_drafts(actor: Any) -> QuerySet[PowerItem]:
+    """Unpublished drafts the actor may edit, newest first (the editors' to-do on the list screen)."""
+    ids = policies.editable_agency_ids(actor)
+    qs = visible_power_items(actor).filter(status=VersionStatus.DRAFT)
+    return (qs if ids is None else qs.filter(agency_id__in=ids)).order_by("-updated_at")
+
+
+def provisions(actor: Any, *, q: str = "") -> QuerySet[LegalProvision]:
+    """Legal provisions (shared by every agency) for readers of the catalog."""
+    if not policies.can(actor, "view"):
+        return LegalProvision.objects.none()
+    qs = LegalProvision.objects.all()
+    if q:
+        qs = qs.filter(Q(law_name__icontains=q) | Q(text__icontains=q))
+    return qs
+
+
+def visible_major_rules(actor: Any) -> QuerySet[MajorDecisionRule]:
+    """Every major-decision rule the actor may read: the default catalog and readable agencies'."""
+    ids = policies.readable_agency_ids(actor)
+    qs = MajorDecisionRule.objects.select_related("agency")
+    if ids is None:
+        return qs
+    if not policies.can(actor, "view"):
+        return qs.none()
+    return qs.filter(Q(agency__isnull=True) | Q(agency_id__in=ids))

@@ -53,7 +53,13 @@ def power_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/power_list.html",
-        {"form": form, "page": page, "query": query, "may_edit": policies.can(request.user, "edit")},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "may_edit": policies.can(request.user, "edit"),
+            "drafts": selectors.power_item_drafts(request.user)[:50],
+        },
     )
 
 
@@ -79,7 +85,8 @@ def discretion_list(request: HttpRequest) -> HttpResponse:
     _ensure_view(request)
     form = StandardFilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page, query = _page(request, selectors.standards_list(request.user, q=q))
+    drafts = policies.can(request.user, "edit")
+    page, query = _page(request, selectors.standards_list(request.user, q=q, include_drafts=drafts))
     return render(request, "catalog/discretion_list.html", {"form": form, "page": page, "query": query})
 
 

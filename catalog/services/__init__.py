@@ -14,6 +14,7 @@ from catalog.services.discretion import (
 )
 from catalog.services.major import (
     Requirement,
+    catalog_record_defaults,
     decision_requirements,
     major_rule_create,
     major_rule_retire,
@@ -38,6 +39,7 @@ __all__ = [
     "Requirement",
     "catalog_import",
     "catalog_load_demo",
+    "catalog_record_defaults",
     "decision_requirements",
     "discretion_evaluate",
     "discretion_standard_create",

@@ -13,6 +13,7 @@ from typing import Any
 
 from catalog.models import ExemptionKind, MajorDecisionRule
 from catalog.services.discretion import exemption_rule_save
+from catalog.services.major import catalog_record_defaults
 from catalog.services.transfer import catalog_import
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -71,5 +72,6 @@ def catalog_load_demo(*, actor: Any, agency: Any) -> dict[str, Any]:
             effective_from=datetime.date(2021, 9, 1),
         )
     summary["exemptions"] = len(EXEMPTIONS)
+    catalog_record_defaults(actor=None)
     summary["major_rules"] = MajorDecisionRule.objects.filter(agency__isnull=True).count()
     return summary

@@ -17,6 +17,7 @@ from catalog import policies
 from catalog.models import AMOUNT_TRIGGERS, MajorDecisionRule, PartyKind, RequirementKind, Trigger
 from catalog.services.common import changed, snapshot
 from core.errors import Conflict, ValidationFailed
+from core.models import LedgerEntry
 from core.services.ledger import ledger_append
 
 RULE_FIELDS = (
@@ -154,6 +155,35 @@ def major_rule_retire(
             payload={"changes": changed(old, snapshot(rule, RULE_FIELDS))},
         )
         return rule
+
+
+def catalog_record_defaults(*, actor: Any = None) -> list[MajorDecisionRule]:
+    """Record in the ledger each rule of the default catalog (agency NULL) that no act records yet.
+
+    Migration 0002 seeds the default catalog with historical models, which cannot call
+    `ledger_append`; this service writes one `catalog.major_rule_seed` act per such row, with the
+    row's values, so the chain shows where every default rule came from. Idempotent: a second run
+    records nothing. Run by `zhifa catalog_record_defaults` after `migrate` and by the demo loader.
+    """
+    policies.ensure(actor, "edit", MajorDecisionRule(agency=None))
+    with transaction.atomic():
+        rules = list(MajorDecisionRule.objects.select_for_update().filter(agency__isnull=True).order_by("pk"))
+        known = set(
+            LedgerEntry.objects.filter(
+                object_type=MajorDecisionRule._meta.label_lower,
+                object_id__in=[str(r.pk) for r in rules],
+                act__startswith="catalog.major_rule_",
+            ).values_list("object_id", flat=True)
+        )
+        recorded = [r for r in rules if str(r.pk) not in known]
+        for rule in recorded:
+            ledger_append(
+                actor=actor,
+                act="catalog.major_rule_seed",
+                obj=rule,
+                payload={"new": snapshot(rule, RULE_FIELDS), "source": "catalog/migrations/0002"},
+            )
+        return recorded
 
 
 def rules_in_force(*, agency: Any, on: datetime.date) -> list[MajorDecisionRule]:

@@ -226,7 +226,7 @@ def read_table(*, kind: str, filename: str, content: bytes) -> list[tuple[int, d
     header_cells: list[str] | None = None
     table: list[tuple[int, dict[str, str]]] = []
     for line, cells in rows:
-        texts = [_cell_text(c) for c in cells]
+        texts = [unescape_cell(_cell_text(c)) for c in cells]
         if header_cells is None:
             if not any(texts):
                 continue
@@ -250,6 +250,25 @@ def read_table(*, kind: str, filename: str, content: bytes) -> list[tuple[int, d
     if header_cells is None:
         raise _refuse(kind, _("The file has no header row."))
     return table
+
+
+# Cells a spreadsheet would evaluate as a formula (CSV / formula injection, OWASP): on export such a
+# cell gets a leading apostrophe, on import one apostrophe is removed again. Text that already starts
+# with apostrophes before such a character gets one more, so the mapping is reversible and an
+# export → import round trip returns every value unchanged.
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+def escape_cell(text: str) -> str:
+    """`=SUM(A1)` → `'=SUM(A1)`; `'=x` → `''=x`; any other text unchanged."""
+    rest = text.lstrip("'")
+    return "'" + text if rest[:1] in FORMULA_START and rest else text
+
+
+def unescape_cell(text: str) -> str:
+    """The inverse of `escape_cell`: drop one leading apostrophe before a formula character."""
+    rest = text.lstrip("'")
+    return text[1:] if text.startswith("'") and rest and rest[0] in FORMULA_START else text
 
 
 def _cell_text(value: Any) -> str:
@@ -817,7 +836,8 @@ def _current(queryset: Any, day: datetime.date, start: str, end: str) -> list[An
 
 def export_file(*, kind: str, agency: Any, fmt_name: str = "xlsx") -> tuple[bytes, str]:
     """(bytes, content type) of the export: XLSX, or CSV in UTF-8 with a BOM so Excel opens it."""
-    header, rows = export_rows(kind=kind, agency=agency)
+    header, raw_rows = export_rows(kind=kind, agency=agency)
+    rows = [[escape_cell(cell) for cell in row] for row in raw_rows]
     if fmt_name == "csv":
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
