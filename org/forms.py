@@ -123,3 +123,42 @@ class OfficerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class AgencyEditForm(AgencyForm):
+    parent = forms.ModelChoiceField(label=_("parent agency"), queryset=None, required=False)
+    active = forms.BooleanField(label=_("active"), required=False)
+
+    field_order = ["name", "short_name", "code", "level", "parent"]
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+
+class DepartmentEditForm(DepartmentForm):
+    active = forms.BooleanField(label=_("active"), required=False)
+
+
+class TransferForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("new agency"), queryset=None)
+    department = forms.ModelChoiceField(label=_("department"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, agencies: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class EnforcementFieldForm(forms.Form):
+    code = forms.CharField(label=_("code"), max_length=32,
+                           help_text=_("Lowercase letters, digits and underscores; it cannot change later."))
+    name = forms.CharField(label=_("name"), max_length=50)
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+
+class LegalReviewerRatioForm(forms.Form):
+    ratio = forms.DecimalField(
+        label=_("least share of legal reviewers"), min_value=0, max_value=1, decimal_places=4,
+        help_text=_("Legal reviewers / enforcement staff of an agency, for example 0.05 for 5%."),
+    )

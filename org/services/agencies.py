@@ -65,8 +65,8 @@ def agency_update(
 ) -> Agency:
     """Change an agency; a new parent must be above it and not below it; the subtree moves with it."""
     policies.ensure(actor, "update_agency", agency)
-    if not isinstance(parent, Unset) and parent is not None and parent.pk != agency.parent_id:
-        policies.ensure(actor, "create_agency", parent)
+    if not isinstance(parent, Unset) and (parent.pk if parent else None) != agency.parent_id:
+        policies.ensure(actor, "create_agency", parent)  # None: only the system may add a top level
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
         old = snapshot(agency, AGENCY_FIELDS)

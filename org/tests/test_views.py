@@ -105,6 +105,6 @@ def test_officer_may_not_use_admin_forms_and_denial_is_recorded(client, tree):
     force_login_verified(client, officer.user)
     other = OfficerFactory(agency=tree["county"])
     response = client.post(reverse("org:officer_role", args=[other.pk, "grant"]), {"role": Role.HEAD})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert not other.role_assignments.filter(role=Role.HEAD).exists()
     assert LedgerEntry.objects.filter(act="auth.permission_denied", actor_id=officer.user.pk).exists()

@@ -1,4 +1,8 @@
-"""Officer list/detail and the forms that call officer, role and certificate services."""
+"""Officer list/detail and the forms that call officer, role and certificate services.
+
+Write screens ask the policy first (views.common.gate): a forbidden request gets 403 and the
+denial is in the ledger, whatever the form holds.
+"""
 
 from __future__ import annotations
 
@@ -25,20 +29,17 @@ from org.forms import (
     QualificationForm,
     ReasonForm,
     RoleForm,
-    add_domain_error,
+    TransferForm,
 )
-from org.models import Agency, Officer
+from org.models import Agency, Department, Officer
+from org.roles import Role
+from org.views.common import form_page, gate, refusal
 
 PAGE_SIZE = 25
 
 
 def _officer(request: HttpRequest, pk: int) -> Officer:
     return get_object_or_404(policies.visible_officers(request.user), pk=pk)
-
-
-def _form_page(request: HttpRequest, form: Any, title: str, back: Any) -> HttpResponse:
-    status = 400 if form.is_bound else 200
-    return render(request, "org/form.html", {"form": form, "title": title, "back": back}, status=status)
 
 
 @login_required
@@ -73,6 +74,10 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "role_form": RoleForm(), "reason_form": ReasonForm(),
         "may_manage": policies.can(request.user, "update_officer", officer),
         "may_grant": policies.can(request.user, "grant_role", officer),
+        "may_transfer": policies.can(request.user, "transfer_officer", officer),
+        "may_deactivate": policies.can(request.user, "deactivate_officer", officer),
+        "may_record_qualification": policies.can(request.user, "record_qualification", officer),
+        "is_reviewer": officer.role_assignments.filter(role=Role.LEGAL_REVIEWER).exists(),
     })
 
 
@@ -82,19 +87,22 @@ def officer_create(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
     form = OfficerCreateForm(request.POST or None, agencies=agencies,
                              departments=policies.visible_departments(request.user).filter(active=True))
+    title = _("Register an officer")
     if request.method == "POST" and form.is_valid():
         try:
             officer = services.officer_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Officer registered."))
-            return redirect("org:officer_detail", pk=officer.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Register an officer"), None)
+            return refusal(request, form, exc, title, None)
+        messages.success(request, _("Officer registered."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, title, None)
 
 
 @login_required
 def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer(request, pk)
+    if denial := gate(request, "update_officer", officer, officer):
+        return denial
     initial = {"name": officer.name, "title": officer.title, "phone": officer.phone,
                "department": officer.department_id, "is_auxiliary": officer.is_auxiliary}
     form = OfficerEditForm(request.POST or None, initial=initial,
@@ -102,35 +110,66 @@ def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.officer_update(actor=request.user, officer=officer, **form.cleaned_data)
-            messages.success(request, _("Officer updated."))
-            return redirect("org:officer_detail", pk=officer.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Edit officer"), officer)
+            return refusal(request, form, exc, _("Edit officer"), officer)
+        messages.success(request, _("Officer updated."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, _("Edit officer"), officer)
+
+
+@login_required
+def officer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an officer to another agency (roles are withdrawn; the new agency grants its own)."""
+    officer = _officer(request, pk)
+    if denial := gate(request, "transfer_officer", officer, officer):
+        return denial
+    ids = selectors.administered_agency_ids(request.user)
+    agencies = Agency.objects.filter(active=True).exclude(pk=officer.agency_id)
+    departments = Department.objects.filter(active=True).select_related("agency")
+    if ids is not None:
+        agencies, departments = agencies.filter(pk__in=ids), departments.filter(agency_id__in=ids)
+    form = TransferForm(request.POST or None, agencies=agencies.order_by("path"),
+                        departments=departments.order_by("agency__path", "name"))
+    title = _("Transfer %(name)s to another agency") % {"name": officer.name}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.officer_transfer(actor=request.user, officer=officer, **form.cleaned_data)
+        except DomainError as exc:
+            return refusal(request, form, exc, title, officer)
+        messages.success(request, _("Officer transferred; the roles held in the former agency were "
+                                    "withdrawn. Grant the roles of the new post."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, title, officer, notice=_(
+        "A transfer withdraws every role the officer holds; certificates stay with the person."))
 
 
 @login_required
 @require_POST
 def officer_role(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     officer = _officer(request, pk)
-    form = RoleForm(request.POST)
     service = {"grant": services.role_grant, "revoke": services.role_revoke}.get(action)
     if service is None:
         raise Http404
+    if denial := gate(request, f"{action}_role", officer, officer):
+        return denial
+    form = RoleForm(request.POST)
     if form.is_valid():
         try:
             service(actor=request.user, officer=officer, role=form.cleaned_data["role"])
-            messages.success(request, _("Roles updated."))
-            return redirect("org:officer_detail", pk=officer.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Roles"), officer)
+            return refusal(request, form, exc, _("Roles"), officer)
+        messages.success(request, _("Roles updated."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, _("Roles"), officer)
 
 
 @login_required
 def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer(request, pk)
+    if denial := gate(request, "issue_certificate", officer, officer):
+        return denial
     form = CertificateIssueForm(request.POST or None)
+    title = _("Issue an enforcement certificate")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,11 +178,11 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 field_codes=[f.code for f in data["fields_covered"]], issued_on=data["issued_on"],
                 expires_on=data["expires_on"],
             )
-            messages.success(request, _("Certificate issued."))
-            return redirect("org:officer_detail", pk=officer.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Issue an enforcement certificate"), officer)
+            return refusal(request, form, exc, title, officer)
+        messages.success(request, _("Certificate issued."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, title, officer)
 
 
 @login_required
@@ -154,57 +193,78 @@ def certificate_change(request: HttpRequest, pk: int, action: str) -> HttpRespon
                "reinstate": services.certificate_reinstate}.get(action)
     if service is None:
         raise Http404
+    if denial := gate(request, "change_certificate", cert, cert.officer):
+        return denial
     form = ReasonForm(request.POST)
+    title = _("Certificate %(number)s") % {"number": cert.number}
     if form.is_valid():
         try:
             service(actor=request.user, certificate=cert, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Certificate status changed."))
-            return redirect("org:officer_detail", pk=cert.officer_id)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Certificate %(number)s") % {"number": cert.number}, cert.officer)
+            return refusal(request, form, exc, title, cert.officer)
+        messages.success(request, _("Certificate status changed."))
+        return redirect("org:officer_detail", pk=cert.officer_id)
+    return form_page(request, form, title, cert.officer)
 
 
 @login_required
 def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(selectors.visible_certificates(request.user), pk=pk)
+    if denial := gate(request, "change_certificate", cert, cert.officer):
+        return denial
     form = CertificateRenewForm(request.POST or None)
+    title = _("Renew certificate %(number)s") % {"number": cert.number}
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_renew(actor=request.user, certificate=cert, **form.cleaned_data)
-            messages.success(request, _("Certificate renewed."))
-            return redirect("org:officer_detail", pk=cert.officer_id)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Renew certificate %(number)s") % {"number": cert.number},
-                      cert.officer)
+            return refusal(request, form, exc, title, cert.officer)
+        messages.success(request, _("Certificate renewed."))
+        return redirect("org:officer_detail", pk=cert.officer_id)
+    return form_page(request, form, title, cert.officer)
 
 
 @login_required
 def qualification_record(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer(request, pk)
+    if denial := gate(request, "record_qualification", officer, officer):
+        return denial
     form = QualificationForm(request.POST or None)
+    title = _("Record a legal professional qualification")
     if request.method == "POST" and form.is_valid():
         try:
             services.qualification_record(actor=request.user, officer=officer, **form.cleaned_data)
-            messages.success(request, _("Legal qualification recorded."))
-            return redirect("org:officer_detail", pk=officer.pk)
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Record a legal professional qualification"), officer)
+            return refusal(request, form, exc, title, officer)
+        messages.success(request, _("Legal qualification recorded."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, title, officer)
 
 
 @login_required
 @require_POST
 def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _activation(request, pk, services.officer_deactivate, _("Deactivate officer"),
+                       _("Officer deactivated."))
+
+
+@login_required
+@require_POST
+def officer_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _activation(request, pk, services.officer_reactivate, _("Reactivate officer"),
+                       _("Officer reactivated; the login works again."))
+
+
+def _activation(request: HttpRequest, pk: int, service: Any, title: str, done: str) -> HttpResponse:
     officer = _officer(request, pk)
+    if denial := gate(request, "deactivate_officer", officer, officer):
+        return denial
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.officer_deactivate(actor=request.user, officer=officer,
-                                        reason=form.cleaned_data["reason"])
-            messages.success(request, _("Officer deactivated."))
-            return redirect("org:officer_detail", pk=officer.pk)
+            service(actor=request.user, officer=officer, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            add_domain_error(form, exc)
-    return _form_page(request, form, _("Deactivate officer"), officer)
+            return refusal(request, form, exc, title, officer)
+        messages.success(request, done)
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, title, officer)
