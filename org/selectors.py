@@ -276,6 +276,18 @@ def certificates_expiring(*, agency: Agency, within_days: int = 30,
     )
 
 
+def certificates_expiring_for_user(
+    *, user: Any, within_days: int = 30, today: datetime.date | None = None
+) -> QuerySet[Certificate]:
+    """The user's own valid certificates expiring within `within_days` days (home page panel)."""
+    officer = officer_for(user)
+    if officer is None:
+        return Certificate.objects.none()
+    return certificates_expiring(agency=officer.agency, within_days=within_days, today=today).filter(
+        officer=officer
+    )
+
+
 # --- public projection ------------------------------------------------------------------------
 
 

@@ -8,25 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from org import selectors
 from org.roles import Role
 from org.tests.factories import CertificateFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def my_expiring(*, user, within_days):
-    """What the hook must return: the user's own valid certificates expiring within the window."""
-    officer = selectors.officer_for(user)
-    if officer is None:
-        return []
-    return selectors.certificates_expiring(agency=officer.agency, within_days=within_days).filter(
-        officer=officer
-    )
-
-
 def test_home_lists_my_certificates_expiring_within_30_days(client, settings):
-    settings.ZHIFA_HOME_CERTIFICATES = f"{__name__}.my_expiring"
+    settings.ZHIFA_HOME_CERTIFICATES = "org.selectors.certificates_expiring_for_user"
     officer = OfficerFactory(roles=[Role.OFFICER])
     soon = timezone.localdate() + datetime.timedelta(days=10)
     CertificateFactory(officer=officer, number="ZF-SOON-1", expires_on=soon)
@@ -41,7 +30,7 @@ def test_home_lists_my_certificates_expiring_within_30_days(client, settings):
 
 
 def test_home_says_so_when_no_certificate_expires_soon(client, settings):
-    settings.ZHIFA_HOME_CERTIFICATES = f"{__name__}.my_expiring"
+    settings.ZHIFA_HOME_CERTIFICATES = "org.selectors.certificates_expiring_for_user"
     officer = OfficerFactory(roles=[Role.OFFICER])
     CertificateFactory(officer=officer)
     client.force_login(officer.user)
