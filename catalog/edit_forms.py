@@ -139,6 +139,13 @@ class StandardForm(CatalogForm):
         super().__init__(*args, **kwargs)
         if not with_code:
             del self.fields["code"]
+        self.fields["recommended_point"].required = False
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        if values.get("recommended_point") is None:
+            values.pop("recommended_point", None)  # the model's default (the midpoint)
+        return values
 
 
 class TierForm(forms.Form):

@@ -1,9 +1,16 @@
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
 
-from catalog.services import decision_requirements, major_rule_create, major_rule_update
+from catalog.models import MajorDecisionRule
+from catalog.services import (
+    catalog_record_defaults,
+    decision_requirements,
+    major_rule_create,
+    major_rule_update,
+)
 from catalog.tests.factories import admin_of
 from core.errors import PermissionDenied, ValidationFailed
 from core.models import LedgerEntry
@@ -98,3 +105,22 @@ def test_given_an_officer_then_rules_cannot_be_changed_and_the_denial_is_recorde
 def test_given_bad_proposals_then_a_clear_validation_error(proposal):
     with pytest.raises(ValidationFailed):
         decision_requirements(agency=AgencyFactory(), proposed=proposal)
+
+
+def test_given_the_seeded_default_catalog_when_recorded_then_one_act_per_rule_and_idempotent():
+    defaults = MajorDecisionRule.objects.filter(agency__isnull=True)
+    recorded = catalog_record_defaults(actor=None)
+    assert len(recorded) == defaults.count() == 20
+    seeds = LedgerEntry.objects.filter(act="catalog.major_rule_seed")
+    assert sorted(int(e.object_id) for e in seeds) == sorted(r.pk for r in defaults)
+    risk = defaults.get(requirement="risk_assessment", trigger="fine_at_least")
+    payload = json.loads(seeds.get(object_id=str(risk.pk)).payload)
+    assert payload["new"]["amount"] == "30000" and payload["source"] == "catalog/migrations/0002"
+    assert catalog_record_defaults(actor=None) == []
+    assert seeds.count() == 20
+
+
+def test_given_an_agency_admin_then_recording_the_default_catalog_is_refused():
+    with pytest.raises(PermissionDenied):
+        catalog_record_defaults(actor=admin_of(AgencyFactory()))
+    assert not LedgerEntry.objects.filter(act="catalog.major_rule_seed").exists()

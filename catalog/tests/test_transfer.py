@@ -1,12 +1,20 @@
+import csv
 import datetime
 import io
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from catalog.models import DiscretionStandard, PowerItem
-from catalog.services import catalog_import, catalog_load_demo, discretion_evaluate, export_file
-from catalog.services.transfer import MAX_BYTES, ImportRejected
+from catalog.services import (
+    catalog_import,
+    catalog_load_demo,
+    discretion_evaluate,
+    export_file,
+    power_item_create,
+    power_item_publish,
+)
+from catalog.services.transfer import MAX_BYTES, ImportRejected, escape_cell, unescape_cell
 from catalog.tests.factories import admin_of, officer_of
 from core.errors import PermissionDenied
 from org.tests.factories import AgencyFactory
@@ -165,3 +173,52 @@ def test_given_an_officer_then_import_is_refused():
         content=csv_bytes(POWER_HEAD + "A-1,名称,检查,,\n"),
     )
     assert report.created == 1
+
+
+@pytest.mark.parametrize(
+    "text,escaped",
+    [
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("'=x", "''=x"),
+        ("'plain", "'plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("'", "'"),
+    ],
+)
+def test_given_formula_like_text_then_escaping_is_applied_and_reversed(text, escaped):
+    assert escape_cell(text) == escaped
+    assert unescape_cell(escaped) == text
+
+
+FORMULAS = {
+    "name": "=HYPERLINK(\"http://evil.example\",\"点击\")",
+    "duties": "+cmd|' /C calc'!A0",
+    "accountability": "-2+3",
+    "guide_phone": "@SUM(1,2)",
+    "guide_office": "'=已带撇号",
+}
+
+
+@pytest.mark.parametrize("fmt_name", ["csv", "xlsx"])
+def test_given_formula_like_cells_when_exported_then_neutralised_and_the_import_restores_them(fmt_name):
+    source, target = AgencyFactory(), AgencyFactory()
+    item = power_item_create(actor=None, agency=source, code="F-1", content={"kind": "other", **FORMULAS})
+    power_item_publish(actor=None, item=item, valid_from=datetime.date(2024, 1, 1))
+    content, _ = export_file(kind="powers", agency=source, fmt_name=fmt_name)
+    if fmt_name == "csv":
+        cells = next(r for r in csv.reader(io.StringIO(content.decode("utf-8-sig"))) if r[0] == "F-1")
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        row = next(r for r in sheet.iter_rows() if r[0].value == "F-1")
+        assert all(c.data_type != "f" for c in row)  # no cell is a formula
+        cells = [c.value or "" for c in row]
+    assert all(not c or c[0] not in "=+-@" for c in cells)
+    assert "'=HYPERLINK" in cells[1] and "''=已带撇号" in cells
+    report = catalog_import(actor=None, agency=target, kind="powers", filename=f"p.{fmt_name}", content=content)
+    copy = PowerItem.objects.get(agency=target, code="F-1")
+    assert report.created == 1 and {k: getattr(copy, k) for k in FORMULAS} == FORMULAS
