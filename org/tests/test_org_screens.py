@@ -225,7 +225,7 @@ def test_given_legal_reviewer_without_qualification_then_warning_and_after_recor
     reviewer = OfficerFactory(agency=tree["county"], roles=[Role.LEGAL_REVIEWER])
     force_login_verified(client, security_admin)
     detail = reverse("org:officer_detail", args=[reviewer.pk])
-    assert "行政处罚法 Art.58" in client.get(detail).content.decode()
+    assert "《行政处罚法》第58条" in client.get(detail).content.decode()
     response = client.post(reverse("org:qualification_record", args=[reviewer.pk]),
                            {"certificate_number": "A20203300000001", "obtained_on": "2020-03-01"})
     assert response.status_code == 302
