@@ -65,12 +65,20 @@ def denials():
 
 
 def power_data(agency, **overrides):
-    return {"agency": agency.pk, "code": "ZR-JC-099", "name": "土地卫片执法检查", "kind": "inspection"} | overrides
+    return {
+        "agency": agency.pk,
+        "code": "ZR-JC-099",
+        "name": "土地卫片执法检查",
+        "kind": "inspection",
+    } | overrides
 
 
 def draft_item(agency, code="ZR-JC-001"):
     return power_item_create(
-        actor=None, agency=agency, code=code, content={"name": "矿产资源开发利用监督检查", "kind": "inspection"}
+        actor=None,
+        agency=agency,
+        code=code,
+        content={"name": "矿产资源开发利用监督检查", "kind": "inspection"},
     )
 
 
@@ -81,7 +89,9 @@ def test_given_the_admin_when_creating_a_power_item_then_a_draft_is_saved_and_re
     basis = LegalProvisionFactory()
     response = client.post(reverse("catalog:power_create"), power_data(agency, legal_bases=[basis.pk]))
     item = PowerItem.objects.get(agency=agency, code="ZR-JC-099")
-    assert response.status_code == 302 and response["Location"] == reverse("catalog:power_detail", args=[item.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "catalog:power_detail", args=[item.pk]
+    )
     assert item.status == VersionStatus.DRAFT and list(item.legal_bases.all()) == [basis]
     entry = last_act(item, "catalog.power_create")
     assert entry.actor_id == admin.pk and json.loads(entry.payload)["new"]["name"] == "土地卫片执法检查"
@@ -98,11 +108,14 @@ def test_given_a_draft_when_the_admin_publishes_then_it_is_in_force_and_recorded
     assert json.loads(last_act(item, "catalog.power_publish").payload)["valid_from"] == "2025-03-01"
 
 
-def test_given_a_published_item_when_revised_then_a_new_draft_version_keeps_the_old_one(client, admin, agency):
+def test_given_a_published_item_when_revised_then_a_new_draft_version_keeps_the_old_one(
+    client, admin, agency
+):
     item = draft_item(agency)
     client.post(reverse("catalog:power_publish", args=[item.pk]), {"day": "2025-03-01"})
     response = client.post(
-        reverse("catalog:power_revise", args=[item.pk]), {"name": "矿产资源监督检查（修订）", "kind": "inspection"}
+        reverse("catalog:power_revise", args=[item.pk]),
+        {"name": "矿产资源监督检查（修订）", "kind": "inspection"},
     )
     new = PowerItem.objects.get(agency=agency, code=item.code, version=2)
     assert response["Location"] == reverse("catalog:power_detail", args=[new.pk])
@@ -199,12 +212,20 @@ def test_given_the_admin_when_saving_a_provision_then_it_is_created_then_updated
     assert client.post(edit, data | {"text": "新条文"}).status_code == 302
     provision.refresh_from_db()
     assert provision.text == "新条文"
-    assert json.loads(last_act(provision, "catalog.provision_update").payload)["changes"]["text"]["new"] == "新条文"
+    assert (
+        json.loads(last_act(provision, "catalog.provision_update").payload)["changes"]["text"]["new"]
+        == "新条文"
+    )
     assert "土地管理法第77条第1款" in client.get(reverse("catalog:provision_list")).content.decode()
 
 
 def test_given_a_provision_ending_before_it_starts_then_the_error_shows_and_nothing_is_saved(client, admin):
-    data = {"law_name": "矿产资源法", "article": "3", "effective_from": "2025-01-01", "effective_until": "2024-01-01"}
+    data = {
+        "law_name": "矿产资源法",
+        "article": "3",
+        "effective_from": "2025-01-01",
+        "effective_until": "2024-01-01",
+    }
     response = client.post(reverse("catalog:provision_create"), data)
     assert response.status_code == 400 and "有效期的截止日期必须晚于开始日期" in response.content.decode()
     assert not LegalProvision.objects.filter(law_name="矿产资源法").exists()
@@ -230,11 +251,15 @@ def standard_post(fields, tiers, initial=0):
         for key, value in tier.items():
             if key == "order":
                 continue
-            data[f"tiers-{i}-{key}"] = value if isinstance(value, list) else ("" if value is None else str(value))
+            data[f"tiers-{i}-{key}"] = (
+                value if isinstance(value, list) else ("" if value is None else str(value))
+            )
     return data
 
 
-def test_given_the_admin_when_creating_a_standard_with_tiers_then_a_draft_with_every_tier(client, admin, agency):
+def test_given_the_admin_when_creating_a_standard_with_tiers_then_a_draft_with_every_tier(
+    client, admin, agency
+):
     fields = occupation_fields(code="illegal_occupation_x") | {"agency": agency.pk}
     response = client.post(reverse("catalog:standard_create"), standard_post(fields, occupation_tiers()))
     standard = DiscretionStandard.objects.get(agency=agency, code="illegal_occupation_x")
@@ -263,7 +288,9 @@ def test_given_overlapping_tiers_then_the_message_is_shown_next_to_the_tiers_and
     assert LedgerEntry.objects.count() == before
 
 
-def test_given_a_draft_when_the_admin_edits_its_tiers_then_they_are_replaced_and_recorded(client, admin, agency):
+def test_given_a_draft_when_the_admin_edits_its_tiers_then_they_are_replaced_and_recorded(
+    client, admin, agency
+):
     standard = occupation_standard(agency=agency)
     draft = client.post(
         reverse("catalog:standard_create") + f"?from={standard.pk}",
@@ -340,7 +367,9 @@ def rule_data(agency, **overrides):
     } | overrides
 
 
-def test_given_the_admin_when_adding_updating_and_retiring_a_rule_then_each_is_recorded(client, admin, agency):
+def test_given_the_admin_when_adding_updating_and_retiring_a_rule_then_each_is_recorded(
+    client, admin, agency
+):
     assert client.post(reverse("catalog:major_rule_create"), rule_data(agency)).status_code == 302
     rule = MajorDecisionRule.objects.get(agency=agency)
     last_act(rule, "catalog.major_rule_create")
@@ -349,14 +378,18 @@ def test_given_the_admin_when_adding_updating_and_retiring_a_rule_then_each_is_r
     edit = client.post(reverse("catalog:major_rule_edit", args=[rule.pk]), rule_data(agency, amount="80000"))
     rule.refresh_from_db()
     assert edit.status_code == 302 and rule.amount == 80000
-    assert json.loads(last_act(rule, "catalog.major_rule_update").payload)["changes"]["amount"]["new"] == "80000"
+    assert (
+        json.loads(last_act(rule, "catalog.major_rule_update").payload)["changes"]["amount"]["new"] == "80000"
+    )
     client.post(reverse("catalog:major_rule_retire", args=[rule.pk]), {"day": "2026-01-01"})
     rule.refresh_from_db()
     assert rule.effective_until == datetime.date(2026, 1, 1)
     last_act(rule, "catalog.major_rule_retire")
 
 
-def test_given_an_amount_rule_without_amount_then_the_chinese_error_shows_and_nothing_saved(client, admin, agency):
+def test_given_an_amount_rule_without_amount_then_the_chinese_error_shows_and_nothing_saved(
+    client, admin, agency
+):
     response = client.post(reverse("catalog:major_rule_create"), rule_data(agency, amount=""))
     assert response.status_code == 400 and "数额条件须填写" in response.content.decode()
     assert not MajorDecisionRule.objects.filter(agency=agency).exists()

@@ -178,7 +178,7 @@ def test_given_an_officer_then_import_is_refused():
 @pytest.mark.parametrize(
     "text,escaped",
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1", "'+1"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -196,7 +196,7 @@ def test_given_formula_like_text_then_escaping_is_applied_and_reversed(text, esc
 
 
 FORMULAS = {
-    "name": "=HYPERLINK(\"http://evil.example\",\"点击\")",
+    "name": '=HYPERLINK("http://evil.example","点击")',
     "duties": "+cmd|' /C calc'!A0",
     "accountability": "-2+3",
     "guide_phone": "@SUM(1,2)",
@@ -219,6 +219,8 @@ def test_given_formula_like_cells_when_exported_then_neutralised_and_the_import_
         cells = [c.value or "" for c in row]
     assert all(not c or c[0] not in "=+-@" for c in cells)
     assert "'=HYPERLINK" in cells[1] and "''=已带撇号" in cells
-    report = catalog_import(actor=None, agency=target, kind="powers", filename=f"p.{fmt_name}", content=content)
+    report = catalog_import(
+        actor=None, agency=target, kind="powers", filename=f"p.{fmt_name}", content=content
+    )
     copy = PowerItem.objects.get(agency=target, code="F-1")
     assert report.created == 1 and {k: getattr(copy, k) for k in FORMULAS} == FORMULAS
