@@ -46,7 +46,9 @@ class OfficerEditForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=50)
     title = forms.CharField(label=_("title"), max_length=50, required=False)
     phone = forms.CharField(label=_("phone (private)"), max_length=50, required=False)
-    department = forms.ModelChoiceField(label=_("department"), queryset=None, required=False)
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("department"), queryset=None, required=False
+    )
     is_auxiliary = forms.BooleanField(label=_("auxiliary staff"), required=False)
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
@@ -55,7 +57,9 @@ class OfficerEditForm(forms.Form):
 
 
 class OfficerCreateForm(OfficerEditForm):
-    agency = forms.ModelChoiceField(label=_("agency"), queryset=None)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("agency"), queryset=None
+    )
     username = forms.CharField(label=_("login name"), max_length=150)
     password = forms.CharField(
         label=_("initial password"), widget=forms.PasswordInput(render_value=False), required=False,
@@ -114,8 +118,12 @@ CERTIFICATE_FILTERS = [
 
 class OfficerFilterForm(forms.Form):
     q = forms.CharField(label=_("name or certificate number"), required=False, max_length=50)
-    agency = forms.ModelChoiceField(label=_("agency"), queryset=None, required=False)
-    department = forms.ModelChoiceField(label=_("department"), queryset=None, required=False)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("agency"), queryset=None, required=False
+    )
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("department"), queryset=None, required=False
+    )
     role = forms.ChoiceField(label=_("role"), choices=[("", _("any")), *Role.choices], required=False)
     certificate = forms.ChoiceField(label=_("certificate"), choices=CERTIFICATE_FILTERS, required=False)
 
@@ -126,7 +134,9 @@ class OfficerFilterForm(forms.Form):
 
 
 class AgencyEditForm(AgencyForm):
-    parent = forms.ModelChoiceField(label=_("parent agency"), queryset=None, required=False)
+    parent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("parent agency"), queryset=None, required=False
+    )
     active = forms.BooleanField(label=_("active"), required=False)
 
     field_order = ["name", "short_name", "code", "level", "parent"]
@@ -141,8 +151,12 @@ class DepartmentEditForm(DepartmentForm):
 
 
 class TransferForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("new agency"), queryset=None)
-    department = forms.ModelChoiceField(label=_("department"), queryset=None, required=False)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("new agency"), queryset=None
+    )
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("department"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, agencies: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from org.views import agencies, auth, officers
 
 app_name = "org"
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     # Login, two-step verification, logout, password (org.views.auth).
     path("login/", auth.login_view, name="login"),
     path("login/verify/", auth.verify_view, name="login_verify"),

@@ -23,12 +23,14 @@ def test_given_system_admin_when_field_created_then_saved_and_recorded(county_sy
     field = services.enforcement_field_save(actor=county_sysadmin, code="water", name="水资源")
     assert EnforcementField.objects.get(code="water").name == "水资源" and field.active
     entry = LedgerEntry.objects.get(act="org.enforcement_field_created")
-    assert entry.object_id == str(field.pk) and "水资源" in entry.payload and entry.actor_id == county_sysadmin.pk
+    assert entry.object_id == str(field.pk) and "水资源" in entry.payload
+    assert entry.actor_id == county_sysadmin.pk
 
 
 def test_given_field_when_renamed_and_deactivated_then_ledger_has_old_and_new(county_sysadmin):
     field = EnforcementField.objects.get(code="marine")
-    services.enforcement_field_save(actor=county_sysadmin, field=field, code="marine", name="海洋", active=False)
+    services.enforcement_field_save(actor=county_sysadmin, field=field, code="marine", name="海洋",
+                                    active=False)
     field.refresh_from_db()
     assert field.name == "海洋" and not field.active
     entry = LedgerEntry.objects.get(act="org.enforcement_field_updated")

@@ -38,7 +38,8 @@ def test_given_system_admin_when_agency_edited_then_saved_with_ledger_old_and_ne
     url = reverse("org:agency_edit", args=[county.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, _agency_data(county, phone="0571-12345678", address="新址路2号"))
-    assert response.status_code == 302 and response["Location"] == reverse("org:agency_detail", args=[county.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org:agency_detail", args=[county.pk])
     county.refresh_from_db()
     assert county.phone == "0571-12345678" and county.address == "新址路2号"
     entry = LedgerEntry.objects.get(act="org.agency_updated", object_id=str(county.pk))
@@ -62,7 +63,8 @@ def test_given_duplicate_code_when_agency_edited_then_chinese_field_error_and_no
 def test_given_agency_when_placed_under_its_own_subordinate_then_refused(client, tree, system_admin):
     force_login_verified(client, system_admin)
     city = tree["city"]
-    response = client.post(reverse("org:agency_edit", args=[city.pk]), _agency_data(city, parent=tree["county"].pk))
+    response = client.post(reverse("org:agency_edit", args=[city.pk]),
+                           _agency_data(city, parent=tree["county"].pk))
     assert response.status_code == 400
     city.refresh_from_db()
     assert city.parent == tree["province"]
@@ -198,7 +200,9 @@ def test_given_deactivated_officer_when_reactivated_then_active_login_works_and_
     assert "借调结束" in entry.payload
 
 
-def test_given_officer_role_when_reactivating_then_403_recorded_and_still_inactive(client, tree, security_admin):
+def test_given_officer_role_when_reactivating_then_403_recorded_and_still_inactive(
+    client, tree, security_admin
+):
     target = OfficerFactory(agency=tree["county"])
     services.officer_deactivate(actor=security_admin, officer=target, reason="离职")
     colleague = OfficerFactory(agency=tree["county"], roles=[Role.OFFICER]).user

@@ -189,8 +189,9 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cert = get_object_or_404(selectors.visible_certificates(request.user), pk=pk)
-    service = {"suspend": services.certificate_suspend, "revoke": services.certificate_revoke,
-               "reinstate": services.certificate_reinstate}.get(action)
+    actions: dict[str, Any] = {"suspend": services.certificate_suspend, "revoke": services.certificate_revoke,
+                               "reinstate": services.certificate_reinstate}
+    service = actions.get(action)
     if service is None:
         raise Http404
     if denial := gate(request, "change_certificate", cert, cert.officer):
