@@ -41,7 +41,12 @@ def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | No
 
 def model_fields(model: type[models.Model], names: Any) -> dict[str, forms.Field]:
     """Form fields for `names` of `model`, labelled by the model's (translated) verbose names."""
-    return dict(forms.fields_for_model(model, fields=list(names), formfield_callback=_formfield))
+    fields = dict(forms.fields_for_model(model, fields=list(names), formfield_callback=_formfield))
+    for field in fields.values():
+        choices = list(getattr(field, "choices", None) or [])
+        if isinstance(field, forms.TypedChoiceField) and choices and choices[0][0] == "":
+            field.choices = [("", "—"), *choices[1:]]  # Django's blank label is not translated
+    return fields
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> list[str]:

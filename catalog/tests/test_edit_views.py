@@ -402,3 +402,45 @@ def test_given_a_default_rule_then_the_admin_sees_no_edit_link_and_gets_403(clie
     before = denials()
     response = client.post(reverse("catalog:major_rule_retire", args=[rule.pk]), {"day": "2030-01-01"})
     assert response.status_code == 403 and denials() == before + 1
+
+
+def edit_pages(agency):
+    item = draft_item(agency)
+    standard = occupation_standard(agency=agency)
+    provision = LegalProvisionFactory()
+    rule = MajorDecisionRule.objects.create(
+        agency=agency,
+        name="本局规则",
+        trigger="demolition",
+        requirement="legal_review",
+        basis="本局规定",
+        effective_from=datetime.date(2024, 1, 1),
+    )
+    return [
+        reverse("catalog:power_create"),
+        reverse("catalog:power_revise", args=[item.pk]),
+        reverse("catalog:power_publish", args=[item.pk]),
+        reverse("catalog:power_retire", args=[item.pk]),
+        reverse("catalog:provision_create"),
+        reverse("catalog:provision_edit", args=[provision.pk]),
+        reverse("catalog:standard_create"),
+        reverse("catalog:standard_edit", args=[standard.pk]),
+        reverse("catalog:standard_retire", args=[standard.pk]),
+        reverse("catalog:exemption_edit") + "?power_code=ZR-CF-001",
+        reverse("catalog:major_rule_create"),
+        reverse("catalog:major_rule_edit", args=[rule.pk]),
+        reverse("catalog:major_rule_retire", args=[rule.pk]),
+    ]
+
+
+def test_given_the_admin_then_every_editing_page_renders_in_chinese(client, admin, agency):
+    for url in edit_pages(agency):
+        response = client.get(url)
+        text = response.content.decode()
+        assert response.status_code == 200, url
+        assert "csrfmiddlewaretoken" in text and "保存" in text, url
+
+
+def test_given_an_officer_then_every_editing_page_is_403(client, officer, agency):
+    for url in edit_pages(agency):
+        assert client.get(url).status_code == 403, url
