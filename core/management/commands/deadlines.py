@@ -12,6 +12,7 @@ from core.errors import DomainError
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # the calendar warning belongs to `check`, not every call
     help = "Deadlines: `scan` marks due-soon and overdue deadlines and raises alerts."
 
     def add_arguments(self, parser: CommandParser) -> None:
