@@ -11,7 +11,9 @@ Who manages what (the 三员分立 split, decided here and enforced in `org.poli
 - security administrator (安全管理员): officers and their logins, role grants and revocations,
   enforcement certificates and legal qualifications;
 - audit administrator (审计管理员): reads the ledger and the organisation, changes nothing.
-Administrators act in their own agency and its subordinate agencies. Enforcement roles read their
+Administrators act in their own agency and its subordinate agencies. An agency tree keeps at least
+one active security administrator and the platform at least one system administrator: revoking,
+deactivating or transferring the last one is refused (org.services.officers). Enforcement roles read their
 own agency; supervisors also read subordinate agencies, read-only. Nobody grants or revokes their
 own roles.
 """
@@ -40,8 +42,8 @@ _ORG_READ = ["org.view_agency", "org.view_department", "org.view_officer", "org.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICER: ["core.view_deadline", *_ORG_READ],
     Role.LEGAL_REVIEWER: ["core.view_deadline", *_ORG_READ],
-    Role.HEAD: ["core.view_deadline", *_ORG_READ],
-    Role.SUPERVISOR: ["core.view_deadline", *_ORG_READ],
+    Role.HEAD: ["core.view_deadline", "core.view_agency_deadlines", *_ORG_READ],
+    Role.SUPERVISOR: ["core.view_deadline", "core.view_agency_deadlines", *_ORG_READ],
     Role.SYSTEM_ADMIN: [
         *_ORG_READ,
         "org.add_agency", "org.change_agency", "org.add_department", "org.change_department",
