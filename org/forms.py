@@ -162,6 +162,10 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        # Department names repeat across agencies (every bureau has an 办公室): name the agency too.
+        self.fields["department"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda d: f"{d.agency.short_name or d.agency.name} · {d.name}"
+        )
 
 
 class EnforcementFieldForm(forms.Form):
