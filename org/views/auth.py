@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from core.passwords import password_change
 from org import mfa
+from org.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -176,6 +177,7 @@ logout_view = LogoutView.as_view()
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HttpRequest) -> HttpResponse:
     """Change one's own password; the validators in settings decide what is strong enough."""
+    assert isinstance(request.user, User)  # @login_required
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
