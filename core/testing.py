@@ -32,6 +32,7 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_MODULE = "config.settings.test"
 WORKER_TIMEOUT = 600
+PRELOAD = ("core.services.ledger", "core.services.numbering", "core.services.files")
 
 
 def _base_url() -> str:
@@ -98,8 +99,13 @@ import json, sys
 import django
 django.setup()
 from django.utils.module_loading import import_string
+import importlib
+from django.db import connection
 target = import_string(sys.argv[1])
 args = json.loads(sys.argv[2])
+for module in json.loads(sys.argv[3]):
+    importlib.import_module(module)
+connection.ensure_connection()  # connect before the start signal: the race is on the work itself
 print("ready", flush=True)
 if sys.stdin.readline().strip() != "go":
     sys.exit(3)
@@ -115,10 +121,12 @@ def run_workers(
     *,
     env: dict[str, str] | None = None,
     timeout: float = WORKER_TIMEOUT,
+    preload: Sequence[str] = PRELOAD,
 ) -> list[Any]:
     """Run `target(*args)` in one process per args tuple, all released at once; their results.
 
-    Each worker sets up Django on `database_url` (settings `config.settings.test`), reports ready,
+    Each worker sets up Django on `database_url` (settings `config.settings.test`), imports the
+    `preload` modules and connects to the database, reports ready,
     waits for the common start signal, runs the function and returns its JSON result. A worker that
     fails raises RuntimeError with its output.
     """
@@ -126,7 +134,14 @@ def run_workers(
     for args in args_per_worker:
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-c", _WORKER_CODE, target, json.dumps(list(args))],
+                [
+                    sys.executable,
+                    "-c",
+                    _WORKER_CODE,
+                    target,
+                    json.dumps(list(args)),
+                    json.dumps(list(preload)),
+                ],
                 cwd=BASE_DIR,
                 env=worker_env(database_url, **(env or {})),
                 stdin=subprocess.PIPE,

@@ -203,6 +203,7 @@ class VerifyResult:
     head_hash: str = GENESIS_HASH
     seconds: float = 0.0
     failure: VerifyFailure | None = None
+    rechecked: int = 0  # entries whose database-built bytes differed and were re-checked in Python
 
     @property
     def ok(self) -> bool:
@@ -216,6 +217,7 @@ class VerifyResult:
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
             "seconds": round(self.seconds, 3),
+            "rechecked": self.rechecked,
             "bytes_hashed": self.bytes_hashed,
             "failure": self.failure.as_dict() if self.failure else None,
         }
@@ -280,12 +282,81 @@ _COLUMNS = (
     "file_digest",
 )
 
+# The entry material built by the database itself, so that the walk does not turn every column
+# into a Python object and re-encode it (the bulk of the cost per entry). Both expressions give the
+# bytes of `entry_material` — the same JSON escaping (", \, \b \f \n \r \t short, other control
+# characters as lowercase \u00xx, non-ASCII kept), no whitespace, the UTC isoformat time. Should a
+# row still come out different (the hash would not match), the entry is re-checked through the ORM
+# and `entry_material` before anything is reported, so a divergence costs time, never a false alarm.
+_SQLITE_MATERIAL = (
+    "CAST(json_array(seq, prev_hash, algorithm, replace(recorded_at, ' ', 'T') || '+00:00', actor_id,"
+    " actor_label, agency_id, act, object_type, object_id, payload, file_digest) AS BLOB)"
+)
+_PG_TIME = (
+    "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+    " || CASE WHEN date_part('microseconds', recorded_at)::bigint %% 1000000 = 0 THEN ''"
+    " ELSE to_char(recorded_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+)
+_PG_MATERIAL = (
+    "convert_to('[' || seq::text || ',' || to_json(prev_hash)::text || ',' || to_json(algorithm)::text"
+    f" || ',' || to_json({_PG_TIME})::text || ',' || coalesce(actor_id::text, 'null')"
+    " || ',' || to_json(actor_label)::text || ',' || coalesce(agency_id::text, 'null')"
+    " || ',' || to_json(act)::text || ',' || to_json(object_type)::text || ',' || to_json(object_id)::text"
+    " || ',' || to_json(payload)::text || ',' || to_json(file_digest)::text || ']', 'UTF8')"
+)
+
+# Each row source yields (seq, prev_hash, entry_hash, algorithm, act, file_digest,
+# material bytes or None, hash already checked by the database (bool) or None, payload of a
+# signed-head act or None).
+_Row = tuple[int, str, str, str, str, str, bytes | None, bool | None, str | None]
+
+
+def _chunk_query(vendor: str, bounded: bool) -> tuple[str, str]:
+    """(SQL, row kind) of one chunk: entries with last < seq [<= limit], ORDER BY seq LIMIT n."""
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    where = "seq > %s AND seq <= %s" if bounded else "seq > %s"
+    head_payload = f"CASE WHEN act = '{HEAD_SIGNED_ACT}' THEN payload END"
+    if vendor == "sqlite":
+        sql = (
+            f"SELECT seq, prev_hash, entry_hash, algorithm, act, file_digest, {_SQLITE_MATERIAL}, NULL,"
+            f" {head_payload} FROM {table} WHERE {where} ORDER BY seq LIMIT %s"
+        )
+        return sql, "material"
+    if vendor == "postgresql":
+        # SHA-256 is hashed in the server (sha256(), PostgreSQL 11+); other algorithms in Python.
+        sql = (
+            "SELECT seq, prev_hash, entry_hash, algorithm, act, file_digest,"
+            " CASE WHEN algorithm <> 'sha256' THEN m END,"
+            " CASE WHEN algorithm = 'sha256' THEN encode(sha256(m), 'hex') = entry_hash END,"
+            f" {head_payload}, octet_length(m)"
+            f" FROM {table}, LATERAL (SELECT {_PG_MATERIAL} AS m) AS x WHERE {where} ORDER BY seq LIMIT %s"
+        )
+        return sql, "material"
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    return f"SELECT {columns} FROM {table} WHERE {where} ORDER BY seq LIMIT %s", "columns"
+
+
+def _python_rows(rows: list[tuple[Any, ...]]) -> list[_Row]:
+    """Rows of plain columns turned into the common shape, the material encoded in Python."""
+    encode = _ENCODER.encode
+    out: list[_Row] = []
+    for (seq, prev_hash, entry_hash, algorithm, recorded_at, actor_id, actor_label, agency_id, act,
+         object_type, object_id, payload, file_digest) in rows:  # fmt: skip
+        material = encode(
+            [seq, prev_hash, algorithm, _time_text(recorded_at), actor_id, actor_label, agency_id, act,
+             object_type, object_id, payload, file_digest]
+        ).encode()  # fmt: skip
+        head_payload = payload if act == HEAD_SIGNED_ACT else None
+        out.append((seq, prev_hash, entry_hash, algorithm, act, file_digest, material, None, head_payload))
+    return out
+
 
 def ledger_verify(
     *,
     files: bool = True,
     chunk_size: int = VERIFY_CHUNK_SIZE,
     progress: Callable[[str, int, int], None] | None = None,
+    in_database: bool = True,
 ) -> VerifyResult:
     """Re-walk the chain (and the file store) and report the first failure, if any.
 
@@ -296,19 +367,17 @@ def ledger_verify(
     signature checked and must name an entry of the chain. Then every stored file is re-hashed
     from the store (streaming) and compared with its digest and size; every digest the ledger
     references must be in the store and every stored file must be referenced by the ledger.
-    `progress(stage, done, total)` is called after each chunk and file.
+    `progress(stage, done, total)` is called after each chunk and file. `in_database=False` builds
+    every entry's bytes in Python (`entry_material`) instead of in the database.
     """
     started = time.perf_counter()
     result = VerifyResult()
     head = _read_head()
     limit = head[0] if head else None
     total = limit if limit is not None else LedgerEntry.objects.count()
-    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    bounded = f"SELECT {columns} FROM {table} WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s"
-    unbounded = f"SELECT {columns} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s"
+    vendor = connection.vendor if in_database else "python"
+    sql, kind = _chunk_query(vendor, bounded=limit is not None)
     referenced: dict[str, int] = {}  # file digest -> first seq that references it
-    encode = _ENCODER.encode
     hashers = ENTRY_HASHERS
     expected = 1
     prev = GENESIS_HASH
@@ -316,29 +385,21 @@ def ledger_verify(
     failure: VerifyFailure | None = None
     last = 0
     while failure is None:
+        params = [last, chunk_size] if limit is None else [last, limit, chunk_size]
         with connection.cursor() as cursor:
-            if limit is None:
-                cursor.execute(unbounded, [last, chunk_size])
-            else:
-                cursor.execute(bounded, [last, limit, chunk_size])
-            rows = cursor.fetchall()
-        if not rows:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if not fetched:
             break
-        for (
-            seq,
-            prev_hash,
-            entry_hash,
-            algorithm,
-            recorded_at,
-            actor_id,
-            actor_label,
-            agency_id,
-            act,
-            object_type,
-            object_id,
-            payload,
-            file_digest,
-        ) in rows:
+        last = fetched[-1][0]
+        if kind == "columns":
+            rows = _python_rows(fetched)
+        elif vendor == "postgresql":
+            nbytes += sum(r[9] for r in fetched if r[7] is not None)
+            rows = [r[:9] for r in fetched]
+        else:
+            rows = fetched
+        for seq, prev_hash, entry_hash, algorithm, _act, file_digest, material, db_ok, head_payload in rows:
             if seq != expected:
                 failure = VerifyFailure("missing_seq", expected, detail=f"next entry present is #{seq}")
                 break
@@ -347,28 +408,16 @@ def ledger_verify(
                     "broken_link", seq, detail=f"prev_hash {prev_hash} but entry #{seq - 1} has hash {prev}"
                 )
                 break
-            hasher = hashers.get(algorithm)
-            if hasher is None:
-                failure = VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
-                break
-            material = encode(
-                [
-                    seq,
-                    prev_hash,
-                    algorithm,
-                    _time_text(recorded_at),
-                    actor_id,
-                    actor_label,
-                    agency_id,
-                    act,
-                    object_type,
-                    object_id,
-                    payload,
-                    file_digest,
-                ]
-            ).encode()
-            nbytes += len(material)
-            if hasher(material) != entry_hash:
+            if db_ok is None:
+                hasher = hashers.get(algorithm)
+                if hasher is None:
+                    failure = VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
+                    break
+                data = material if isinstance(material, bytes) else bytes(material or b"")
+                nbytes += len(data)
+                db_ok = hasher(data) == entry_hash
+            if not db_ok:
+                result.rechecked += 1
                 recomputed = _orm_entry_hash(seq)
                 if recomputed != entry_hash:
                     failure = VerifyFailure(
@@ -379,13 +428,12 @@ def ledger_verify(
                     break
             if file_digest and file_digest not in referenced:
                 referenced[file_digest] = seq
-            if act == HEAD_SIGNED_ACT:
-                failure = _check_signed_head_entry(seq, payload)
+            if head_payload is not None:
+                failure = _check_signed_head_entry(seq, head_payload)
                 if failure is not None:
                     break
             prev = entry_hash
             expected += 1
-        last = rows[-1][0]
         if progress is not None:
             progress("entries", expected - 1, total)
     result.entries = expected - 1

@@ -207,3 +207,22 @@ def test_given_a_whole_chain_rewritten_then_the_signed_head_no_longer_matches(ke
     assert (result.failure.kind, result.failure.seq) == ("head_not_in_chain", 4)
     assert published_head_check(doc, chain=False).kind == "head_not_in_chain"
     assert LedgerHead.objects.get(pk=1).seq == 6
+
+
+def test_the_database_builds_the_same_entry_bytes_as_python_for_awkward_content():
+    awkward = {
+        "控制": "".join(chr(c) for c in range(32)) + "\x7f\u2028\u2029",
+        "quotes": "\"'\\/",
+        "emoji": "🙂𠀀",
+        "数字": [1.5, -0, 10**20, None, True],
+    }
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 8, 0, 0, tzinfo=datetime.UTC), tick=False):
+        ledger_append(actor=None, act="test.whole_second", payload=awkward, object_id="\n")
+    ledger_append(actor=None, act="test.awkward", payload=awkward, agency_id=2**40, object_type="a\tb")
+    with override_settings(ZHIFA_HASH_ALGORITHM="sm3"):
+        ledger_append(actor=None, act="test.awkward.sm3", payload=awkward, file_digest="ab" * 32)
+    fast = ledger_verify(files=False)
+    slow = ledger_verify(files=False, in_database=False)
+    assert fast.ok and slow.ok
+    assert fast.rechecked == 0 and slow.rechecked == 0
+    assert fast.bytes_hashed == slow.bytes_hashed > 0
