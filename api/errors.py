@@ -14,10 +14,13 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -308,6 +311,28 @@ def server_error(request: HttpRequest) -> JsonResponse:
         _("An internal error occurred and has been logged; try again later or contact the "
           "system administrator."),
     )
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    """config.urls.handler500: an exception outside the API views (middleware, URL resolution…).
+
+    Under /api/ the JSON `internal_error` body, elsewhere the Chinese 500.html page. The language
+    is the request's when LocaleMiddleware has run, else the site's default (Chinese). Never raises:
+    if the page itself cannot be rendered, a plain-text message is answered.
+    """
+    language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        if request.path_info.startswith("/api/"):
+            return server_error(request)
+        try:
+            return defaults.server_error(request)
+        except Exception:
+            log.exception("could not render the 500 page for %s %s", request.method, request.path)
+            return HttpResponseServerError(
+                _("An internal error occurred and has been logged; try again later or contact the "
+                  "system administrator."),
+                content_type="text/plain; charset=utf-8",
+            )
 
 
 def install(api: NinjaAPI) -> None:

@@ -11,3 +11,5 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),  # any other /api/ address: JSON 404, never the HTML page
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "api.errors.handler500"  # JSON under /api/, the Chinese 500 page elsewhere

@@ -6,19 +6,23 @@ evaluation through catalog.services.discretion_evaluate. Nothing here decides a 
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import BeforeValidator, ConfigDict
 
 from api.auth import caller
 from api.errors import with_errors
 from api.pagination import paginated
 from api.routes.fields import IsoDate
+from catalog import policies as catalog_policies
 from catalog import selectors as catalog_selectors
+from catalog.models import MajorDecisionRule, RequirementKind
 from catalog.services import discretion as catalog_discretion
+from catalog.services import major as catalog_major
 from core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["catalog"])
@@ -149,6 +153,76 @@ class MajorRuleFilters(Schema):
     on: IsoDate | None = Field(None, description="the rules in force on this date (default today)")
 
 
+PARTY_KINDS = ("individual", "organisation")
+
+
+def _party_kind(value: Any) -> Any:
+    """Only the two kinds of party the catalog distinguishes, with a Chinese message otherwise."""
+    if value is None or (isinstance(value, str) and value in PARTY_KINDS):
+        return value
+    raise ValueError(_("Choose individual or organisation."))
+
+
+PartyKindIn = Annotated[Literal["individual", "organisation"] | None, BeforeValidator(_party_kind)]
+# Yuan, two decimals; 10^13 yuan is beyond any fine or confiscation.
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+
+
+def _flag(description: str) -> Any:
+    return Field(False, description=description)
+
+
+class ProposalIn(Schema):
+    """A proposed decision, in the keys of catalog.services.decision_requirements. Unknown keys
+    are refused (a misspelt key must not silently answer "nothing required")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    party_kind: PartyKindIn = Field(
+        None, description="individual or organisation; omitted: only rules for any party apply"
+    )
+    fine: Yuan | None = Field(None, description="proposed fine in yuan")
+    confiscation_value: Yuan | None = Field(None, description="value of what is confiscated, in yuan")
+    revokes_licence: bool = _flag("revokes or suspends a licence")
+    stops_production: bool = _flag("orders production or business to stop")
+    demolition: bool = _flag("demolition of buildings on illegally occupied land")
+    confiscates_buildings: bool = _flag("confiscation of buildings on illegally occupied land")
+    expropriation: bool = _flag("house expropriation")
+    forced_relocation: bool = _flag("forced relocation")
+    hearing_held: bool = _flag("a hearing was held (with major_rights)")
+    major_rights: bool = _flag("major rights and interests of the party are involved")
+    major_public_interest: bool = _flag("major public interest is involved")
+    complex_case: bool = _flag("the case is difficult or complex")
+    licence_major_interests: bool = _flag("a licence touching major interests")
+    on: IsoDate | None = Field(None, description="apply the catalog in force on this date (default today)")
+
+
+class RequirementOut(Schema):
+    kind: str = Field(..., description="legal_review, risk_assessment, deliberation or hearing_notice")
+    label: str = Field(..., description="the requirement in Chinese")
+    rule_id: int
+    rule_name: str
+    rule_agency_id: int | None = Field(..., description="null: the default catalog every agency inherits")
+    trigger: str = Field(..., description="the rule's condition, e.g. fine_at_least")
+    amount: Decimal | None = Field(..., description="the rule's threshold in yuan, for amount conditions")
+    basis: str = Field(..., description="the provision or document that sets the rule")
+    is_sample: bool
+
+
+class NeedsOut(Schema):
+    legal_review: bool
+    risk_assessment: bool
+    deliberation: bool
+    hearing_notice: bool
+
+
+class RequirementsOut(Schema):
+    agency_id: int
+    on: datetime.date
+    needs: NeedsOut
+    requirements: list[RequirementOut]
+
+
 @router.get("/power-items", response=with_errors(list[PowerItemOut]), summary="Power list (in force)")
 @paginated
 def power_item_list(request: HttpRequest, filters: Query[PowerItemFilters]) -> Any:
@@ -243,3 +317,40 @@ def major_rule_list(request: HttpRequest, filters: Query[MajorRuleFilters]) -> A
     return catalog_selectors.major_rules_for(
         actor, agency=catalog_selectors.actor_agency(actor), on=filters.on or timezone.localdate()
     )
+
+
+@router.post("/major-decision-rules/requirements", response=with_errors(RequirementsOut),
+             summary="What a proposed decision needs (legal review, risk assessment, …) and which rule")
+def major_decision_requirements(request: HttpRequest, payload: ProposalIn) -> Any:
+    actor = caller(request)
+    agency = catalog_selectors.actor_agency(actor)
+    if agency is None:
+        raise ValidationFailed(
+            _("Only an officer of an agency can ask what a decision needs: the catalog that applies "
+              "is the one of the officer's agency."),
+            code="agency_required",
+        )
+    catalog_policies.ensure(actor, "view", MajorDecisionRule(agency=agency))
+    day = payload.on or timezone.localdate()
+    proposed = payload.model_dump(exclude={"on"})
+    found = catalog_major.decision_requirements(agency=agency, proposed=proposed, on=day)
+    kinds = {requirement.kind for requirement in found}
+    return {
+        "agency_id": agency.pk,
+        "on": day,
+        "needs": {kind: kind in kinds for kind in RequirementKind.values},
+        "requirements": [
+            {
+                "kind": r.kind,
+                "label": str(r.label),
+                "rule_id": r.rule.pk,
+                "rule_name": r.rule.name,
+                "rule_agency_id": r.rule.agency_id,
+                "trigger": r.rule.trigger,
+                "amount": r.rule.amount,
+                "basis": r.basis,
+                "is_sample": r.rule.is_sample,
+            }
+            for r in found
+        ],
+    }
