@@ -242,7 +242,7 @@ def standard_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 agency=form.cleaned_data["agency"],
                 fields=form.values(),
-                tiers=formset.tiers(),
+                tiers=formset.tiers(),  # type: ignore[attr-defined]
             )
         )
 
@@ -267,7 +267,8 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def act() -> str:
         return _standard_url(
             services.discretion_standard_update(
-                actor=request.user, standard=standard, fields=form.values(), tiers=formset.tiers()
+                actor=request.user, standard=standard, fields=form.values(),
+                tiers=formset.tiers(),  # type: ignore[attr-defined]
             )
         )
 
@@ -344,7 +345,7 @@ def exemption_edit(request: HttpRequest) -> HttpResponse:
 
 
 def _rule(request: HttpRequest, pk: int) -> MajorDecisionRule:
-    rule = _found(selectors.visible_major_rules(request.user).filter(pk=pk).first())
+    rule: MajorDecisionRule = _found(selectors.visible_major_rules(request.user).filter(pk=pk).first())
     _require(request, rule)
     return rule
 

@@ -12,7 +12,7 @@ from crontask import cron
 from django.tasks import task
 
 
-@cron("0 7 * * *")
+@cron("0 7 * * *")  # type: ignore[untyped-decorator]
 @task
 def deadlines_scan_task() -> dict[str, Any]:
     """Every morning at 07:00 (Asia/Shanghai): mark due-soon/overdue deadlines and raise alerts."""

@@ -44,3 +44,6 @@ class LedgerHead(models.Model):
 
     class Meta:
         verbose_name = _("ledger head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash}"

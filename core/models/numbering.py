@@ -14,6 +14,9 @@ class NumberPattern(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency_id", "kind"], name="uniq_number_pattern")]
         verbose_name = _("number pattern")
 
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.kind}: {self.pattern}"
+
 
 class NumberSequence(models.Model):
     """The last number taken per agency, year and kind; locked while a number is taken."""
@@ -28,6 +31,9 @@ class NumberSequence(models.Model):
             models.UniqueConstraint(fields=["agency_id", "kind", "year"], name="uniq_number_sequence")
         ]
         verbose_name = _("number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.kind}/{self.year}: {self.last_value}"
 
 
 class IssuedNumber(models.Model):
@@ -47,3 +53,6 @@ class IssuedNumber(models.Model):
             models.UniqueConstraint(fields=["agency_id", "kind", "year", "value"], name="uniq_issued_number")
         ]
         verbose_name = _("issued number")
+
+    def __str__(self) -> str:
+        return self.number

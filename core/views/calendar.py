@@ -47,7 +47,7 @@ def _months(year: int, snap: cal.CalendarSnapshot) -> list[dict[str, Any]]:
     for month in range(1, 13):
         weeks = []
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            days = []
+            days: list[dict[str, Any] | None] = []
             for d in week:
                 if d.month != month:
                     days.append(None)
