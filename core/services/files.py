@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from django.core.files import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -93,10 +93,10 @@ def file_store(
         )
     algorithm = default_algorithm()
     storage = evidence_storage()
-    spool_dir = getattr(storage, "location", None)
+    # Spool beside a local store (same filesystem); for remote storages (S3) in the temp dir.
+    spool_dir = storage.location if isinstance(storage, FileSystemStorage) else None
     if spool_dir:
         os.makedirs(spool_dir, exist_ok=True)
-    # Spool beside the store when it is on local disk (same filesystem), else in the temp dir.
     with tempfile.NamedTemporaryFile(prefix=".incoming-", dir=spool_dir or None) as spool:
         hasher = new_hasher(algorithm)
         size = 0

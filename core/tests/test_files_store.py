@@ -150,3 +150,20 @@ def test_bad_input_is_refused(evidence_dir):
     with pytest.raises(NotFound):
         file_open("0" * 64)
     assert StoredFile.objects.count() == 0 and LedgerEntry.objects.count() == 0
+
+
+def test_the_store_works_through_the_storage_api_alone(settings, tmp_path):
+    """A storage that is not a local directory (as S3 is not): Django's in-memory storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    stored = file_store(actor=None, fileobj=io.BytesIO(b"remote bytes"), filename="r.bin")
+    again = file_store(actor=None, fileobj=io.BytesIO(b"remote bytes"), filename="r2.bin")
+    assert again.pk == stored.pk
+    with file_open(stored) as fh:
+        assert fh.read() == b"remote bytes"
+    assert ledger_verify().ok
+    with evidence_storage().open(stored.storage_name, "wb") as fh:
+        fh.write(b"REMOTE bytes")
+    assert ledger_verify().failure.kind == "file_altered"
