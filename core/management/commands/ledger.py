@@ -14,6 +14,8 @@ from core.errors import DomainError
 
 
 class Command(BaseCommand):
+    # Verification must run (and print only its own result) whatever else the checks would say.
+    requires_system_checks: list[str] = []
     help = (
         "Verify the hash-chained ledger and the file store, print or sign its head, check a published head."
     )
