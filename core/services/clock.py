@@ -22,8 +22,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, mailers
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 S = Deadline.Status
 MAX_WARN_DAYS = 60
 MAIL_LINES = 50
+# (agency, responsible, recipient) rows per INSERT … SELECT of alerts (3 parameters each).
+ALERT_KEYS_PER_INSERT = 500
 
 # The one table of allowed status moves; `_move` is the only code that assigns a status to a
 # single deadline, and the scan's set-based UPDATEs filter on the same table (`_sources`).
@@ -394,78 +397,132 @@ def deadlines_scan(*, today: dt.date | None = None) -> ScanResult:
 
 
 def _raise_alerts() -> int:
-    """One Alert per deadline, recipient and level for deadlines whose level was not raised yet."""
+    """One Alert per deadline, recipient and level for deadlines whose level was not raised yet.
+
+    Set-based: the recipients are resolved once per (agency, responsible officer) through
+    `core.scoping.alert_recipients`, then INSERT … SELECT statements join the deadlines needing an
+    alert to a VALUES list of (agency, responsible, recipient). The unique constraint (deadline,
+    recipient, level) with ON CONFLICT DO NOTHING keeps the scan idempotent."""
     # Two equality filters (not one OR, not a NOT) so that each uses the (status, alert_level) index.
-    need_soon = Q(status=S.DUE_SOON, alert_level="")
-    need_over = Q(status=S.OVERDUE, alert_level__in=["", S.DUE_SOON])
-    fields = ("id", "agency_id", "responsible_id", "status")
-    rows = list(Deadline.objects.filter(need_soon).order_by().values_list(*fields))
-    rows += list(Deadline.objects.filter(need_over).order_by().values_list(*fields))
-    if not rows:
+    needs = (
+        (Q(status=S.DUE_SOON, alert_level=""), S.DUE_SOON, ("",)),
+        (Q(status=S.OVERDUE, alert_level__in=["", S.DUE_SOON]), S.OVERDUE, ("", S.DUE_SOON)),
+    )
+    keys: set[tuple[int, int | None]] = set()
+    for need, _status, _levels in needs:
+        # Plain rows, distinct in Python: a DISTINCT lets SQLite's planner prefer the agency index.
+        keys.update(Deadline.objects.filter(need).order_by().values_list("agency_id", "responsible_id"))
+    if not keys:
         return 0
-    users = get_user_model()._default_manager.in_bulk({r[2] for r in rows if r[2] is not None})
-    recipients: dict[tuple[int, int | None], list[int]] = {}
+    users = get_user_model()._default_manager.in_bulk({r for _a, r in keys if r is not None})
+    targets: list[tuple[int, int, int]] = []  # (agency, responsible or 0, recipient)
+    for agency_id, responsible_id in sorted(keys, key=lambda k: (k[0], k[1] or 0)):
+        found = scoping.alert_recipients(agency_id=agency_id, responsible=users.get(responsible_id))
+        for uid in sorted({u.pk for u in found if u is not None and u.pk is not None}):
+            targets.append((agency_id, responsible_id or 0, uid))
     created = 0
-    batch: list[Alert] = []
-    for pk, agency_id, responsible_id, status in rows:
-        key = (agency_id, responsible_id)
-        if key not in recipients:
-            found = scoping.alert_recipients(agency_id=agency_id, responsible=users.get(responsible_id))
-            recipients[key] = sorted({u.pk for u in found if u is not None})
-        for uid in recipients[key]:
-            batch.append(Alert(deadline_id=pk, recipient_id=uid, level=status))
-        if len(batch) >= 5000:
-            created += len(Alert.objects.bulk_create(batch, ignore_conflicts=True))
-            batch = []
-    if batch:
-        created += len(Alert.objects.bulk_create(batch, ignore_conflicts=True))
-    Deadline.objects.filter(need_soon).update(alert_level=S.DUE_SOON)
-    Deadline.objects.filter(need_over).update(alert_level=S.OVERDUE)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for i in range(0, len(targets), ALERT_KEYS_PER_INSERT):
+        for _need, status, levels in needs:
+            created += _insert_alerts(targets[i:i + ALERT_KEYS_PER_INSERT], status=status,
+                                      levels=levels, now=now)
+    for need, status, _levels in needs:
+        Deadline.objects.filter(need).update(alert_level=status)
     return created
+
+
+def _insert_alerts(
+    targets: list[tuple[int, int, int]], *, status: str, levels: tuple[str, ...], now: Any
+) -> int:
+    """INSERT … SELECT one alert of level `status` per target recipient for the deadlines in
+    `status` whose alert_level is one of `levels` and whose (agency, responsible or 0) is in
+    `targets`; returns the rows inserted (existing alerts are skipped by the unique constraint)."""
+    if not targets:
+        return 0
+    qn = connection.ops.quote_name
+    a = {f.name: qn(str(f.column)) for f in Alert._meta.concrete_fields}
+    d = {f.name: qn(str(f.column)) for f in Deadline._meta.concrete_fields}
+    row = "(CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
+    # Typed on PostgreSQL (a bare parameter in a SELECT list would be text under server-side
+    # binding); SQLite stores the adapted text as is (a CAST to its DATETIME affinity would not).
+    now_sql = "%s"
+    if connection.vendor == "postgresql":
+        now_sql = f"CAST(%s AS {Alert._meta.get_field('created_at').db_type(connection)})"
+    sql = (
+        # WITH after INSERT: Python's sqlite3 reports rowcount only for statements that begin so.
+        f"INSERT INTO {qn(Alert._meta.db_table)} "
+        f"({a['deadline']}, {a['recipient']}, {a['level']}, {a['created_at']}, {a['emailed_at']}, "
+        f"{a['read_at']}) "
+        f"WITH r (agency_id, responsible_id, recipient_id) AS (VALUES {', '.join([row] * len(targets))}) "
+        f"SELECT d.{d['id']}, r.recipient_id, %s, {now_sql}, NULL, NULL "
+        # CROSS JOIN: SQLite keeps the deadlines (via the status/alert_level index) as the outer
+        # loop and indexes the small VALUES list; PostgreSQL plans it as an inner join.
+        f"FROM {qn(Deadline._meta.db_table)} d CROSS JOIN r "
+        f"WHERE d.{d['status']} = %s AND d.{d['alert_level']} IN ({', '.join(['%s'] * len(levels))}) "
+        f"AND r.agency_id = d.{d['agency_id']} AND r.responsible_id = COALESCE(d.{d['responsible']}, 0) "
+        "ON CONFLICT DO NOTHING"
+    )
+    params: list[Any] = [v for t in targets for v in t]
+    params += [status, now, status, *levels]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return max(int(cur.rowcount), 0)
 
 
 def alerts_mail_pending() -> int:
     """Mail every recipient one digest of their alerts not mailed yet; marks them `emailed_at`.
-    Runs after commit; a failed send leaves the alerts unmarked for the next scan."""
+    Runs after commit; a failed send leaves the alerts unmarked for the next scan.
+
+    The digest needs per recipient only the counts by level and the first MAIL_LINES alerts by
+    due date: both are read set-based (GROUP BY, ROW_NUMBER), not every pending alert."""
     last_id = Alert.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    pending = (
-        Alert.objects.filter(emailed_at__isnull=True, pk__lte=last_id)
-        .exclude(recipient__email="")
-        .values_list("id", "recipient_id", "recipient__email", "level", "deadline__title",
-                     "deadline__due_date", "deadline__provisional")
-        .order_by("recipient_id", "deadline__due_date")
+    pending = Alert.objects.filter(emailed_at__isnull=True, pk__lte=last_id).exclude(recipient__email="")
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    emails: dict[int, str] = {}
+    for uid, email, level, n in (
+        pending.order_by().values_list("recipient_id", "recipient__email", "level").annotate(n=Count("pk"))
+    ):
+        counts[uid][level] += n
+        emails[uid] = email
+    if not emails:
+        return 0
+    first = (
+        pending.annotate(
+            rank=Window(RowNumber(), partition_by=[F("recipient_id")],
+                        order_by=[F("deadline__due_date").asc(), F("pk").asc()])
+        )
+        .filter(rank__lte=MAIL_LINES)
+        .values_list("recipient_id", "level", "deadline__title", "deadline__due_date",
+                     "deadline__provisional")
+        .order_by("recipient_id", "deadline__due_date", "pk")
     )
     by_user: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    emails: dict[int, str] = {}
-    for aid, uid, email, level, title, due, prov in pending.iterator(chunk_size=5000):
-        by_user[uid].append((aid, level, title, due, prov))
-        emails[uid] = email
-    if not by_user:
-        return 0
+    for uid, level, title, due, prov in first:
+        by_user[uid].append((level, title, due, prov))
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        messages: list[tuple[int, list[int], EmailMessage]] = []
-        for uid, items in by_user.items():
-            over = sum(1 for i in items if i[1] == S.OVERDUE)
-            soon = len(items) - over
+        messages: list[tuple[int, EmailMessage]] = []
+        for uid in sorted(emails):
+            over = counts[uid][S.OVERDUE]
+            total = sum(counts[uid].values())
             subject = _("[Deadline alert] %(overdue)s overdue, %(soon)s due soon") % {
-                "overdue": over, "soon": soon}
+                "overdue": over, "soon": total - over}
             lines = [_("The following deadlines need your attention:"), ""]
-            for _aid, level, title, due, prov in items[:MAIL_LINES]:
+            for level, title, due, prov in by_user[uid][:MAIL_LINES]:
                 lines.append(
                     _("%(level)s: %(title)s — due %(due)s%(prov)s")
                     % {"level": Alert.Level(level).label, "title": title, "due": due.isoformat(),
                        "prov": _(" (provisional)") if prov else ""}
                 )
-            if len(items) > MAIL_LINES:
-                lines.append(_("… and %(n)s more; see your to-do list.") % {"n": len(items) - MAIL_LINES})
+            if total > MAIL_LINES:
+                lines.append(_("… and %(n)s more; see your to-do list.") % {"n": total - MAIL_LINES})
             message = EmailMessage(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [emails[uid]])
-            messages.append((uid, [i[0] for i in items], message))
+            messages.append((uid, message))
     try:
-        connection = mailers["default"]
-        with connection:
-            for uid, _ids, message in messages:
-                connection.send_messages([message])
+        mailer = mailers["default"]
+        with mailer:
+            for uid, message in messages:
+                mailer.send_messages([message])
                 Alert.objects.filter(recipient_id=uid, emailed_at__isnull=True, pk__lte=last_id).update(
                     emailed_at=timezone.now()
                 )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import email
+import re
 import socket
 from email.header import decode_header, make_header
 
@@ -178,3 +179,76 @@ def test_the_task_and_the_command_run_the_scan(people, capsys):
     call_command("deadlines", "scan")
     out = capsys.readouterr().out
     assert "overdue" in out or "超期" in out
+
+
+@pytest.mark.parametrize("keys_per_insert", [1, 500])
+def test_alerts_go_to_each_deadlines_responsible_and_its_agencys_heads_also_without_a_responsible(
+    people, keys_per_insert, monkeypatch
+):
+    monkeypatch.setattr(clock, "ALERT_KEYS_PER_INSERT", keys_per_insert)
+    User = get_user_model()
+    head2 = User.objects.create_user("head2", email="head2@example.cn", password="x")
+    officer3 = User.objects.create_user("officer3", email="officer3@example.cn", password="x")
+
+    def late(agency_id, responsible, title):
+        return clock.deadline_start(
+            actor=people["officer"], subject=people["officer"], agency_id=agency_id, kind="k", title=title,
+            legal_basis="", unit=Deadline.Unit.WORKDAYS, amount=5, start_date=D(2026, 2, 26),
+            responsible=responsible, today=D(2026, 2, 26),
+        )
+
+    mine = late(1, people["officer"], "一")
+    nobodys = late(1, None, "二")
+    theirs = late(2, officer3, "三")
+    soon = start(people, D(2026, 3, 5), who="other")
+
+    result = clock.deadlines_scan(today=D(2026, 3, 10))
+
+    alerts = set(Alert.objects.values_list("deadline_id", "recipient__username", "level"))
+    assert alerts == {
+        (mine.pk, "officer1", "overdue"), (mine.pk, "head1", "overdue"),
+        (nobodys.pk, "head1", "overdue"),
+        (theirs.pk, "officer3", "overdue"), (theirs.pk, head2.username, "overdue"),
+        (soon.pk, "officer2", "due_soon"), (soon.pk, "head1", "due_soon"),
+    }
+    assert result.alerts == 7
+    assert set(Deadline.objects.values_list("alert_level", flat=True)) == {"overdue", "due_soon"}
+
+
+def test_a_scan_skips_alerts_that_already_exist_and_counts_only_new_ones(people):
+    d = start(people, D(2026, 2, 26))
+    clock.deadlines_scan(today=D(2026, 3, 10))
+    # As if the level marker were lost: the unique (deadline, recipient, level) keeps one alert each.
+    Deadline.objects.filter(pk=d.pk).update(alert_level="")
+    User = get_user_model()
+    User.objects.create_user("head1b", email="head1b@example.cn", password="x")
+
+    again = clock.deadlines_scan(today=D(2026, 3, 10))
+
+    assert again.alerts == 1
+    assert sorted(Alert.objects.filter(deadline=d).values_list("recipient__username", flat=True)) == [
+        "head1", "head1b", "officer1"]
+    assert Deadline.objects.get(pk=d.pk).alert_level == S.OVERDUE
+
+
+def test_a_digest_counts_every_pending_alert_and_lists_the_earliest_due_first(
+    people, smtp, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(clock, "MAIL_LINES", 3)
+    for day, title in [(D(2026, 2, 25), "乙"), (D(2026, 2, 20), "甲"), (D(2026, 2, 26), "丙"),
+                       (D(2026, 2, 27), "丁"), (D(2026, 3, 2), "戊")]:
+        start(people, day, title=title)
+    start(people, D(2026, 3, 5), title="己")  # due soon
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clock.deadlines_scan(today=D(2026, 3, 10))
+
+    by_rcpt = {tuple(r): raw for r, raw in smtp.messages}
+    assert set(by_rcpt) == {("officer1@example.cn",), ("head1@example.cn",)}
+    _msg, subject, body = decoded(by_rcpt[("officer1@example.cn",)])
+    assert [int(n) for n in re.findall(r"\d+", subject)] == [5, 1]
+    listed = [t for t in "甲乙丙丁戊己" if t in body]
+    assert listed == ["甲", "乙", "丙"]
+    assert body.index("甲") < body.index("乙") < body.index("丙")
+    assert "3" in body.splitlines()[-1]
+    assert not Alert.objects.filter(emailed_at__isnull=True).exists()
