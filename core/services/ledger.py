@@ -282,33 +282,22 @@ _COLUMNS = (
     "file_digest",
 )
 
-# The entry material built by the database itself, so that the walk does not turn every column
-# into a Python object and re-encode it (the bulk of the cost per entry). Both expressions give the
-# bytes of `entry_material` — the same JSON escaping (", \, \b \f \n \r \t short, other control
-# characters as lowercase \u00xx, non-ASCII kept), no whitespace, the UTC isoformat time. Should a
+# On SQLite the entry material is built by the database itself (json_array, in C), so that the walk
+# does not turn every column into a Python object and re-encode it (the bulk of the cost per entry;
+# twice as fast). On PostgreSQL the same done in SQL (to_json, to_char) measured slower than
+# encoding in Python while the server streams rows, so there rows are encoded in Python. The SQLite
+# expression gives the bytes of `entry_material` — the same JSON escaping (", \, \b \f \n \r \t
+# short, other control characters as lowercase \u00xx, non-ASCII kept), no whitespace, the UTC
+# isoformat time. Should a
 # row still come out different (the hash would not match), the entry is re-checked through the ORM
 # and `entry_material` before anything is reported, so a divergence costs time, never a false alarm.
 _SQLITE_MATERIAL = (
     "CAST(json_array(seq, prev_hash, algorithm, replace(recorded_at, ' ', 'T') || '+00:00', actor_id,"
     " actor_label, agency_id, act, object_type, object_id, payload, file_digest) AS BLOB)"
 )
-_PG_TIME = (
-    "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    " || CASE WHEN date_part('microseconds', recorded_at)::bigint %% 1000000 = 0 THEN ''"
-    " ELSE to_char(recorded_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
-)
-_PG_MATERIAL = (
-    "convert_to('[' || seq::text || ',' || to_json(prev_hash)::text || ',' || to_json(algorithm)::text"
-    f" || ',' || to_json({_PG_TIME})::text || ',' || coalesce(actor_id::text, 'null')"
-    " || ',' || to_json(actor_label)::text || ',' || coalesce(agency_id::text, 'null')"
-    " || ',' || to_json(act)::text || ',' || to_json(object_type)::text || ',' || to_json(object_id)::text"
-    " || ',' || to_json(payload)::text || ',' || to_json(file_digest)::text || ']', 'UTF8')"
-)
-
-# Each row source yields (seq, prev_hash, entry_hash, algorithm, act, file_digest,
-# material bytes or None, hash already checked by the database (bool) or None, payload of a
-# signed-head act or None).
-_Row = tuple[int, str, str, str, str, str, bytes | None, bool | None, str | None]
+# Each row source yields (seq, prev_hash, entry_hash, algorithm, file_digest, material bytes,
+# payload of a signed-head act or None).
+_Row = tuple[int, str, str, str, str, bytes, str | None]
 
 
 def _chunk_query(vendor: str, bounded: bool) -> tuple[str, str]:
@@ -318,18 +307,8 @@ def _chunk_query(vendor: str, bounded: bool) -> tuple[str, str]:
     head_payload = f"CASE WHEN act = '{HEAD_SIGNED_ACT}' THEN payload END"
     if vendor == "sqlite":
         sql = (
-            f"SELECT seq, prev_hash, entry_hash, algorithm, act, file_digest, {_SQLITE_MATERIAL}, NULL,"
+            f"SELECT seq, prev_hash, entry_hash, algorithm, file_digest, {_SQLITE_MATERIAL},"
             f" {head_payload} FROM {table} WHERE {where} ORDER BY seq LIMIT %s"
-        )
-        return sql, "material"
-    if vendor == "postgresql":
-        # SHA-256 is hashed in the server (sha256(), PostgreSQL 11+); other algorithms in Python.
-        sql = (
-            "SELECT seq, prev_hash, entry_hash, algorithm, act, file_digest,"
-            " CASE WHEN algorithm <> 'sha256' THEN m END,"
-            " CASE WHEN algorithm = 'sha256' THEN encode(sha256(m), 'hex') = entry_hash END,"
-            f" {head_payload}, octet_length(m)"
-            f" FROM {table}, LATERAL (SELECT {_PG_MATERIAL} AS m) AS x WHERE {where} ORDER BY seq LIMIT %s"
         )
         return sql, "material"
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
@@ -347,7 +326,7 @@ def _python_rows(rows: list[tuple[Any, ...]]) -> list[_Row]:
              object_type, object_id, payload, file_digest]
         ).encode()  # fmt: skip
         head_payload = payload if act == HEAD_SIGNED_ACT else None
-        out.append((seq, prev_hash, entry_hash, algorithm, act, file_digest, material, None, head_payload))
+        out.append((seq, prev_hash, entry_hash, algorithm, file_digest, material, head_payload))
     return out
 
 
@@ -394,12 +373,9 @@ def ledger_verify(
         last = fetched[-1][0]
         if kind == "columns":
             rows = _python_rows(fetched)
-        elif vendor == "postgresql":
-            nbytes += sum(r[9] for r in fetched if r[7] is not None)
-            rows = [r[:9] for r in fetched]
         else:
             rows = fetched
-        for seq, prev_hash, entry_hash, algorithm, _act, file_digest, material, db_ok, head_payload in rows:
+        for seq, prev_hash, entry_hash, algorithm, file_digest, material, head_payload in rows:
             if seq != expected:
                 failure = VerifyFailure("missing_seq", expected, detail=f"next entry present is #{seq}")
                 break
@@ -408,15 +384,12 @@ def ledger_verify(
                     "broken_link", seq, detail=f"prev_hash {prev_hash} but entry #{seq - 1} has hash {prev}"
                 )
                 break
-            if db_ok is None:
-                hasher = hashers.get(algorithm)
-                if hasher is None:
-                    failure = VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
-                    break
-                data = material if isinstance(material, bytes) else bytes(material or b"")
-                nbytes += len(data)
-                db_ok = hasher(data) == entry_hash
-            if not db_ok:
+            hasher = hashers.get(algorithm)
+            if hasher is None:
+                failure = VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
+                break
+            nbytes += len(material)
+            if hasher(material) != entry_hash:
                 result.rechecked += 1
                 recomputed = _orm_entry_hash(seq)
                 if recomputed != entry_hash:
