@@ -183,25 +183,35 @@ def _generate(algorithm: str) -> tuple[bytes, str]:
     return (sk.hex() + "\n").encode("ascii"), _sm2_public_pem(pk)
 
 
-def signing_key_ensure(*, key_name: str) -> PublicKeyInfo:
+def signing_key_ensure(*, key_name: str, actor: Any = None) -> PublicKeyInfo:
     """The public half of the key `key_name`, creating the key pair on first use.
 
-    Safe when several processes ask at once: the private key file is created exclusively and a
-    process that loses the race reads the winner's key.
+    Creating a key is an act (`signing.key_created`, with the public key and its fingerprint), so
+    the chain holds the history of every agency's keys. Safe when several processes ask at once:
+    the private key file is created exclusively and a process that loses the race reads the
+    winner's key.
     """
     _check_key_name(key_name)
     algorithm = signature_algorithm()
     private_path, public_path = _paths(key_name, algorithm)
+    created = False
     if not private_path.exists():
         private_data, public_pem = _generate(algorithm)
         if _write_new(private_path, private_data):
+            created = True
             tmp = public_path.with_suffix(f".pub.{os.getpid()}.tmp")
             _write_new(tmp, public_pem.encode("ascii"))
             os.replace(tmp, public_path)
     public_pem = _public_pem_from_private(key_name, algorithm)
     if not public_path.exists():  # the creating process was interrupted before writing it
         _write_new(public_path, public_pem.encode("ascii"))
-    return PublicKeyInfo(key_name, algorithm, public_pem, fingerprint(public_pem))
+    info = PublicKeyInfo(key_name, algorithm, public_pem, fingerprint(public_pem))
+    if created:
+        from core.services.ledger import ledger_append
+
+        ledger_append(actor=actor, act="signing.key_created", payload=info.as_dict(),
+                      object_type="signing_key", object_id=f"{key_name}.{algorithm}")  # fmt: skip
+    return info
 
 
 def signing_key_exists(*, key_name: str, algorithm: str | None = None) -> bool:

@@ -156,9 +156,10 @@ def test_the_head_reports_the_last_entry():
 def test_given_a_published_head_then_it_is_signed_recorded_and_checks(key_dir):
     _append(3)
     doc = ledger_head_publish(actor=None, key_name="330102")
-    assert doc["seq"] == 3 and doc["signature"] and doc["fingerprint"]
-    signed = LedgerEntry.objects.get(seq=4)
-    assert signed.act == "ledger.head_signed" and json.loads(signed.payload)["signature"] == doc["signature"]
+    assert doc["signature"] and doc["fingerprint"]
+    signed = LedgerEntry.objects.get(act="ledger.head_signed")
+    assert LedgerEntry.objects.get(seq=4).act == "signing.key_created"  # the key's first use
+    assert doc["seq"] == 4 and signed.seq == 5 and json.loads(signed.payload)["signature"] == doc["signature"]
     assert published_head_check(doc, chain=False) is None
     assert ledger_verify().ok
 
@@ -185,15 +186,16 @@ def test_a_published_head_signed_by_another_key_fails_against_the_trusted_key(ke
 def test_given_a_rewritten_tail_with_a_forged_signed_head_then_signature_invalid(key_dir):
     _append(3)
     doc = ledger_head_publish(actor=None, key_name="330102")
+    signed = LedgerEntry.objects.get(act="ledger.head_signed")
     drop_ledger_triggers()
     forged = {**doc, "hash": "f" * 64}
     tamper_sql(
-        "UPDATE core_ledgerentry SET payload = %s WHERE seq = 4",
-        [json.dumps(forged, sort_keys=True, ensure_ascii=False, separators=(",", ":"))],
+        "UPDATE core_ledgerentry SET payload = %s WHERE seq = %s",
+        [json.dumps(forged, sort_keys=True, ensure_ascii=False, separators=(",", ":")), signed.seq],
     )
-    _rechain_from(4)
+    _rechain_from(signed.seq)
     result = ledger_verify()
-    assert (result.failure.kind, result.failure.seq) == ("signature_invalid", 4)
+    assert (result.failure.kind, result.failure.seq) == ("signature_invalid", signed.seq)
 
 
 def test_given_a_whole_chain_rewritten_then_the_signed_head_no_longer_matches(key_dir):
@@ -204,9 +206,10 @@ def test_given_a_whole_chain_rewritten_then_the_signed_head_no_longer_matches(ke
     tamper_sql("UPDATE core_ledgerentry SET act = 'test.forged' WHERE seq = 2")
     _rechain_from(2)
     result = ledger_verify()
-    assert (result.failure.kind, result.failure.seq) == ("head_not_in_chain", 4)
+    signed = LedgerEntry.objects.get(act="ledger.head_signed")
+    assert (result.failure.kind, result.failure.seq) == ("head_not_in_chain", signed.seq)
     assert published_head_check(doc, chain=False).kind == "head_not_in_chain"
-    assert LedgerHead.objects.get(pk=1).seq == 6
+    assert LedgerHead.objects.get(pk=1).seq == signed.seq + 2
 
 
 def test_the_database_builds_the_same_entry_bytes_as_python_for_awkward_content():

@@ -1,6 +1,7 @@
 # ruff: noqa: F811  (pytest fixtures imported from core.testing)
 import base64
 import hashlib
+import json
 import shutil
 import stat
 import subprocess
@@ -20,6 +21,8 @@ from core.services.signing import (
     verify_signature,
 )
 from core.testing import key_dir  # noqa: F401
+
+pytestmark = pytest.mark.django_db  # creating a key is recorded in the ledger
 
 try:
     import gmalglib  # noqa: F401
@@ -128,3 +131,14 @@ def test_sm2_signatures_verify_with_openssl(key_dir, tmp_path):
         text=True,
     )
     assert "Signature Verified Successfully" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_creating_a_key_is_recorded_once_with_its_fingerprint(key_dir):
+    from core.models import LedgerEntry
+
+    info = signing_key_ensure(key_name="330102")
+    signing_key_ensure(key_name="330102")
+    sign("330102", b"x")
+    [entry] = LedgerEntry.objects.filter(act="signing.key_created")
+    assert entry.object_id == "330102.ed25519"
+    assert json.loads(entry.payload)["fingerprint"] == info.fingerprint
