@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "catalog",
+    "cases",
     "api",
     "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",
