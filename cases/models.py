@@ -80,15 +80,17 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator
 class Lead(TimeStamped):
     """案件线索 / 案源: where a possible violation came to the agency's notice."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     source = models.CharField(_("source"), max_length=16, choices=LeadSource.choices)
     discovered_on = models.DateField(_("discovered on"))
     description = models.TextField(_("description"))
     location = models.CharField(_("location"), max_length=255, blank=True)
     reported_by = models.CharField(_("reported by"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-discovered_on", "-pk"]
@@ -101,27 +103,38 @@ class Lead(TimeStamped):
 class Case(TimeStamped):
     """行政处罚案件. `status` is written only by `cases.services.transitions._move`."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     lead = models.OneToOneField(Lead, on_delete=models.PROTECT, related_name="case", verbose_name=_("lead"))
-    procedure = models.CharField(_("procedure"), max_length=16, choices=Procedure.choices,
-                                 default=Procedure.GENERAL)
-    status = models.CharField(_("status"), max_length=32, choices=CaseStatus.choices,
-                              default=CaseStatus.LEAD, db_index=True)
+    procedure = models.CharField(
+        _("procedure"), max_length=16, choices=Procedure.choices, default=Procedure.GENERAL
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.LEAD, db_index=True
+    )
     case_number = models.CharField(_("case number"), max_length=120, blank=True, db_index=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    power_item = models.ForeignKey("catalog.PowerItem", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("power item"))
+    power_item = models.ForeignKey(
+        "catalog.PowerItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("power item"),
+    )
     field_code = models.CharField(_("enforcement field"), max_length=40, default="land")
     violation_code = models.CharField(_("violation (discretion standard code)"), max_length=40, blank=True)
     act_started_on = models.DateField(_("act started on"), null=True, blank=True)
-    act_ended_on = models.DateField(_("act ended on"), null=True, blank=True,
-                                    help_text=_("Empty while the act continues."))
+    act_ended_on = models.DateField(
+        _("act ended on"), null=True, blank=True, help_text=_("Empty while the act continues.")
+    )
     facts = models.JSONField(_("facts"), default=dict, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     # Investigation report (调查终结报告) and its proposal
-    proposed_outcome = models.CharField(_("proposed outcome"), max_length=24, choices=ProposedOutcome.choices,
-                                        blank=True)
+    proposed_outcome = models.CharField(
+        _("proposed outcome"), max_length=24, choices=ProposedOutcome.choices, blank=True
+    )
     proposed_kinds = models.JSONField(_("proposed penalty kinds"), default=list, blank=True)
     proposed_amount = models.DecimalField(_("proposed fine (yuan)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     # 事先告知
@@ -133,8 +146,14 @@ class Case(TimeStamped):
     hearing_requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
     hearing_date = models.DateField(_("hearing date"), null=True, blank=True)
     hearing_notice_on = models.DateField(_("hearing notice given on"), null=True, blank=True)
-    hearing_chair = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", verbose_name=_("hearing chair"))
+    hearing_chair = models.ForeignKey(
+        "org.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hearing chair"),
+    )
     hearing_record = models.JSONField(_("hearing record"), default=dict, blank=True)
     # 决定
     decided_kinds = models.JSONField(_("decided penalty kinds"), default=list, blank=True)
@@ -153,8 +172,11 @@ class Case(TimeStamped):
         ordering = ["-pk"]
         verbose_name = _("case")
         constraints = [
-            models.UniqueConstraint(fields=["agency", "case_number"], condition=~models.Q(case_number=""),
-                                    name="cases_case_number_unique"),
+            models.UniqueConstraint(
+                fields=["agency", "case_number"],
+                condition=~models.Q(case_number=""),
+                name="cases_case_number_unique",
+            ),
         ]
         indexes = [models.Index(fields=["agency", "status"], name="cases_case_agency_status")]
 
@@ -202,16 +224,20 @@ class CaseOfficer(TimeStamped):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="officers")
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role"), max_length=16, choices=OfficerRole.choices,
-                            default=OfficerRole.ASSISTANT)
+    role = models.CharField(
+        _("role"), max_length=16, choices=OfficerRole.choices, default=OfficerRole.ASSISTANT
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("case officer")
         constraints = [
-            models.UniqueConstraint(fields=["case", "officer"], condition=models.Q(active=True),
-                                    name="cases_one_active_assignment"),
+            models.UniqueConstraint(
+                fields=["case", "officer"],
+                condition=models.Q(active=True),
+                name="cases_one_active_assignment",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -236,10 +262,12 @@ class Recusal(TimeStamped):
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
     applied_by = models.CharField(_("applied by"), max_length=16, choices=RecusalApplicant.choices)
     reason = models.TextField(_("reason"))
-    outcome = models.CharField(_("outcome"), max_length=16, choices=RecusalOutcome.choices,
-                               default=RecusalOutcome.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=RecusalOutcome.choices, default=RecusalOutcome.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
@@ -259,8 +287,9 @@ class CaseEvent(models.Model):
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from status"), max_length=32, blank=True)
     to_status = models.CharField(_("to status"), max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     at = models.DateTimeField(_("at"))
 

@@ -1,0 +1,23 @@
+import pytest
+
+from cases.tests.factories import case_world
+
+
+@pytest.fixture(autouse=True)
+def review_passed(monkeypatch):
+    """The review app's answers, by default "passed"; tests set `review_passed.status[...]`."""
+
+    class Answers:
+        status: dict[str, str] = {}
+
+    answers = Answers()
+    answers.status = {}
+    monkeypatch.setattr(
+        "cases.workflow.guards.review_status", lambda kind, case_id: answers.status.get(kind, "passed")
+    )
+    return answers
+
+
+@pytest.fixture
+def world(db):
+    return case_world()

@@ -1,0 +1,113 @@
+"""Effects shared by the procedures: deadlines on the clock, numbers, field updates."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from cases.models import Case
+from cases.selectors import case_deadlines, legal_setting_int
+from cases.workflow.engine import Context, Effect
+from core.models import Deadline
+from core.services.clock import (
+    deadline_cancel,
+    deadline_pause,
+    deadline_resume,
+    deadline_satisfy,
+    deadline_start,
+)
+from core.services.numbering import number_take
+
+
+def start_deadline(
+    *,
+    kind: str,
+    title: str,
+    basis: str,
+    unit: str,
+    setting: str,
+    default: int,
+    start: Callable[[Case], datetime.date | None],
+) -> Effect:
+    def effect(ctx: Context) -> None:
+        begin = start(ctx.case)
+        if begin is None:
+            return
+        for old in case_deadlines(case=ctx.case, kind=kind, open_only=True):
+            deadline_cancel(actor=ctx.actor, deadline=old, reason=f"restarted by {ctx.action}")
+        dl = deadline_start(
+            actor=ctx.actor,
+            subject=ctx.case,
+            agency_id=ctx.case.agency_id,
+            kind=kind,
+            title=title,
+            legal_basis=basis,
+            unit=unit,
+            amount=legal_setting_int(setting, default),
+            start_date=begin,
+            today=ctx.today,
+        )
+        ctx.notes.setdefault("deadlines_started", []).append({"kind": kind, "due": dl.due_date.isoformat()})
+
+    effect.__name__ = f"start_{kind.rsplit('.', 1)[-1]}"
+    return effect
+
+
+def satisfy_deadline(kind: str) -> Effect:
+    def effect(ctx: Context) -> None:
+        for dl in case_deadlines(case=ctx.case, kind=kind, open_only=True):
+            deadline_satisfy(actor=ctx.actor, deadline=dl, by_act=f"case.{ctx.action}")
+
+    effect.__name__ = f"satisfy_{kind.rsplit('.', 1)[-1]}"
+    return effect
+
+
+def pause_deadline(kind: str, reason: str, on: Callable[[Context], datetime.date]) -> Effect:
+    def effect(ctx: Context) -> None:
+        for dl in case_deadlines(case=ctx.case, kind=kind, open_only=True).exclude(
+            status=Deadline.Status.PAUSED
+        ):
+            deadline_pause(actor=ctx.actor, deadline=dl, reason=reason, on=on(ctx))
+
+    effect.__name__ = f"pause_{kind.rsplit('.', 1)[-1]}"
+    return effect
+
+
+def resume_deadline(kind: str, on: Callable[[Context], datetime.date]) -> Effect:
+    def effect(ctx: Context) -> None:
+        for dl in case_deadlines(case=ctx.case, kind=kind).filter(status=Deadline.Status.PAUSED):
+            deadline_resume(actor=ctx.actor, deadline=dl, on=on(ctx), today=ctx.today)
+
+    effect.__name__ = f"resume_{kind.rsplit('.', 1)[-1]}"
+    return effect
+
+
+def cancel_open_deadlines(ctx: Context) -> None:
+    for dl in case_deadlines(case=ctx.case, open_only=True):
+        deadline_cancel(actor=ctx.actor, deadline=dl, reason=f"case {ctx.action}")
+
+
+def take_number(field: str, kind: str) -> Effect:
+    def effect(ctx: Context) -> None:
+        if getattr(ctx.case, field):
+            return
+        issued = number_take(
+            agency_id=ctx.case.agency_id, kind=kind, year=ctx.today.year, obj=ctx.case, actor=ctx.actor
+        )
+        setattr(ctx.case, field, issued.number)
+        ctx.notes[field] = issued.number
+
+    effect.__name__ = f"number_{field}"
+    return effect
+
+
+def assign(**values: Callable[[Context], Any]) -> Effect:
+    """Set case fields from the cleaned data (each value a function of the context)."""
+
+    def effect(ctx: Context) -> None:
+        for name, fn in values.items():
+            setattr(ctx.case, name, fn(ctx))
+
+    effect.__name__ = "record_" + "_".join(values)
+    return effect
