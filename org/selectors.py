@@ -8,8 +8,8 @@ Scope (decided here, documented in org/roles.py):
 - a superuser (bootstrap only) and the system (actor None) read everything;
 - a user without an active officer record reads nothing.
 
-`visible_agency_ids`, `alert_recipients` and `agency_label` are the hooks core calls through
-settings (core/scoping.py).
+`visible_agency_ids`, `alert_recipients`, `agency_label` and `actor_agency_id` are the hooks core
+calls through settings (core/scoping.py).
 """
 
 from __future__ import annotations
@@ -162,6 +162,17 @@ def alert_recipients(*, agency_id: int, responsible: Any) -> list[User]:
             recipients.append(head)
             seen.add(head.pk)
     return recipients
+
+
+def actor_agency_id(user: Any) -> int | None:
+    """Hook for core (settings.ZHIFA_ACTOR_AGENCY): the agency `user` acts for; for None (the
+    system) the top-level agency when exactly one agency has no parent."""
+    if user is None:
+        roots = list(Agency.objects.filter(parent__isnull=True).values_list("pk", flat=True)[:2])
+        return roots[0] if len(roots) == 1 else None
+    if not getattr(user, "pk", None):
+        return None
+    return Officer.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
 
 
 def agency_label(agency_id: int) -> dict[str, str]:

@@ -234,5 +234,6 @@ LOGGING = {
 ZHIFA_VISIBLE_AGENCIES = "org.selectors.visible_agency_ids"
 ZHIFA_ALERT_RECIPIENTS = "org.selectors.alert_recipients"
 ZHIFA_AGENCY_LABEL = "org.selectors.agency_label"
+ZHIFA_ACTOR_AGENCY = "org.selectors.actor_agency_id"
 # The home page asks org for the user's own certificates expiring soon: (*, user, within_days).
 ZHIFA_HOME_CERTIFICATES = "org.selectors.certificates_expiring_for_user"

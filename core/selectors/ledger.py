@@ -1,7 +1,11 @@
 """Reads of the ledger for audit administrators, scoped to the agencies the actor may see.
 
-An actor reads the entries of the agencies `core.scoping.visible_agency_ids` gives them plus the
-entries that belong to no agency (system acts, logins); a superuser and the system read all.
+An actor reads the entries of the agencies `core.scoping.visible_agency_ids` gives them (own agency;
+auditors also the agencies below it). A user's acts (logins, MFA, denials, API tokens…) are filed
+under the agency they act for, a failed login under the agency of the account it named. Entries of
+no agency are system-wide (the system's own acts, failed logins of unknown usernames): only auditors
+of the top-level (province) agency — `core.scoping.actor_agency_id(None)` — read them, so that a
+county auditor never sees the city's or the province's logins. A superuser and the system read all.
 Pages are keyset pages by seq (no COUNT, no OFFSET), newest first.
 """
 
@@ -17,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.models import LedgerEntry
-from core.scoping import visible_agency_ids
+from core.scoping import actor_agency_id, visible_agency_ids
 
 PAGE_SIZE = 50
 
@@ -43,7 +47,20 @@ def ledger_entries_visible(*, actor: Any) -> QuerySet[LedgerEntry]:
     entries = LedgerEntry.objects.all()
     if actor is None or (getattr(actor, "is_superuser", False) and actor.is_active):
         return entries
-    return entries.filter(Q(agency_id__in=visible_agency_ids(actor)) | Q(agency_id__isnull=True))
+    scope = Q(agency_id__in=visible_agency_ids(actor))
+    if sees_system_wide_entries(actor):
+        scope |= Q(agency_id__isnull=True)
+    return entries.filter(scope)
+
+
+def sees_system_wide_entries(actor: Any) -> bool:
+    """Entries of no agency: for the system, superusers and users of the top-level agency."""
+    if actor is None or (getattr(actor, "is_superuser", False) and actor.is_active):
+        return True
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    own = actor_agency_id(actor)
+    return own is not None and own == actor_agency_id(None)
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:

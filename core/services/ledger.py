@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from core.errors import DomainError
 from core.hashing import canonical_json, default_algorithm, digest_bytes
 from core.models import LedgerEntry, LedgerHead, StoredFile
+from core.scoping import actor_agency_id
 
 GENESIS_HASH = "0" * 64
 
@@ -75,11 +76,15 @@ def ledger_append(
 ) -> LedgerEntry:
     """Append one act to the chain, in the caller's transaction (rolled back with it).
 
-    `actor` is a user (or None for the system). The head row is locked for the rest of the
-    transaction, so concurrent writers in any number of processes form one unbroken chain.
+    `actor` is a user (or None for the system). Without `agency_id`, a user's act is filed under
+    the agency they act for (`core.scoping.actor_agency_id`); the system's acts under none. The head
+    row is locked for the rest of the transaction, so concurrent writers in any number of processes
+    form one unbroken chain.
     """
     if obj is not None:
         object_type, object_id = _object_ref(obj)
+    if agency_id is None and actor is not None and getattr(actor, "pk", None) is not None:
+        agency_id = actor_agency_id(actor)
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_label = getattr(actor, "username", "") if actor is not None else "system"
     payload_text = canonical_json(payload or {})

@@ -15,10 +15,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _scoping(settings):
     settings.ZHIFA_VISIBLE_AGENCIES = "core.tests.test_ledger_views.visible_for_tests"
+    settings.ZHIFA_ACTOR_AGENCY = "core.tests.test_ledger_views.agency_for_tests"
 
 
 def visible_for_tests(user):
     return [1]
+
+
+TOP_LEVEL = {"id": 1}
+
+
+def agency_for_tests(user):
+    """Every user acts for agency 1; the top-level agency is TOP_LEVEL["id"]."""
+    return TOP_LEVEL["id"] if user is None else 1
 
 
 @pytest.fixture
@@ -103,6 +112,15 @@ def test_the_auditor_sees_only_visible_agencies_and_agency_less_entries(client, 
     acts = [e.act for e in client.get(reverse("core:ledger"), {"act": "test"}).context["page"].entries]
     assert acts == ["test.system", "test.mine"]
     assert client.get(reverse("core:ledger_entry", args=[other.seq])).status_code == 404
+
+
+def test_an_auditor_below_the_top_level_agency_sees_no_agency_less_entries(client, auditor, monkeypatch):
+    monkeypatch.setitem(TOP_LEVEL, "id", 9)
+    ledger_append(actor=None, act="test.mine", agency_id=1)
+    system = ledger_append(actor=None, act="test.system")
+    acts = [e.act for e in client.get(reverse("core:ledger"), {"act": "test"}).context["page"].entries]
+    assert acts == ["test.mine"]
+    assert client.get(reverse("core:ledger_entry", args=[system.seq])).status_code == 404
 
 
 def test_entry_detail_pretty_prints_the_payload(client, auditor):
