@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "org",
     "catalog",
     "cases",
+    "review",
     "api",
     "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",

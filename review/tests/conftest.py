@@ -1,0 +1,37 @@
+import pytest
+
+from org.roles import Role
+from org.tests.factories import AgencyFactory, OfficerFactory
+from review.tests.factories import case_with_handlers, reviewer
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(name="临安区自然资源局")
+
+
+@pytest.fixture
+def handlers(agency):
+    return [OfficerFactory(agency=agency, certified_fields=["land"], name=n) for n in ("李执法", "王执法")]
+
+
+@pytest.fixture
+def case(agency, handlers):
+    return case_with_handlers(agency=agency, handlers=handlers, number="临自然资罚〔2026〕1号")
+
+
+@pytest.fixture
+def heads(agency):
+    return [
+        OfficerFactory(agency=agency, roles=[Role.HEAD], name=n) for n in ("赵局长", "钱副局长", "孙副局长")
+    ]
+
+
+@pytest.fixture
+def head(heads):
+    return heads[0].user
+
+
+@pytest.fixture
+def qualified_reviewer(agency):
+    return reviewer(agency=agency).user
