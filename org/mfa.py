@@ -1,8 +1,9 @@
 """Two-step verification (TOTP, django-otp): who needs it, enrolment, verification, enforcement.
 
-Rule (Issue 3 §7, 等保 三员分立): the system, security and audit administrators always log in with
-a one-time code; with `settings.ZHIFA_MFA_FOR_ALL` (on in production) every user does. A user who
-has a confirmed TOTP device is always asked for a code, whether required or not.
+Rule (Issue 3 §7, 等保 三员分立): the system, security and audit administrators — and superusers
+and staff users, who reach the Django admin — always log in with a one-time code; with
+`settings.ZHIFA_MFA_FOR_ALL` (on in production) every user does. A user who has a confirmed TOTP
+device is always asked for a code, whether required or not.
 
 Flow: the password step logs the user in (Django session) but leaves the session *unverified*;
 `MFARequiredMiddleware` then lets such a session reach only the verification page (device present)
@@ -48,10 +49,15 @@ OPEN_URL_NAMES = ("org:login", "org:logout", "org:login_verify", "org:mfa_enrol"
 
 
 def mfa_required(user: Any) -> bool:
-    """True when `user` must log in with a one-time code (administrators; everyone if configured)."""
+    """True when `user` must log in with a one-time code (administrators, superusers and staff;
+    everyone if configured)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if getattr(settings, "ZHIFA_MFA_FOR_ALL", False):
+        return True
+    # A superuser (bootstrap) may do everything and a staff user reaches the Django admin: both are
+    # at least as powerful as the 三员 and verify like them.
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
         return True
     return bool(roles_of(user=user) & ADMIN_ROLES)
 

@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -211,6 +212,11 @@ class Certificate(TimeStamped):
         verbose_name = _("enforcement certificate")
         verbose_name_plural = _("enforcement certificates")
         indexes = [models.Index(fields=["status", "expires_on"])]
+        constraints = [
+            # 赣ZF3607220001 and 赣zf3607220001 are the same certificate (the services also store
+            # numbers normalised: org.services.certificates.normalize_certificate_number).
+            models.UniqueConstraint(Upper("number"), name="org_certificate_number_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -217,6 +217,8 @@ def officer_may_enforce(*, officer: Officer, field_code: str, on: datetime.date)
 
     行政处罚法 Art.42: enforcement acts need officers with 执法资格 who show their 执法证件; an
     auxiliary (执法辅助人员) never acts alone; an expired, suspended or revoked certificate means no.
+    Only an officer holding an enforcement role (officer, legal reviewer, head, supervisor) and no
+    administrator role (等保2.0 三员分立) may act, whatever certificate they hold.
     """
     field_obj = EnforcementField.objects.filter(code=field_code).first()
     if field_obj is None:
@@ -230,6 +232,19 @@ def officer_may_enforce(*, officer: Officer, field_code: str, on: datetime.date)
             "%(name)s is auxiliary staff (执法辅助人员) and may only assist a certified officer, "
             "never perform an enforcement act (行政处罚法 Art.42)."
         ) % {"name": officer.name}, code="auxiliary")
+    held = {Role(r) for r in officer.role_assignments.values_list("role", flat=True)}
+    if held & ADMIN_ROLES:
+        return Verdict(False, _(
+            "%(name)s is %(roles)s and performs no enforcement acts (等保2.0 三员分立: administrators "
+            "hold no enforcement role); an enforcement officer must act instead."
+        ) % {"name": officer.name, "roles": "、".join(str(r.label) for r in sorted(held & ADMIN_ROLES))},
+            code="administrator")
+    if not held & ENFORCEMENT_ROLES:
+        return Verdict(False, _(
+            "%(name)s holds no enforcement role (enforcement officer, legal reviewer, agency head or "
+            "supervisor) and may not perform enforcement acts (行政处罚法 Art.42); the security "
+            "administrator must grant one first."
+        ) % {"name": officer.name}, code="no_enforcement_role")
     certs = list(officer.certificates.filter(fields=field_obj).order_by("-expires_on", "-pk"))
     for cert in certs:
         if cert.is_current_on(on):

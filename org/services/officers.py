@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, DomainError
 from org import policies
 from org.groups import sync_user_groups
-from org.models import Agency, Department, Officer, RoleAssignment, User
+from org.models import Agency, CertificateStatus, Department, Officer, RoleAssignment, User
 from org.roles import ADMIN_ROLES, ENFORCEMENT_ROLES, Role
 from org.services._common import UNSET, Problems, Unset, changes, record, snapshot
 
@@ -244,6 +244,25 @@ def _separation_refusal(role: Role, held: set[Role]) -> str | None:
     return None
 
 
+def _certified_admin_refusal(officer: Officer, role: Role) -> str | None:
+    """等保2.0 三员分立: an officer holding a valid, unexpired enforcement certificate does not become
+    an administrator (an administrator may not hold one: org.services.certificates). A suspended,
+    revoked or expired certificate does not count: it cannot be reinstated or renewed while the
+    officer is an administrator."""
+    if role not in ADMIN_ROLES:
+        return None
+    today = timezone.localdate()
+    current = officer.certificates.filter(status=CertificateStatus.VALID, expires_on__gte=today)
+    numbers = sorted(current.values_list("number", flat=True))
+    if not numbers:
+        return None
+    return _(
+        "%(name)s holds valid enforcement certificate %(numbers)s and cannot become %(role)s (等保2.0 "
+        "三员分立: administrators perform no enforcement acts). Suspend or revoke the certificate "
+        "first, or grant the role to someone else."
+    ) % {"name": officer.name, "numbers": "、".join(numbers), "role": role.label}
+
+
 def role_grant(*, actor: Any, officer: Officer, role: str) -> RoleAssignment:
     """Grant a role; the three administrators are held alone (等保2.0 三员分立). Granting a held role
     changes nothing."""
@@ -259,7 +278,7 @@ def role_grant(*, actor: Any, officer: Officer, role: str) -> RoleAssignment:
         existing = officer.role_assignments.filter(role=the_role).first()
         if existing is not None:
             return existing
-        refusal = _separation_refusal(the_role, held)
+        refusal = _separation_refusal(the_role, held) or _certified_admin_refusal(officer, the_role)
         if refusal:
             raise DomainError(refusal, code="separation_of_duties", basis="等保2.0 三员分立",
                               field_errors={"role": [refusal]})
