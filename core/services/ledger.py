@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes as crypto_hashes
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -137,6 +140,10 @@ def ledger_append(
 
 HEAD_SIGNED_ACT = "ledger.head_signed"
 VERIFY_CHUNK_SIZE = 5000
+# Threads fetching chunks ahead (see `_prefetched`), per database: PostgreSQL builds the bytes in
+# its own server processes, so two connections overlap with hashing (measured ~1.5x on 2 CPUs);
+# SQLite builds them in this process and its results need the GIL back, so there threads lost.
+VERIFY_WORKERS = {"postgresql": 2}
 
 # Kinds of failure `ledger_verify` reports, with the English reason (translated for display).
 FAILURE_REASONS: dict[str, str] = {
@@ -153,22 +160,51 @@ FAILURE_REASONS: dict[str, str] = {
 }
 
 # The entry material of `entry_material`, built with one reusable encoder (same options as
-# core.hashing.canonical_json, so the same bytes) — verify builds it for every entry.
+# core.hashing.canonical_json, so the same bytes) — the one-by-one walk builds it for every entry.
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-_SM3 = crypto_hashes.SM3()
 
 
-def _sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+class _CryptographySm3:
+    """SM3 through `cryptography` (which bundles its own OpenSSL), for an OpenSSL without it."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self._h = crypto_hashes.Hash(crypto_hashes.SM3())
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.finalize().hex()
 
 
-def _sm3_hex(data: bytes) -> str:
-    h = crypto_hashes.Hash(_SM3)
-    h.update(data)
-    return h.finalize().hex()
+def _sm3_constructor() -> Callable[[bytes], Any]:
+    """SM3 of one input: hashlib's (OpenSSL) when it has SM3, else cryptography's.
+
+    Copying a fresh hashlib object is a third faster per small input than `hashlib.new("sm3")`,
+    which looks the name up every call; the benchmark times the same trick as raw hashlib.
+    """
+    try:
+        blank = hashlib.new("sm3")
+    except ValueError:
+        return _CryptographySm3
+
+    def sm3(data: bytes) -> Any:
+        h = blank.copy()
+        h.update(data)
+        return h
+
+    return sm3
 
 
-ENTRY_HASHERS: dict[str, Callable[[bytes], str]] = {"sha256": _sha256_hex, "sm3": _sm3_hex}
+# algorithm -> constructor of a hash object over the given bytes (with .hexdigest()).
+HASH_CONSTRUCTORS: dict[str, Callable[[bytes], Any]] = {"sha256": hashlib.sha256, "sm3": _sm3_constructor()}
+
+
+def _hex_hasher(new: Callable[[bytes], Any]) -> Callable[[bytes], str]:
+    return lambda data: str(new(data).hexdigest())
+
+
+ENTRY_HASHERS: dict[str, Callable[[bytes], str]] = {
+    name: _hex_hasher(new) for name, new in HASH_CONSTRUCTORS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -287,52 +323,204 @@ _COLUMNS = (
     "file_digest",
 )
 
-# On SQLite the entry material is built by the database itself (json_array, in C), so that the walk
-# does not turn every column into a Python object and re-encode it (the bulk of the cost per entry;
-# twice as fast). On PostgreSQL the same done in SQL (to_json, to_char) measured slower than
-# encoding in Python while the server streams rows, so there rows are encoded in Python. The SQLite
-# expression gives the bytes of `entry_material` — the same JSON escaping (", \, \b \f \n \r \t
-# short, other control characters as lowercase \u00xx, non-ASCII kept), no whitespace, the UTC
-# isoformat time. Should a
-# row still come out different (the hash would not match), the entry is re-checked through the ORM
-# and `entry_material` before anything is reported, so a divergence costs time, never a false alarm.
+# How verify reads the chain. A chunk of entries (lo, hi] is first checked in bulk: one query
+# returns the chunk's row count, its prev_hash and entry_hash columns each concatenated in seq
+# order, its algorithms and the entry bytes of every row built by the database, newline-separated.
+# The chunk is intact when it holds hi - lo rows (seq is unique, so no gap), each prev_hash is the
+# entry_hash before it, and hashing each entry's bytes gives the entry_hash column — checked with
+# two string comparisons per chunk, so that per entry Python only hashes. Entry bytes never contain
+# a raw newline (JSON escapes control characters), so splitting on it recovers them.
+#
+# Any chunk that does not pass — a tampered entry, a gap, a mixed or unknown algorithm, or database
+# bytes that differ from `entry_material` — is walked again one entry at a time from its plain
+# columns with the bytes built in Python (`_walk_rows`), which names the first failure; so the bulk
+# check can only save time, never decide a failure, and a divergence costs time, not a false alarm.
+# The database's encoders are faithful JSON (each value escaped as a whole, never spliced raw), so
+# bytes it builds from altered columns cannot equal the bytes the stored hash covers.
+#
+# SQLite builds the bytes with json_array (same escaping as Python: ", \, \b \f \n \r \t short,
+# other control characters as lowercase \u00xx, non-ASCII kept, no whitespace); group_concat keeps
+# the ordered subquery's order (SQLite 3.40 has no ORDER BY inside aggregates; a different order
+# would only send the chunk to the one-by-one walk). PostgreSQL's json_build_array puts a space
+# after each comma, so there the array is concatenated from to_json of each text column (the same
+# escaping), the numbers as text and the time as the UTC isoformat.
 _SQLITE_MATERIAL = (
-    "CAST(json_array(seq, prev_hash, algorithm, replace(recorded_at, ' ', 'T') || '+00:00', actor_id,"
-    " actor_label, agency_id, act, object_type, object_id, payload, file_digest) AS BLOB)"
+    "json_array(seq, prev_hash, algorithm, replace(recorded_at, ' ', 'T') || '+00:00', actor_id,"
+    " actor_label, agency_id, act, object_type, object_id, payload, file_digest)"
 )
-# Each row source yields (seq, prev_hash, entry_hash, algorithm, file_digest, material bytes,
-# payload of a signed-head act or None).
-_Row = tuple[int, str, str, str, str, bytes, str | None]
+_PG_TIME = (
+    "replace(to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'),"
+    " '.000000+', '+')"
+)
+_PG_MATERIAL = (
+    "'[' || seq::text || ',' || to_json(prev_hash)::text || ',' || to_json(algorithm)::text"
+    f" || ',\"' || {_PG_TIME} || '\",' || coalesce(actor_id::text, 'null')"
+    " || ',' || to_json(actor_label)::text || ',' || coalesce(agency_id::text, 'null')"
+    " || ',' || to_json(act)::text || ',' || to_json(object_type)::text"
+    " || ',' || to_json(object_id)::text || ',' || to_json(payload)::text"
+    " || ',' || to_json(file_digest)::text || ']'"
+)
 
 
-def _chunk_query(vendor: str, bounded: bool) -> tuple[str, str]:
-    """(SQL, row kind) of one chunk: entries with last < seq [<= limit], ORDER BY seq LIMIT n."""
-    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
-    where = "seq > %s AND seq <= %s" if bounded else "seq > %s"
-    head_payload = f"CASE WHEN act = '{HEAD_SIGNED_ACT}' THEN payload END"
+def _table() -> str:
+    return connection.ops.quote_name(LedgerEntry._meta.db_table)
+
+
+def _bulk_query(vendor: str) -> str | None:
+    """SQL of one chunk's bulk check (params lo, hi): count, prev hashes, entry hashes, min and max
+    algorithm, entry bytes; None when this database cannot build the bytes."""
     if vendor == "sqlite":
-        sql = (
-            f"SELECT seq, prev_hash, entry_hash, algorithm, file_digest, {_SQLITE_MATERIAL},"
-            f" {head_payload} FROM {table} WHERE {where} ORDER BY seq LIMIT %s"
+        return (
+            "SELECT count(*), group_concat(prev_hash, ''), group_concat(entry_hash, ''),"
+            " min(algorithm), max(algorithm), CAST(group_concat(material, char(10)) AS BLOB)"
+            f" FROM (SELECT prev_hash, entry_hash, algorithm, {_SQLITE_MATERIAL} AS material"
+            f" FROM {_table()} WHERE seq > %s AND seq <= %s ORDER BY seq)"
         )
-        return sql, "material"
+    if vendor == "postgresql":
+        return (
+            "SELECT count(*), string_agg(prev_hash, ''), string_agg(entry_hash, ''),"
+            " min(algorithm), max(algorithm), string_agg(material, chr(10))"
+            f" FROM (SELECT prev_hash, entry_hash, algorithm, {_PG_MATERIAL} AS material"
+            f" FROM {_table()} WHERE seq > %s AND seq <= %s ORDER BY seq) AS chunk"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One chunk as the bulk query returns it (see above)."""
+
+    lo: int
+    hi: int
+    count: int
+    prev_hashes: str
+    entry_hashes: str
+    algorithms: tuple[str, str]
+    materials: bytes
+
+    def intact_after(self, prev: str) -> bool:
+        """Whether the chunk is complete, linked to `prev` and every entry hashes to its hash."""
+        if self.count != self.hi - self.lo or self.algorithms[0] != self.algorithms[1]:
+            return False
+        new = HASH_CONSTRUCTORS.get(self.algorithms[0])
+        if new is None or self.prev_hashes[:64] != prev or self.prev_hashes[64:] != self.entry_hashes[:-64]:
+            return False
+        materials = self.materials.split(b"\n")
+        if len(materials) != self.count:
+            return False
+        return "".join([new(material).hexdigest() for material in materials]) == self.entry_hashes
+
+
+def _fetch_chunk(sql: str, lo: int, hi: int) -> _Chunk:
+    with connection.cursor() as cursor:  # the calling thread's own connection
+        cursor.execute(sql, [lo, hi])
+        count, prev_hashes, entry_hashes, first_alg, last_alg, materials = cursor.fetchone()
+    if isinstance(materials, str):
+        materials = materials.encode("utf-8")
+    return _Chunk(
+        lo, hi, count, prev_hashes or "", entry_hashes or "", (first_alg, last_alg), bytes(materials or b"")
+    )
+
+
+def _prefetched(
+    fetch: Callable[[int, int], _Chunk], ranges: list[tuple[int, int]], workers: int
+) -> Iterator[_Chunk]:
+    """`fetch(lo, hi)` of each range, in order; with workers > 1 fetched ahead by that many threads.
+
+    Each thread uses its own database connection (closed when it ends) and keeps at most two
+    chunks waiting, so memory stays bounded. The database work (and sqlite3's and psycopg's waits)
+    runs without the GIL, so fetching overlaps with hashing in the calling thread. Stopping early
+    (the caller leaves the loop) stops the threads.
+    """
+    if workers <= 1:
+        for lo, hi in ranges:
+            yield fetch(lo, hi)
+        return
+    queues: list[queue.Queue[tuple[bool, Any]]] = [queue.Queue(maxsize=2) for _ in range(workers)]
+    stop = threading.Event()
+
+    def run(k: int) -> None:
+        try:
+            for lo, hi in ranges[k::workers]:
+                try:
+                    item: tuple[bool, Any] = (True, fetch(lo, hi))
+                except Exception as exc:  # handed to the caller, raised there
+                    item = (False, exc)
+                while not stop.is_set():
+                    try:
+                        queues[k].put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set() or not item[0]:
+                    return
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    threads = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for i in range(len(ranges)):
+            ok, value = queues[i % workers].get()
+            if not ok:
+                raise value
+            yield value
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+
+@dataclass
+class _Walk:
+    """Where the walk stands: the next seq expected and the hash it must link to."""
+
+    expected: int = 1
+    prev: str = GENESIS_HASH
+    nbytes: int = 0
+    rechecked: int = 0
+
+
+def _walk_rows(walk: _Walk, lo: int, hi: int, signed: dict[int, str]) -> VerifyFailure | None:
+    """Check the entries (lo, hi] one at a time from their plain columns; the first failure."""
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    return f"SELECT {columns} FROM {table} WHERE {where} ORDER BY seq LIMIT %s", "columns"
-
-
-def _python_rows(rows: list[tuple[Any, ...]]) -> list[_Row]:
-    """Rows of plain columns turned into the common shape, the material encoded in Python."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {_table()} WHERE seq > %s AND seq <= %s ORDER BY seq", [lo, hi]
+        )
+        rows = cursor.fetchall()
     encode = _ENCODER.encode
-    out: list[_Row] = []
     for (seq, prev_hash, entry_hash, algorithm, recorded_at, actor_id, actor_label, agency_id, act,
          object_type, object_id, payload, file_digest) in rows:  # fmt: skip
+        if seq != walk.expected:
+            return VerifyFailure("missing_seq", walk.expected, detail=f"next entry present is #{seq}")
+        if prev_hash != walk.prev:
+            return VerifyFailure(
+                "broken_link", seq, detail=f"prev_hash {prev_hash} but entry #{seq - 1} has hash {walk.prev}"
+            )
+        hasher = ENTRY_HASHERS.get(algorithm)
+        if hasher is None:
+            return VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
         material = encode(
             [seq, prev_hash, algorithm, _time_text(recorded_at), actor_id, actor_label, agency_id, act,
              object_type, object_id, payload, file_digest]
         ).encode()  # fmt: skip
-        head_payload = payload if act == HEAD_SIGNED_ACT else None
-        out.append((seq, prev_hash, entry_hash, algorithm, file_digest, material, head_payload))
-    return out
+        walk.nbytes += len(material)
+        if hasher(material) != entry_hash:
+            walk.rechecked += 1
+            recomputed = _orm_entry_hash(seq)
+            if recomputed != entry_hash:
+                return VerifyFailure(
+                    "hash_mismatch", seq, detail=f"stored {entry_hash}, recomputed {recomputed} ({algorithm})"
+                )
+        if seq in signed:
+            failure = _check_signed_head_entry(seq, signed[seq])
+            if failure is not None:
+                return failure
+        walk.prev = entry_hash
+        walk.expected = seq + 1
+    return None
 
 
 def ledger_verify(
@@ -341,82 +529,67 @@ def ledger_verify(
     chunk_size: int = VERIFY_CHUNK_SIZE,
     progress: Callable[[str, int, int], None] | None = None,
     in_database: bool = True,
+    workers: int | None = None,
 ) -> VerifyResult:
     """Re-walk the chain (and the file store) and report the first failure, if any.
 
-    The chain is walked in seq order in chunks of `chunk_size` rows up to the head read at the
+    The chain is walked in seq order in chunks of `chunk_size` entries up to the head read at the
     start (entries appended meanwhile are left for the next run). Each entry's hash is recomputed
     with the entry's own algorithm, its `prev_hash` compared with the entry before it and the
     sequence checked for gaps; signed heads recorded in the chain (`ledger.head_signed`) have their
     signature checked and must name an entry of the chain. Then every stored file is re-hashed
     from the store (streaming) and compared with its digest and size; every digest the ledger
     references must be in the store and every stored file must be referenced by the ledger.
-    `progress(stage, done, total)` is called after each chunk and file. `in_database=False` builds
-    every entry's bytes in Python (`entry_material`) instead of in the database.
+    `progress(stage, done, total)` is called after each chunk and file.
+
+    Chunks are checked in bulk with the entry bytes built by the database, and walked one entry at
+    a time only when that check does not pass (see `_Chunk`); `in_database=False` walks every entry
+    one at a time with its bytes built in Python. `workers` threads (default per database from
+    `VERIFY_WORKERS`; one inside a transaction, whose uncommitted rows other connections cannot
+    see) fetch chunks ahead.
     """
     started = time.perf_counter()
     result = VerifyResult()
     head = _read_head()
-    limit = head[0] if head else None
-    total = limit if limit is not None else LedgerEntry.objects.count()
-    vendor = connection.vendor if in_database else "python"
-    sql, kind = _chunk_query(vendor, bounded=limit is not None)
-    referenced: dict[str, int] = {}  # file digest -> first seq that references it
-    hashers = ENTRY_HASHERS
-    expected = 1
-    prev = GENESIS_HASH
-    nbytes = 0
+    limit = head[0] if head else int(LedgerEntry.objects.aggregate(m=models.Max("seq"))["m"] or 0)
+    if workers is None:
+        workers = 1 if connection.in_atomic_block else VERIFY_WORKERS.get(connection.vendor, 1)
+    signed = dict(
+        LedgerEntry.objects.filter(act=HEAD_SIGNED_ACT, seq__lte=limit).values_list("seq", "payload")
+    )
+    sql = _bulk_query(connection.vendor) if in_database else None
+    ranges = [(lo, min(lo + chunk_size, limit)) for lo in range(0, limit, chunk_size)]
+    walk = _Walk()
     failure: VerifyFailure | None = None
-    last = 0
-    while failure is None:
-        params = [last, chunk_size] if limit is None else [last, limit, chunk_size]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        if not fetched:
-            break
-        last = fetched[-1][0]
-        if kind == "columns":
-            rows = _python_rows(fetched)
-        else:
-            rows = fetched
-        for seq, prev_hash, entry_hash, algorithm, file_digest, material, head_payload in rows:
-            if seq != expected:
-                failure = VerifyFailure("missing_seq", expected, detail=f"next entry present is #{seq}")
+    if sql is not None:
+        chunks: Iterator[_Chunk | tuple[int, int]] = _prefetched(partial(_fetch_chunk, sql), ranges, workers)
+    else:
+        chunks = iter(ranges)
+    try:
+        for chunk in chunks:
+            if isinstance(chunk, _Chunk) and chunk.intact_after(walk.prev):
+                walk.nbytes += len(chunk.materials) - (chunk.count - 1)  # less the separators
+                walk.expected, walk.prev = chunk.hi + 1, chunk.entry_hashes[-64:]
+                for seq in sorted(s for s in signed if chunk.lo < s <= chunk.hi):
+                    failure = _check_signed_head_entry(seq, signed[seq])
+                    if failure is not None:
+                        break
+            else:
+                lo, hi = (chunk.lo, chunk.hi) if isinstance(chunk, _Chunk) else chunk
+                if isinstance(chunk, _Chunk):
+                    walk.rechecked += chunk.count
+                failure = _walk_rows(walk, lo, hi, signed)
+            if failure is not None:
                 break
-            if prev_hash != prev:
-                failure = VerifyFailure(
-                    "broken_link", seq, detail=f"prev_hash {prev_hash} but entry #{seq - 1} has hash {prev}"
-                )
-                break
-            hasher = hashers.get(algorithm)
-            if hasher is None:
-                failure = VerifyFailure("unknown_algorithm", seq, detail=f"algorithm {algorithm!r}")
-                break
-            nbytes += len(material)
-            if hasher(material) != entry_hash:
-                result.rechecked += 1
-                recomputed = _orm_entry_hash(seq)
-                if recomputed != entry_hash:
-                    failure = VerifyFailure(
-                        "hash_mismatch",
-                        seq,
-                        detail=f"stored {entry_hash}, recomputed {recomputed} ({algorithm})",
-                    )
-                    break
-            if file_digest and file_digest not in referenced:
-                referenced[file_digest] = seq
-            if head_payload is not None:
-                failure = _check_signed_head_entry(seq, head_payload)
-                if failure is not None:
-                    break
-            prev = entry_hash
-            expected += 1
-        if progress is not None:
-            progress("entries", expected - 1, total)
-    result.entries = expected - 1
-    result.head_seq = expected - 1
-    result.head_hash = prev
+            if progress is not None:
+                progress("entries", walk.expected - 1, limit)
+    finally:
+        if isinstance(chunks, Generator):
+            chunks.close()  # stops the fetching threads
+    result.entries = walk.expected - 1
+    result.head_seq = walk.expected - 1
+    result.head_hash = walk.prev
+    result.rechecked = walk.rechecked
     if failure is None and head is not None:
         if head[0] > result.entries:
             failure = VerifyFailure(
@@ -424,16 +597,28 @@ def ledger_verify(
                 result.entries + 1,
                 detail=f"the head is at #{head[0]} but the chain ends at #{result.entries}",
             )
-        elif head[1] != prev:
+        elif head[1] != walk.prev:
             failure = VerifyFailure(
-                "head_mismatch", result.entries, detail=f"head hash {head[1]}, last entry hash {prev}"
+                "head_mismatch", result.entries, detail=f"head hash {head[1]}, last entry hash {walk.prev}"
             )
     if failure is None and files:
-        failure = _verify_files(referenced, result, progress)
+        failure = _verify_files(_referenced_files(result.entries), result, progress)
     result.failure = failure
-    result.bytes_hashed = nbytes
+    result.bytes_hashed = walk.nbytes
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _referenced_files(last_seq: int) -> dict[str, int]:
+    """file digest -> first seq that references it, over the entries up to `last_seq`."""
+    rows = (
+        LedgerEntry.objects.filter(seq__lte=last_seq)
+        .exclude(file_digest="")
+        .values("file_digest")
+        .annotate(first=models.Min("seq"))
+        .values_list("file_digest", "first")
+    )
+    return {digest: int(first) for digest, first in rows}
 
 
 def _verify_files(

@@ -1,17 +1,24 @@
 # ruff: noqa: F811  (pytest fixtures imported from core.testing)
 import datetime
 import json
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.models import LedgerEntry, LedgerHead
 from core.services.ledger import (
     GENESIS_HASH,
+    _bulk_query,
+    _fetch_chunk,
     _time_text,
     entry_hash_of,
+    entry_material,
     ledger_append,
     ledger_head,
     ledger_head_publish,
@@ -224,8 +231,111 @@ def test_the_database_builds_the_same_entry_bytes_as_python_for_awkward_content(
     ledger_append(actor=None, act="test.awkward", payload=awkward, agency_id=2**40, object_type="a\tb")
     with override_settings(ZHIFA_HASH_ALGORITHM="sm3"):
         ledger_append(actor=None, act="test.awkward.sm3", payload=awkward, file_digest="ab" * 32)
-    fast = ledger_verify(files=False)
+    fast = ledger_verify(files=False, chunk_size=1)  # one algorithm per chunk: every chunk in bulk
     slow = ledger_verify(files=False, in_database=False)
     assert fast.ok and slow.ok
     assert fast.rechecked == 0 and slow.rechecked == 0
     assert fast.bytes_hashed == slow.bytes_hashed > 0
+
+
+# ---- the bytes the database builds are `entry_material`, for any content ---------------------
+
+_AWKWARD = '"\\/\x00\x01\x08\x09\x0a\x0c\x0d\x1b\x1f\x7f\x80\xa0\u2028\u2029\ufeff中文罚〔〕🙂𠀀\U0010ffff'
+
+
+def _awkward_text(max_size):
+    # PostgreSQL text cannot hold NUL, and no UTF-8 text holds a lone surrogate
+    chars = st.one_of(st.sampled_from(_AWKWARD), st.characters(codec="utf-8"))
+    nul = "\x00" if connection.vendor == "postgresql" else ""
+    return st.text(chars, max_size=max_size).map(lambda s: s.replace(nul, "") if nul else s)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | _awkward_text(20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_awkward_text(8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    label=st.none() | _awkward_text(150),
+    act=_awkward_text(80),
+    object_type=_awkward_text(80),
+    object_id=_awkward_text(64),
+    agency_id=st.none() | st.integers(-(2**63), 2**63 - 1),
+    payload=st.dictionaries(_awkward_text(10), _json_values, max_size=4),
+    file_digest=st.sampled_from(["", "ab" * 32]),
+    when=st.datetimes(datetime.datetime(1970, 1, 2), datetime.datetime(2999, 12, 31)),
+    algorithm=st.sampled_from(["sha256", "sm3"]),
+)
+def test_the_bytes_the_database_builds_are_the_entry_material(
+    label, act, object_type, object_id, agency_id, payload, file_digest, when, algorithm
+):
+    user, _ = get_user_model().objects.get_or_create(username="hypothesis-actor")
+    actor = None if label is None else SimpleNamespace(pk=user.pk, username=label)
+    with (
+        override_settings(ZHIFA_HASH_ALGORITHM=algorithm),
+        time_machine.travel(when.replace(tzinfo=datetime.UTC), tick=False),
+    ):
+        entry = ledger_append(
+            actor=actor, act=act, object_type=object_type, object_id=object_id, payload=payload,
+            agency_id=agency_id, file_digest=file_digest,
+        )  # fmt: skip
+    entry.refresh_from_db()
+    expected = entry_material(
+        seq=entry.seq, prev_hash=entry.prev_hash, algorithm=entry.algorithm,
+        recorded_at=entry.recorded_at.astimezone(datetime.UTC).isoformat(), actor_id=entry.actor_id,
+        actor_label=entry.actor_label, agency_id=entry.agency_id, act=entry.act,
+        object_type=entry.object_type, object_id=entry.object_id, payload=entry.payload,
+        file_digest=entry.file_digest,
+    )  # fmt: skip
+    chunk = _fetch_chunk(_bulk_query(connection.vendor), entry.seq - 1, entry.seq)
+    assert chunk.materials == expected
+    assert chunk.intact_after(entry.prev_hash)
+
+
+# ---- bulk chunks, the one-by-one walk and the threads that fetch ahead ----------------------
+
+
+def test_given_two_edited_entries_in_different_chunks_then_the_lower_seq_is_reported():
+    _append(10)
+    drop_ledger_triggers()
+    tamper_sql("UPDATE core_ledgerentry SET payload = '{}' WHERE seq IN (3, 7)")
+    result = ledger_verify(chunk_size=4)
+    assert (result.failure.kind, result.failure.seq) == ("hash_mismatch", 3)
+    # the chunk (0, 4] walked one by one (4) and #3 re-checked through the ORM (1); (4, 8] never read
+    assert result.rechecked == 4 + 1
+
+
+def test_given_database_bytes_that_differ_from_python_then_chunks_are_rewalked_not_reported(monkeypatch):
+    from core.services import ledger
+
+    _append(5)
+    broken = ledger._bulk_query(connection.vendor).replace("(material,", "(upper(material),")
+    assert "upper" in broken
+    monkeypatch.setattr(ledger, "_bulk_query", lambda vendor: broken)
+    result = ledger_verify(chunk_size=2)
+    assert result.ok and result.entries == 5 and result.rechecked == 5
+
+
+def test_prefetching_threads_yield_chunks_in_order_and_stop_when_left():
+    from core.services.ledger import _prefetched
+
+    ranges = [(lo, lo + 1) for lo in range(50)]
+    assert list(_prefetched(lambda lo, hi: (lo, hi), ranges, workers=3)) == ranges
+    chunks = _prefetched(lambda lo, hi: lo, ranges, workers=2)
+    assert [next(chunks) for _ in range(3)] == [0, 1, 2]
+    chunks.close()  # joins the threads; a hang here would be the bug
+
+
+def test_prefetching_threads_hand_an_error_to_the_caller():
+    from core.services.ledger import _prefetched
+
+    def fetch(lo, hi):
+        if lo == 4:
+            raise RuntimeError("database gone")
+        return lo
+
+    with pytest.raises(RuntimeError, match="database gone"):
+        list(_prefetched(fetch, [(lo, lo + 1) for lo in range(10)], workers=2))
