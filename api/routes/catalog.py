@@ -179,7 +179,10 @@ class ProposalIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     party_kind: PartyKindIn = Field(
-        None, description="individual or organisation; omitted: only rules for any party apply"
+        None,
+        description="individual or organisation; required when a fine or confiscation is given (the "
+        "catalog's amount thresholds differ by party kind); omitted otherwise: the rules of every party "
+        "kind apply (the conservative answer), each such requirement with a note",
     )
     fine: Yuan | None = Field(None, description="proposed fine in yuan")
     confiscation_value: Yuan | None = Field(None, description="value of what is confiscated, in yuan")
@@ -207,6 +210,9 @@ class RequirementOut(Schema):
     amount: Decimal | None = Field(..., description="the rule's threshold in yuan, for amount conditions")
     basis: str = Field(..., description="the provision or document that sets the rule")
     is_sample: bool
+    note: str = Field(
+        ..., description="non-empty when the rule applies only because the party kind was not given"
+    )
 
 
 class NeedsOut(Schema):
@@ -331,6 +337,13 @@ def major_decision_requirements(request: HttpRequest, payload: ProposalIn) -> An
             code="agency_required",
         )
     catalog_policies.ensure(actor, "view", MajorDecisionRule(agency=agency))
+    if payload.party_kind is None and (payload.fine or payload.confiscation_value):
+        raise ValidationFailed(
+            _("A fine or a confiscation is given, but not whether the party is an individual or an "
+              "organisation: the catalog's amount thresholds differ by party kind, so give party_kind."),
+            code="party_kind_required",
+            field_errors={"party_kind": [_("Choose individual or organisation.")]},
+        )
     day = payload.on or timezone.localdate()
     proposed = payload.model_dump(exclude={"on"})
     found = catalog_major.decision_requirements(agency=agency, proposed=proposed, on=day)
@@ -350,6 +363,7 @@ def major_decision_requirements(request: HttpRequest, payload: ProposalIn) -> An
                 "amount": r.rule.amount,
                 "basis": r.basis,
                 "is_sample": r.rule.is_sample,
+                "note": r.note,
             }
             for r in found
         ],

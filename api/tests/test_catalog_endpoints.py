@@ -73,3 +73,56 @@ def test_major_decision_rules_are_listed(client_a, demo_catalog):
     rules = client_a.get("/api/v1/major-decision-rules").json()
     assert rules["count"] > 0
     assert {"trigger", "requirement", "basis"} <= set(rules["items"][0])
+
+
+@pytest.mark.parametrize(
+    "raw_value",
+    [
+        "99999999999999999999999999999999999999999999999999",  # a JSON number of 50 digits
+        '"1e99999"',
+        '"1E+13"',
+        '"0.0000000000001"',
+        '"123456789012345"',  # 15 integer digits
+        '"NaN"',
+        '"-Infinity"',
+        "1e400",  # a JSON number beyond a float: parsed as infinity
+    ],
+)
+def test_evaluating_absurd_numbers_is_a_400_with_a_chinese_field_error(client_a, demo_catalog, raw_value):
+    """Issue 3 item 2: these were a 500 (decimal.InvalidOperation when quantizing the range)."""
+    standard = client_a.get("/api/v1/discretion-standards").json()["items"][0]
+    body = (
+        f'{{"standard_id": {standard["id"]}, "act_date": "{standard["effective_from"]}", '
+        f'"facts": {{"area_m2": {raw_value}, "illegal_income": {raw_value}}}}}'
+    )
+    response = client_a.post("/api/v1/discretion/evaluate", raw=body)
+    assert response.status_code == 400, response.content
+    errors = response.json()["field_errors"]
+    assert set(errors) == {"area_m2", "illegal_income"}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in errors["area_m2"])
+
+
+def test_evaluating_the_largest_accepted_area_is_answered(client_a, demo_catalog):
+    standard = client_a.get("/api/v1/discretion-standards").json()["items"][0]
+    response = client_a.post("/api/v1/discretion/evaluate", {
+        "standard_id": standard["id"], "act_date": standard["effective_from"],
+        "facts": {"area_m2": "99999999999999.999999999999", "illegal_income": "1E+12"},
+    })
+    assert response.status_code == 200, response.content
+
+
+def test_evaluating_an_act_date_in_the_future_or_before_the_standard_is_a_400(client_a, demo_catalog):
+    """Issue 3 item 4."""
+    import datetime
+
+    standard = client_a.get("/api/v1/discretion-standards").json()["items"][0]
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    first = datetime.date.fromisoformat(standard["effective_from"])
+    before = (first - datetime.timedelta(days=1)).isoformat()
+    for act_date, code in ((tomorrow, "catalog.act_date_future"), (before, "catalog.no_version_at_act_date")):
+        response = client_a.post("/api/v1/discretion/evaluate", {
+            "standard_id": standard["id"], "act_date": act_date, "facts": {"area_m2": 500},
+        })
+        assert response.status_code == 400, response.content
+        assert response.json()["code"] == code
+        assert set(response.json()["field_errors"]) == {"act_date"}

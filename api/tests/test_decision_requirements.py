@@ -134,3 +134,21 @@ def test_given_no_credentials_then_401(anon):
     response = anon.post(URL, {"fine": 30000})
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("proposal", [{"fine": 1000000}, {"confiscation_value": "200000"}])
+def test_given_money_without_the_party_kind_then_400_asking_for_it(client_a, proposal):
+    """Issue 3 item 1: the amount thresholds differ by party kind, so the API requires it."""
+    response = client_a.post(URL, proposal)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "party_kind_required"
+    assert set(body["field_errors"]) == {"party_kind"}
+    assert _has_chinese(body["message"]) and all(_has_chinese(m) for m in body["field_errors"]["party_kind"])
+
+
+def test_given_no_money_and_no_party_kind_then_answered_with_notes_where_party_rules_apply(client_a):
+    body = client_a.post(URL, {"complex_case": True}).json()
+    assert all(r["note"] == "" for r in body["requirements"])
+    body = client_a.post(URL, {"party_kind": "individual", "fine": 1000000}).json()
+    assert {"legal_review", "hearing_notice"} <= _kinds(body)

@@ -7,6 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
+
+# Bounds of a number given as a fact or an amount: beyond them no real case lies, and the
+# arithmetic of the tiers (quantize to the cent) would overflow Decimal's context.
+MAX_INTEGER_DIGITS = 14
+MAX_EXPONENT = 12
 
 
 def plain(value: Any) -> Any:
@@ -49,3 +55,22 @@ def periods_overlap(
 
 def in_force(start: datetime.date | None, end: datetime.date | None, on: datetime.date) -> bool:
     return (start is None or start <= on) and (end is None or on < end)
+
+
+def number_problem(value: Decimal) -> str | None:
+    """None when `value` is a usable quantity; otherwise the Chinese reason it is refused:
+    not finite (NaN, Infinity), negative, an exponent beyond ±12 or more than 14 integer digits."""
+    if not value.is_finite():
+        return _("Enter a finite number (not NaN or Infinity).")
+    if value < 0:
+        return _("Enter a number of zero or more.")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and abs(exponent) > MAX_EXPONENT:
+        return _("Enter the number in plain digits with at most %(places)s decimal places.") % {
+            "places": MAX_EXPONENT
+        }
+    if value != 0 and value.adjusted() + 1 > MAX_INTEGER_DIGITS:
+        return _("The number is too large: at most %(digits)s digits before the decimal point.") % {
+            "digits": MAX_INTEGER_DIGITS
+        }
+    return None

@@ -26,7 +26,7 @@ from catalog.models import (
     LandClass,
     VersionStatus,
 )
-from catalog.services.common import changed, in_force, plain, snapshot
+from catalog.services.common import changed, in_force, number_problem, plain, snapshot
 from catalog.services.tiers import (
     Facts,
     StandardSpec,
@@ -417,13 +417,17 @@ def _decimal(facts: Mapping[str, Any], key: str, errors: dict[str, list[str]]) -
     raw = facts.get(key)
     if raw in (None, ""):
         return None
+    if isinstance(raw, bool):
+        errors.setdefault(key, []).append(_("“%(value)s” is not a number.") % {"value": raw})
+        return None
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
     except InvalidOperation:
         errors.setdefault(key, []).append(_("“%(value)s” is not a number.") % {"value": raw})
         return None
-    if not value.is_finite() or value < 0:
-        errors.setdefault(key, []).append(_("Enter a number of zero or more."))
+    problem = number_problem(value)
+    if problem is not None:
+        errors.setdefault(key, []).append(problem)
         return None
     return value
 
@@ -529,9 +533,27 @@ def discretion_evaluate(
     Applies the version in force on the act date, unless a version in force today is lighter for
     these facts (行政处罚法 Art.37); Art.32 mitigations move the recommendation to the lower bound
     (从轻) and allow 减轻; Art.33 exemptions from the catalog's 首违不罚 / 轻微免罚 list.
+
+    Absurd act dates are refused (ValidationFailed on `act_date`, a 400 in the API): a date after
+    `today` (the violation cannot have been committed yet), and a date on which no published
+    version was in force (before the first version, or in a gap between versions). For the latter
+    the earliest version is deliberately *not* used even when it would be lighter: Art.37 applies
+    the rule in force when the violation was committed, and a standard that was not yet in force
+    then says nothing about it (the statutory range alone governed); the officer decides within
+    that range, or corrects the date. A draft being tried out is evaluated as if in force.
     """
     parsed = parse_facts(facts)
     today = today or timezone.localdate()
+    if act_date > today:
+        raise ValidationFailed(
+            _(
+                "The act date %(date)s is after today (%(today)s): a violation cannot have been "
+                "committed in the future. Enter the date on which it was committed."
+            )
+            % {"date": act_date, "today": today},
+            code="catalog.act_date_future",
+            field_errors={"act_date": [_("The date of the violation cannot be after today.")]},
+        )
     if standard is not None:
         versions = standard_versions(code=standard.code, agency=standard.agency)
         if standard.status == VersionStatus.DRAFT:
@@ -555,31 +577,28 @@ def discretion_evaluate(
     now = next((v for v in versions if in_force(v.effective_from, v.effective_until, today)), None)
     if standard is not None and standard.status == VersionStatus.DRAFT:
         at_act = now = standard
-    chosen = at_act or now
-    if chosen is None:
-        raise NotFound(
-            _("No version of this discretion standard was in force on %(date)s nor is one in force today.")
-            % {"date": act_date},
-            code="catalog.no_version",
-        )
     if at_act is None:
-        reasons.append(
+        raise ValidationFailed(
             _(
-                "No version was in force on the act date %(date)s; the version in force today "
-                "(v%(v)s) is used."
+                "No version of this discretion standard was in force on the act date %(date)s (the "
+                "first version took effect on %(first)s); 行政处罚法 Art.37 applies the rules in force "
+                "when the violation was committed, so this standard cannot be applied. Check the act "
+                "date, or decide within the statutory range."
             )
-            % {"date": act_date, "v": chosen.version}
+            % {"date": act_date, "first": versions[0].effective_from},
+            code="catalog.no_version_at_act_date",
+            field_errors={"act_date": [_("No version of the standard was in force on this date.")]},
         )
-    else:
-        reasons.append(
-            _(
-                "Version v%(v)s (in force from %(start)s) was in force on the act date %(date)s "
-                "(行政处罚法 Art.37)."
-            )
-            % {"v": at_act.version, "start": at_act.effective_from, "date": act_date}
+    chosen = at_act
+    reasons.append(
+        _(
+            "Version v%(v)s (in force from %(start)s) was in force on the act date %(date)s "
+            "(行政处罚法 Art.37)."
         )
+        % {"v": at_act.version, "start": at_act.effective_from, "date": act_date}
+    )
     tier, result = _compute(chosen, parsed)
-    if at_act is not None and now is not None and now.pk != at_act.pk:
+    if now is not None and now.pk != at_act.pk:
         tier_now, result_now = _compute(now, parsed)
         if isinstance(result, tuple) and isinstance(result_now, tuple) and lighter(result_now, result):
             reasons.append(

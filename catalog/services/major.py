@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalog import policies
 from catalog.models import AMOUNT_TRIGGERS, MajorDecisionRule, PartyKind, RequirementKind, Trigger
-from catalog.services.common import changed, snapshot
+from catalog.services.common import changed, number_problem, snapshot
 from core.errors import Conflict, ValidationFailed
 from core.models import LedgerEntry
 from core.services.ledger import ledger_append
@@ -52,6 +52,8 @@ class Requirement:
     kind: str
     rule: MajorDecisionRule
     basis: str
+    # Set when the rule applies only because the party kind was not given (the conservative answer).
+    note: str = ""
 
     @property
     def label(self) -> str:
@@ -214,11 +216,12 @@ def _amount(proposed: Mapping[str, Any], key: str) -> Decimal:
             code="catalog.bad_amount",
             field_errors={key: [_("Enter an amount in yuan.")]},
         ) from None
-    if not value.is_finite() or value < 0:
+    problem = number_problem(value)
+    if problem is not None:
         raise ValidationFailed(
-            _("Amounts must be zero or more."),
+            _("“%(value)s” is not a usable amount in yuan.") % {"value": raw},
             code="catalog.bad_amount",
-            field_errors={key: [_("Enter an amount in yuan.")]},
+            field_errors={key: [problem]},
         )
     return value
 
@@ -230,8 +233,10 @@ def _truthy(value: Any) -> bool:
 
 
 def _matches(rule: MajorDecisionRule, proposed: Mapping[str, Any]) -> bool:
+    """Whether the proposal meets the rule's condition. An unknown party kind (not given) meets
+    the party condition of every rule: the conservative answer."""
     party = str(proposed.get("party_kind") or "")
-    if rule.party_kind != PartyKind.ANY and rule.party_kind != party:
+    if party and rule.party_kind != PartyKind.ANY and rule.party_kind != party:
         return False
     if rule.trigger == Trigger.FINE_AT_LEAST:
         fine = _amount(proposed, "fine")
@@ -243,6 +248,13 @@ def _matches(rule: MajorDecisionRule, proposed: Mapping[str, Any]) -> bool:
         return _truthy(proposed.get("hearing_held")) and _truthy(proposed.get("major_rights"))
     flag = FLAG_TRIGGERS.get(rule.trigger)
     return bool(flag) and _truthy(proposed.get(flag or ""))
+
+
+def _unknown_party_note(rule: MajorDecisionRule) -> str:
+    return _(
+        "The party kind was not given, so this rule for %(kind)s is applied as the conservative "
+        "answer; give the party kind (individual or organisation) for the exact requirements."
+    ) % {"kind": PartyKind(rule.party_kind).label}
 
 
 def decision_requirements(
@@ -257,6 +269,10 @@ def decision_requirements(
     `proposed` keys: party_kind (individual / organisation), fine, confiscation_value (yuan),
     revokes_licence, stops_production, demolition, confiscates_buildings, expropriation,
     forced_relocation, hearing_held, major_rights, major_public_interest, complex_case.
+
+    When party_kind is not given, the rules for individuals and for organisations all apply (the
+    conservative answer: a requirement is never missed because the party is not known yet); each
+    requirement that rests on a party-specific rule then carries a `note` saying so.
     """
     if proposed.get("party_kind") not in (None, "", PartyKind.INDIVIDUAL, PartyKind.ORGANISATION):
         raise ValidationFailed(
@@ -267,8 +283,14 @@ def decision_requirements(
     _amount(proposed, "fine")
     _amount(proposed, "confiscation_value")
     day = on or timezone.localdate()
+    unknown_party = not proposed.get("party_kind")
     found = [
-        Requirement(kind=r.requirement, rule=r, basis=r.basis)
+        Requirement(
+            kind=r.requirement,
+            rule=r,
+            basis=r.basis,
+            note=_unknown_party_note(r) if unknown_party and r.party_kind != PartyKind.ANY else "",
+        )
         for r in rules_in_force(agency=agency, on=day)
         if _matches(r, proposed)
     ]

@@ -200,3 +200,56 @@ def test_given_bad_facts_then_a_validation_error_names_the_field(facts):
             agency=standard.agency, violation_code="illegal_occupation", act_date=ACT, facts=facts
         )
     assert exc.value.field_errors
+
+
+@pytest.mark.parametrize(
+    "facts,field",
+    [
+        ({"land_class": "耕地", "area_m2": "1e99999"}, "area_m2"),
+        ({"land_class": "耕地", "area_m2": 10**50}, "area_m2"),
+        ({"land_class": "耕地", "area_mu": "1E-13"}, "area_mu"),
+        ({"land_class": "耕地", "area_m2": "Infinity"}, "area_m2"),
+        ({"land_class": "耕地", "area_m2": "8", "fee": "123456789012345"}, "fee"),
+        ({"land_class": "耕地", "area_m2": "8", "illegal_income": True}, "illegal_income"),
+    ],
+)
+def test_given_absurd_numbers_then_refused_with_a_chinese_field_error(facts, field):
+    """Issue 3 item 2: these reached Decimal.quantize and raised InvalidOperation (a 500)."""
+    standard = occupation_standard()
+    with pytest.raises(ValidationFailed) as exc:
+        discretion_evaluate(
+            agency=standard.agency, violation_code="illegal_occupation", act_date=ACT, facts=facts
+        )
+    assert set(exc.value.field_errors) == {field}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in exc.value.field_errors[field])
+
+
+def test_given_an_act_date_after_today_then_refused():
+    """Issue 3 item 4: a violation cannot have been committed in the future."""
+    standard = occupation_standard(effective_from=datetime.date(2021, 9, 1))
+    with pytest.raises(ValidationFailed) as exc:
+        discretion_evaluate(
+            agency=standard.agency,
+            violation_code="illegal_occupation",
+            act_date=datetime.date(2026, 1, 2),
+            facts={"land_class": "耕地", "area_m2": "800"},
+            today=datetime.date(2026, 1, 1),
+        )
+    assert exc.value.code == "catalog.act_date_future"
+    assert set(exc.value.field_errors) == {"act_date"}
+
+
+def test_given_an_act_date_before_any_version_then_refused_naming_art37():
+    """Issue 3 item 4: no standard was in force then, so today's version must not be used silently."""
+    standard = occupation_standard(effective_from=datetime.date(2021, 9, 1))
+    with pytest.raises(ValidationFailed) as exc:
+        discretion_evaluate(
+            agency=standard.agency,
+            violation_code="illegal_occupation",
+            act_date=datetime.date(2019, 5, 1),
+            facts={"land_class": "耕地", "area_m2": "800"},
+            today=datetime.date(2026, 1, 1),
+        )
+    assert exc.value.code == "catalog.no_version_at_act_date"
+    assert "第37条" in exc.value.message and "2021-09-01" in exc.value.message
+    assert set(exc.value.field_errors) == {"act_date"}

@@ -124,3 +124,16 @@ def test_given_an_agency_admin_then_recording_the_default_catalog_is_refused():
     with pytest.raises(PermissionDenied):
         catalog_record_defaults(actor=admin_of(AgencyFactory()))
     assert not LedgerEntry.objects.filter(act="catalog.major_rule_seed").exists()
+
+
+def test_given_no_party_kind_then_the_rules_of_every_party_kind_apply_with_a_note():
+    """Issue 3 item 1: a 1,000,000 yuan fine with the party kind unknown must not answer "nothing"
+    for the party-specific thresholds (the conservative answer, said in a note)."""
+    agency = AgencyFactory()
+    reqs = decision_requirements(agency=agency, proposed={"fine": 1000000})
+    assert {"legal_review", "hearing_notice", "risk_assessment"} <= kinds(reqs)
+    party_specific = [r for r in reqs if r.rule.party_kind != "any"]
+    assert party_specific and all("保守" in r.note or "conservative" in r.note for r in party_specific)
+    assert all(r.note == "" for r in reqs if r.rule.party_kind == "any")
+    known = decision_requirements(agency=agency, proposed={"party_kind": "organisation", "fine": 1000000})
+    assert all(r.note == "" for r in known)
