@@ -13,4 +13,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler403 = "core.views.errors.permission_denied"  # records the denial in the ledger (once)
 handler500 = "api.errors.handler500"  # JSON under /api/, the Chinese 500 page elsewhere

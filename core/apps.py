@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core mechanisms")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        from . import checks, denials, signals  # noqa: F401

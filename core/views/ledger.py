@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.denials import mark_denial_recorded
 from core.errors import NotFound
 from core.selectors.ledger import LedgerFilters, ledger_entry_get, ledger_page
 from core.services.ledger import ledger_append, ledger_verify
@@ -45,6 +46,7 @@ def _denied(request: HttpRequest) -> HttpResponse:
         act="auth.permission_denied",
         payload={"permission": PERMISSION, "path": request.path[:300], "method": request.method},
     )
+    mark_denial_recorded(request)
     return render(request, "core/ledger_denied.html", {"permission": PERMISSION}, status=403)
 
 
