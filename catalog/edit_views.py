@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from catalog.edit_forms import (
     tier_initial,
 )
 from catalog.models import MajorDecisionRule
+from catalog.views import ensure_view, visible_or_refused
 from core.errors import DomainError
 
 
@@ -71,10 +72,9 @@ def _submit(
     return render(request, "catalog/edit_form.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _found(obj: Any) -> Any:
-    if obj is None:
-        raise Http404
-    return obj
+def _found(request: HttpRequest, visible: Any, pk: Any) -> Any:
+    """The visible row, 403 (recorded) for a row the user may not see, 404 when there is none."""
+    return visible_or_refused(request, visible, pk)
 
 
 def _power_url(item: Any) -> str:
@@ -123,7 +123,7 @@ def power_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def power_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(selectors.visible_power_items(request.user).filter(pk=pk).first())
+    item = _found(request, selectors.visible_power_items(request.user), pk)
     _require(request, item)
     initial = {k: getattr(item, k) for k in item.CONTENT_FIELDS} | {
         "department": item.department_id,
@@ -156,7 +156,7 @@ def power_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def power_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(selectors.visible_power_items(request.user).filter(pk=pk).first())
+    item = _found(request, selectors.visible_power_items(request.user), pk)
     _require(request, item)
     form = DateForm(request.POST or None, label=_("valid from"))
 
@@ -171,7 +171,7 @@ def power_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def power_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(selectors.visible_power_items(request.user).filter(pk=pk).first())
+    item = _found(request, selectors.visible_power_items(request.user), pk)
     _require(request, item)
     form = DateForm(request.POST or None, label=_("no longer valid from"))
 
@@ -189,8 +189,7 @@ def power_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def provision_list(request: HttpRequest) -> HttpResponse:
-    if not policies.can(request.user, "view"):
-        raise Http404
+    ensure_view(request)
     q = request.GET.get("q", "")[:100]
     return render(
         request,
@@ -202,7 +201,7 @@ def provision_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def provision_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require(request)
-    provision = _found(selectors.provisions(request.user).filter(pk=pk).first()) if pk else None
+    provision = _found(request, selectors.provisions(request.user), pk) if pk else None
     initial = {f: getattr(provision, f) for f in ProvisionForm.names} if provision else None
     form = ProvisionForm(request.POST or None, initial=initial)
 
@@ -259,7 +258,7 @@ def standard_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _found(selectors.visible_standards(request.user).filter(pk=pk).first())
+    standard = _found(request, selectors.visible_standards(request.user), pk)
     _require(request, standard)
     form = StandardForm(request.POST or None, initial=standard_initial(standard), with_code=False)
     formset = TierFormSet(request.POST or None, prefix="tiers", initial=tier_initial(standard))
@@ -287,7 +286,7 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def standard_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _found(selectors.visible_standards(request.user).filter(pk=pk).first())
+    standard = _found(request, selectors.visible_standards(request.user), pk)
     _require(request, standard)
     try:
         services.discretion_standard_publish(actor=request.user, standard=standard)
@@ -299,7 +298,7 @@ def standard_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def standard_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _found(selectors.visible_standards(request.user).filter(pk=pk).first())
+    standard = _found(request, selectors.visible_standards(request.user), pk)
     _require(request, standard)
     form = DateForm(request.POST or None, label=_("no longer in force from"))
 
@@ -345,7 +344,7 @@ def exemption_edit(request: HttpRequest) -> HttpResponse:
 
 
 def _rule(request: HttpRequest, pk: int) -> MajorDecisionRule:
-    rule: MajorDecisionRule = _found(selectors.visible_major_rules(request.user).filter(pk=pk).first())
+    rule: MajorDecisionRule = _found(request, selectors.visible_major_rules(request.user), pk)
     _require(request, rule)
     return rule
 

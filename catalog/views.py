@@ -33,14 +33,34 @@ def _page(request: HttpRequest, rows: Any) -> tuple[Any, str]:
     return page, query.urlencode()
 
 
-def _ensure_view(request: HttpRequest) -> None:
-    if not policies.can(request.user, "view"):
-        raise Http404
+def _ensure(request: HttpRequest, verb: str, obj: Any = None) -> None:
+    """403 unless the user may `verb` the catalog (or `obj`); the refusal is recorded in the ledger
+    (`auth.permission_denied`, by `policies.ensure`)."""
+    try:
+        policies.ensure(request.user, verb, obj)
+    except DomainError as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+
+
+def ensure_view(request: HttpRequest) -> None:
+    _ensure(request, "view")
+
+
+def visible_or_refused(request: HttpRequest, visible: Any, pk: Any) -> Any:
+    """The row `pk` of the `visible` queryset (already scoped to the user). A row that exists but
+    is not visible is a refusal: 403, recorded; 404 only for a row that does not exist at all."""
+    obj = visible.filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    hidden = visible.model._default_manager.filter(pk=pk).first()
+    if hidden is not None:
+        _ensure(request, "view", hidden)
+    raise Http404
 
 
 @login_required
 def power_list(request: HttpRequest) -> HttpResponse:
-    _ensure_view(request)
+    ensure_view(request)
     form = PowerFilterForm(request.GET or None, departments=org_selectors.visible_departments(request.user))
     f = form.cleaned_data if form.is_valid() else {}
     items = selectors.power_items_current(
@@ -65,9 +85,7 @@ def power_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def power_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.visible_power_items(request.user).filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    item = visible_or_refused(request, selectors.visible_power_items(request.user), pk)
     return render(
         request,
         "catalog/power_detail.html",
@@ -82,7 +100,7 @@ def power_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def discretion_list(request: HttpRequest) -> HttpResponse:
-    _ensure_view(request)
+    ensure_view(request)
     form = StandardFilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     drafts = policies.can(request.user, "edit")
@@ -92,9 +110,7 @@ def discretion_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def discretion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = selectors.visible_standards(request.user).filter(pk=pk).first()
-    if standard is None:
-        raise Http404
+    standard = visible_or_refused(request, selectors.visible_standards(request.user), pk)
     agency = selectors.actor_agency(request.user) or standard.agency
     form = TryForm(request.GET if "act_date" in request.GET else None)
     evaluation, error = None, None
@@ -123,7 +139,7 @@ def discretion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def major_rules(request: HttpRequest) -> HttpResponse:
-    _ensure_view(request)
+    ensure_view(request)
     agency = selectors.actor_agency(request.user)
     rules = selectors.major_rules_for(request.user, agency=agency)
     form = ProposalForm(request.GET if "party_kind" in request.GET else None)
@@ -192,7 +208,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def export_view(request: HttpRequest, kind: str, fmt_name: str) -> HttpResponse:
     if kind not in ("provisions", "powers", "standards") or fmt_name not in ("csv", "xlsx"):
         raise Http404
-    _ensure_view(request)
+    ensure_view(request)
     agency = selectors.actor_agency(request.user)
     if agency is None:
         raise Http404

@@ -5,6 +5,7 @@ from django.urls import reverse
 from catalog.models import DiscretionStandard, PowerItem
 from catalog.services import catalog_load_demo
 from catalog.tests.factories import admin_of, officer_of
+from core.models import LedgerEntry
 from org.mfa import force_login_verified
 from org.roles import Role
 from org.tests.factories import AgencyFactory
@@ -40,11 +41,36 @@ def test_given_a_power_item_then_detail_shows_bases_and_history(client, demo):
     assert "土地管理法实施条例第57条" in page and "v1" in page
 
 
-def test_given_another_agencys_item_then_not_found(client, demo):
+def test_given_another_agencys_item_then_403_and_the_denial_is_recorded(client, demo):
+    """Issue 3 item 3: an existing row the user may not see is a recorded refusal, not a 404."""
     other = AgencyFactory()
     login(client, officer_of(other))
     item = PowerItem.objects.get(agency=demo, code="ZR-CF-001")
-    assert client.get(reverse("catalog:power_detail", args=[item.pk])).status_code == 404
+    standard = DiscretionStandard.objects.filter(agency=demo).first()
+    denials = LedgerEntry.objects.filter(act="auth.permission_denied")
+    before = denials.count()
+    assert client.get(reverse("catalog:power_detail", args=[item.pk])).status_code == 403
+    assert client.get(reverse("catalog:discretion_detail", args=[standard.pk])).status_code == 403
+    assert denials.count() == before + 2
+    assert denials.order_by("-pk").first().object_id == str(standard.pk)
+
+
+def test_given_a_row_that_does_not_exist_then_404_and_nothing_recorded(client, demo):
+    login(client, officer_of(demo))
+    before = LedgerEntry.objects.count()
+    assert client.get(reverse("catalog:power_detail", args=[987654])).status_code == 404
+    assert client.get(reverse("catalog:discretion_detail", args=[987654])).status_code == 404
+    assert LedgerEntry.objects.count() == before
+
+
+def test_given_a_user_without_a_catalog_role_then_the_lists_are_403_and_recorded(client, demo):
+    login(client, officer_of(demo, roles=[Role.AUDIT_ADMIN]))
+    denials = LedgerEntry.objects.filter(act="auth.permission_denied")
+    before = denials.count()
+    names = ("catalog:power_list", "catalog:discretion_list", "catalog:major_rules", "catalog:provision_list")
+    for name in names:
+        assert client.get(reverse(name)).status_code == 403, name
+    assert denials.count() == before + 4
 
 
 def test_given_a_supervisor_above_then_the_subordinates_catalog_is_readable(client):
