@@ -10,7 +10,8 @@ from django.db import DatabaseError
 
 @register()
 def calendar_next_year_official(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
-    """From 1 November, warn when next year's official calendar has not been entered."""
+    """Warn when a year that matters (this year, next year from 1 November, a year a running
+    deadline falls due in) has no official calendar."""
     from core.selectors.clock import calendar_health_warnings
 
     try:

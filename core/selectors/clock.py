@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,13 +39,22 @@ class CalendarStatus:
 
 
 def calendar_health_warnings(*, today: dt.date | None = None) -> list[str]:
-    """From 1 November, a warning when next year's official calendar has not been entered."""
+    """A warning for each year whose official calendar has not been entered while it matters:
+    the current year, next year from 1 November, and any year a running deadline falls due in
+    (its due date then rests on the provisional calendar)."""
     today = today or timezone.localdate()
-    if today.month < 11:
-        return []
-    nxt = today.year + 1
-    if CalendarYear.objects.filter(year=nxt, source=CalendarYear.Source.OFFICIAL).exists():
-        return []
+    official = set(
+        CalendarYear.objects.filter(source=CalendarYear.Source.OFFICIAL).values_list("year", flat=True)
+    )
+    years = {today.year} - official
+    if today.month >= 11 and today.year + 1 not in official:
+        years.add(today.year + 1)
+    running = Deadline.objects.filter(status__in=RUNNING)
+    span = running.aggregate(first=Min("due_date"), last=Max("due_date"))
+    if span["last"] is not None:
+        for year in range(span["first"].year, span["last"].year + 1):
+            if year not in official and year not in years and running.filter(due_date__year=year).exists():
+                years.add(year)
     return [
         _(
             "The official working-day calendar of %(year)s has not been entered: deadlines that reach "
@@ -53,7 +62,8 @@ def calendar_health_warnings(*, today: dt.date | None = None) -> list[str]:
             "Council Decree No. 795) and marked provisional. A system administrator should enter the "
             "State Council General Office notice for %(year)s under Calendar."
         )
-        % {"year": nxt}
+        % {"year": year}
+        for year in sorted(years)
     ]
 
 
@@ -87,8 +97,12 @@ def visible_deadlines(*, user: Any) -> QuerySet[Deadline]:
 
 def deadlines_for_user(*, user: Any, limit: int = 20) -> list[Deadline]:
     """Running deadlines for the to-do home: overdue first, then due soon, then by due date."""
-    order = {Deadline.Status.OVERDUE: 0, Deadline.Status.DUE_SOON: 1, Deadline.Status.OPEN: 2,
-             Deadline.Status.PAUSED: 3}
+    order = {
+        Deadline.Status.OVERDUE: 0,
+        Deadline.Status.DUE_SOON: 1,
+        Deadline.Status.OPEN: 2,
+        Deadline.Status.PAUSED: 3,
+    }
     qs = visible_deadlines(user=user).filter(status__in=RUNNING).order_by("due_date", "pk")
     rows = list(qs.filter(status__in=[Deadline.Status.OVERDUE, Deadline.Status.DUE_SOON])[:limit])
     if len(rows) < limit:
