@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.forms import BLANK_LABEL, chinese_blanks
 from catalog.models import (
     DiscretionStandard,
     DiscretionTier,
@@ -42,10 +43,7 @@ def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | No
 def model_fields(model: type[models.Model], names: Any) -> dict[str, forms.Field]:
     """Form fields for `names` of `model`, labelled by the model's (translated) verbose names."""
     fields = dict(forms.fields_for_model(model, fields=list(names), formfield_callback=_formfield))
-    for field in fields.values():
-        choices = list(getattr(field, "choices", None) or [])
-        if isinstance(field, forms.TypedChoiceField) and choices and choices[0][0] == "":
-            field.choices = [("", "—"), *choices[1:]]  # Django's blank label is not translated
+    chinese_blanks(fields)  # Django's blank label is not translated
     return fields
 
 
@@ -78,7 +76,9 @@ class CatalogForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(model_fields(self.model, self.names))
         if agencies is not None:
-            agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("agency"), queryset=agencies)
+            agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+                label=_("agency"), queryset=agencies, empty_label=BLANK_LABEL
+            )
             if agencies.count() == 1:
                 agency.initial = agencies.first()
             self.fields = {"agency": agency, **self.fields}

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ItemCategory, LandClass, PartyKind
+
+# Django 6.1's blank choice ("- Select an option -", BLANK_CHOICE_LABEL) has no Chinese in Django's
+# catalog; every select of the catalog's forms uses this label instead (see `chinese_blanks`).
+BLANK_LABEL = _("— please choose —")
+
+
+def chinese_blanks(fields: Any) -> None:
+    """Give every single-choice field in `fields` (a form's fields dict) the translated blank label:
+    model choice fields through `empty_label`, plain choice fields by replacing a blank first choice."""
+    for field in fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = BLANK_LABEL
+            continue
+        if isinstance(field, forms.ChoiceField):
+            choices: list[Any] = list(cast(Any, field.choices))
+            if choices and choices[0][0] == "" and not isinstance(choices[0][1], list | tuple):
+                field.choices = [("", BLANK_LABEL), *choices[1:]]
+
 
 KIND_CHOICES = [
     ("provisions", _("legal provisions")),
@@ -29,6 +50,7 @@ class PowerFilterForm(forms.Form):
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["department"].empty_label = _("all departments")  # type: ignore[attr-defined]
 
 
 class StandardFilterForm(forms.Form):
@@ -42,7 +64,7 @@ class TryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     land_class = forms.ChoiceField(
-        label=_("land class"), required=False, choices=[("", "—"), *LandClass.choices]
+        label=_("land class"), required=False, choices=[("", BLANK_LABEL), *LandClass.choices]
     )
     area = forms.DecimalField(label=_("area"), required=False, min_value=0, max_digits=14, decimal_places=4)
     area_unit = forms.ChoiceField(
@@ -115,3 +137,4 @@ class ImportForm(forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
+        chinese_blanks(self.fields)

@@ -130,3 +130,27 @@ def test_given_export_links_then_files_download(client, demo, kind, fmt_name):
         assert response.content.startswith("\ufeff".encode())
     else:
         assert response.content[:2] == b"PK"
+
+
+def test_given_any_catalog_form_then_its_blank_choice_is_in_chinese(client, demo):
+    """Issue 3 item 5: Django 6.1's "- Select an option -" has no Chinese translation."""
+    login(client, admin_of(demo))
+    standard = DiscretionStandard.objects.filter(agency=demo).first()
+    urls = [
+        reverse("catalog:import"),
+        reverse("catalog:standard_create"),
+        reverse("catalog:major_rule_create"),
+        reverse("catalog:power_create"),
+        reverse("catalog:power_list"),
+        reverse("catalog:exemption_edit"),
+        reverse("catalog:provision_create"),
+        reverse("catalog:discretion_detail", args=[standard.pk]),
+        reverse("catalog:standard_edit", args=[standard.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "Select an option" not in page and "---------" not in page, url
+        assert 'value="">—</option>' not in page, url
+    assert "— 请选择 —" in client.get(reverse("catalog:import")).content.decode()
