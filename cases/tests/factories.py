@@ -115,7 +115,11 @@ def step_data(
         },
         "hold_hearing": {"held_on": d, "attended": True, "record": "听证笔录"},
         "decide": {},
-        "decide_no_penalty": {"outcome": "no_penalty_facts"},
+        "decide_no_penalty": {
+            "outcome": case.proposed_outcome
+            if case.proposed_outcome in ("no_penalty_minor", "first_violation", "no_penalty_facts")
+            else "no_penalty_facts"
+        },
         "transfer": {"to": "other_agency", "reason": "不属于本机关管辖", "recipient": "县住建局"},
         "deliver": {"delivered_on": d, "method": "direct"},
         "complete_execution": {

@@ -566,7 +566,7 @@ def review_passed(kind: str) -> Guard:
         if req is None:
             return None
         status = review_status(selector, ctx.case.pk)
-        if status in ("passed", "concluded", "done"):
+        if status in ("passed", "concluded", "approved"):
             return None
         messages = {
             "legal_review": _(
