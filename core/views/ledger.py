@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.acts import act_display, object_type_display
 from core.denials import mark_denial_recorded
 from core.errors import NotFound
 from core.selectors.ledger import LedgerFilters, ledger_entry_get, ledger_page
@@ -37,6 +38,13 @@ class LedgerFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The start date must not be after the end date."))
         return data
+
+
+def _labelled(entry: Any) -> Any:
+    """The entry with `act_display` and `object_display`: "label (code)" for the templates."""
+    entry.act_display = act_display(entry.act)
+    entry.object_display = object_type_display(entry.object_type)
+    return entry
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -73,6 +81,8 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
         page = ledger_page(
             actor=request.user, filters=filters, before=data.get("before"), after=data.get("after")
         )
+        for item in page.entries:
+            _labelled(item)
         keep = request.GET.copy()
         keep.pop("before", None)
         keep.pop("after", None)
@@ -93,7 +103,7 @@ def ledger_entry(request: HttpRequest, seq: int) -> HttpResponse:
         payload = json.dumps(json.loads(entry.payload), indent=2, ensure_ascii=False, sort_keys=True)
     except ValueError:
         payload = entry.payload
-    return render(request, "core/ledger_entry.html", {"entry": entry, "payload": payload})
+    return render(request, "core/ledger_entry.html", {"entry": _labelled(entry), "payload": payload})
 
 
 @login_required

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
@@ -34,10 +36,17 @@ class Command(BaseCommand):
         verify.add_argument("--json", action="store_true", help="print the result as JSON")
         verify.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-        head = sub.add_parser("head", help="print the current head (signed with --key, and recorded)")
+        head = sub.add_parser(
+            "head",
+            help="print the current head signed (and record the signed head): by default with the key of "
+            "the top-level agency, else with --agency or --key",
+        )
         head.add_argument("--key", metavar="NAME", help="sign with this key (created on first use)")
         head.add_argument(
-            "--agency", type=int, metavar="ID", help="sign with the key of this agency (its code)"
+            "--agency", type=int, metavar="ID", help="sign with the key of the agency with this id"
+        )
+        head.add_argument(
+            "--unsigned", action="store_true", help="print the head only: no signature, nothing recorded"
         )
         head.add_argument(
             "--json", action="store_true", help="print the head as JSON (the file verify-head reads)"
@@ -97,15 +106,10 @@ class Command(BaseCommand):
 
     def head(self, options: dict[str, Any]) -> None:
         from core.services.ledger import ledger_head, ledger_head_publish
-        from core.services.signing import agency_key_name
 
-        key_name = options["key"]
-        if options["agency"] is not None:
-            if key_name:
-                raise CommandError("give --key or --agency, not both", returncode=2)
-            key_name = agency_key_name(options["agency"])
+        key_name, agency_id = self._head_key(options)
         if key_name:
-            doc = ledger_head_publish(actor=None, key_name=key_name, agency_id=options["agency"])
+            doc = ledger_head_publish(actor=None, key_name=key_name, agency_id=agency_id)
         else:
             doc = ledger_head()
         if options["json"]:
@@ -117,13 +121,49 @@ class Command(BaseCommand):
             f"algorithm:  {doc['algorithm']}",
             f"time:       {doc['recorded_at'] or '-'}",
         ]
-        if key_name:
+        if "signature" in doc:
             lines += [
                 f"key:        {doc['key_name']} ({doc['signature_algorithm']})",
                 f"fingerprint: {doc['fingerprint']}",
                 f"signature:  {doc['signature']}",
             ]
         self.stdout.write("\n".join(lines))
+
+    def _head_key(self, options: dict[str, Any]) -> tuple[str, int | None]:
+        """The key that signs the head and the agency it belongs to ("" with --unsigned): --key,
+        --agency, or by default the top-level agency's (core.scoping.actor_agency_id(None))."""
+        from core.scoping import actor_agency_id
+        from core.services.signing import agency_key_name
+
+        given = [name for name in ("key", "agency", "unsigned") if options[name] not in (None, False)]
+        if len(given) > 1:
+            raise CommandError(
+                _("Give only one of --key, --agency and --unsigned (given: %(given)s).")
+                % {"given": ", ".join(f"--{name}" for name in given)},
+                returncode=2,
+            )
+        if options["unsigned"]:
+            return "", None
+        if options["key"]:
+            return str(options["key"]), None
+        agency_id = options["agency"] if options["agency"] is not None else actor_agency_id(None)
+        if agency_id is None:
+            raise CommandError(
+                _(
+                    "Cannot choose the key that signs the head: there is no single top-level agency. "
+                    "Give --agency ID (the agency whose key signs) or --key NAME, or --unsigned to "
+                    "print the head without a signature."
+                ),
+                returncode=2,
+            )
+        try:
+            return agency_key_name(agency_id), agency_id
+        except ObjectDoesNotExist:
+            raise CommandError(
+                _("No agency has the id %(id)s; give the id of an existing agency (see the org screens).")
+                % {"id": agency_id},
+                returncode=2,
+            ) from None
 
     # -- verify-head -------------------------------------------------------------------------
 
