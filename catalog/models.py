@@ -155,9 +155,35 @@ class PenaltyKind(models.TextChoices):
 
 
 class LandClass(models.TextChoices):
-    BASIC_FARMLAND = "永久基本农田", _("permanent basic farmland")
-    FARMLAND = "耕地", _("cultivated land")
-    OTHER = "其他", _("other land")
+    BASIC_FARMLAND = "basic_farmland", _("permanent basic farmland")
+    FARMLAND = "farmland", _("cultivated land")
+    OTHER = "other", _("other land")
+
+
+# The names agencies use for the land classes in their standards and spreadsheets (and the values
+# stored before migration 0003). Import files and API facts may give these, the translated label or
+# the value; exports write these names.
+LAND_CLASS_NAMES: dict[str, str] = {
+    LandClass.BASIC_FARMLAND: "永久基本农田",
+    LandClass.FARMLAND: "耕地",
+    LandClass.OTHER: "其他",
+}
+
+
+def land_class_value(text: object) -> str | None:
+    """The stored value for a land class given as value, Chinese name or label; None if unknown."""
+    key = str(text or "").strip()
+    if key in LandClass.values:
+        return key
+    for value, name in LAND_CLASS_NAMES.items():
+        if key in (name, str(LandClass(value).label)):
+            return value
+    return None
+
+
+def land_class_name(value: str) -> str:
+    """The Chinese name of a stored land class (the value itself when it is unknown)."""
+    return LAND_CLASS_NAMES.get(value, value)
 
 
 class DiscretionStandard(TimeStamped):
@@ -208,6 +234,10 @@ class DiscretionStandard(TimeStamped):
             models.UniqueConstraint(fields=["agency", "code", "version"], name="catalog_standard_version"),
         ]
 
+    @property
+    def land_class_names(self) -> list[str]:
+        return [land_class_name(c) for c in self.land_classes]
+
     def __str__(self) -> str:
         return f"{self.violation_name} v{self.version}"
 
@@ -237,6 +267,10 @@ class DiscretionTier(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def land_class_names(self) -> list[str]:
+        return [land_class_name(c) for c in self.land_classes]
 
 
 class ExemptionKind(models.TextChoices):

@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, ConfigDict
 from api.auth import caller
 from api.errors import with_errors
 from api.pagination import paginated
-from api.routes.fields import IsoDate
+from api.routes.fields import IsoDate, Text
 from catalog import policies as catalog_policies
 from catalog import selectors as catalog_selectors
 from catalog.models import MajorDecisionRule, RequirementKind
@@ -69,14 +69,14 @@ class PowerItemFilters(Schema):
     kind: str | None = Field(None, max_length=16, description="category, e.g. penalty")
     department_id: int | None = Field(None, ge=1, le=2**62)
     agency_id: int | None = Field(None, ge=1, le=2**62)
-    q: str | None = Field(None, max_length=100)
+    q: Text | None = Field(None, max_length=100)
 
 
 class TierOut(Schema):
     id: int
     name: str
     order: int
-    land_classes: list[str]
+    land_classes: list[str] = Field(..., description="basic_farmland, farmland or other")
     range_min: Decimal | None
     range_max: Decimal | None
     penalty_kind: str
@@ -110,16 +110,18 @@ class StandardOut(Schema):
 
 
 class StandardFilters(Schema):
-    q: str | None = Field(None, max_length=100)
+    q: Text | None = Field(None, max_length=100)
 
 
 class EvaluateIn(Schema):
     standard_id: int | None = Field(None, ge=1, le=2**62, description="the standard to apply, or…")
-    violation_code: str | None = Field(None, max_length=60, description="…the violation's code")
+    violation_code: Text | None = Field(None, max_length=60, description="…the violation's code")
     act_date: IsoDate = Field(..., description="when the violation was committed (Art.37)")
     facts: dict[str, str | float | int | bool | None] = Field(
         default_factory=dict,
-        description="land_class, area_m2 or area_mu, illegal_income, fee, and mitigation/exemption flags",
+        description="land_class (basic_farmland, farmland or other; the Chinese names 永久基本农田, 耕地, "
+        "其他 are accepted too), area_m2 or area_mu, illegal_income, fee (non-negative, at most 14 "
+        "integer digits and no exponent beyond ±12), and mitigation/exemption flags",
     )
 
 
@@ -250,7 +252,7 @@ def power_item_detail(request: HttpRequest, item_id: int = ID) -> Any:
 @router.get("/legal-provisions", response=with_errors(list[ProvisionOut]),
             summary="Legal provisions the visible power items rest on")
 @paginated
-def provision_list(request: HttpRequest, q: str | None = SEARCH) -> Any:
+def provision_list(request: HttpRequest, q: Text | None = SEARCH) -> Any:
     items = catalog_selectors.visible_power_items(caller(request))
     provision_model = items.model._meta.get_field("legal_bases").related_model
     qs = provision_model._default_manager.filter(power_items__in=items).distinct()

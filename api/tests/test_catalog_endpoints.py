@@ -126,3 +126,29 @@ def test_evaluating_an_act_date_in_the_future_or_before_the_standard_is_a_400(cl
         assert response.status_code == 400, response.content
         assert response.json()["code"] == code
         assert set(response.json()["field_errors"]) == {"act_date"}
+
+
+@pytest.mark.parametrize("land_class", ["farmland", "耕地"])
+def test_evaluate_accepts_the_land_class_value_or_its_chinese_name(client_a, demo_catalog, land_class):
+    """Issue 3 item 6: values are basic_farmland / farmland / other; the Chinese names are accepted."""
+    standards = client_a.get("/api/v1/discretion-standards").json()["items"]
+    standard = next(s for s in standards if s["tiers"][0]["land_classes"])
+    classes = {c for t in standard["tiers"] for c in t["land_classes"]}
+    assert classes == {"basic_farmland", "farmland", "other"}
+    response = client_a.post("/api/v1/discretion/evaluate", {
+        "standard_id": standard["id"], "act_date": standard["effective_from"],
+        "facts": {"land_class": land_class, "area_m2": 800},
+    })
+    assert response.status_code == 200, response.content
+    assert response.json()["tier"] == "轻微"
+
+
+def test_a_nul_character_in_a_code_or_search_is_a_400(client_a, demo_catalog):
+    """PostgreSQL refuses NUL in text (found by schemathesis on PG): a 400, not a 500."""
+    response = client_a.post("/api/v1/discretion/evaluate", {
+        "violation_code": "illegal\u0000occupation", "act_date": "2024-06-01", "facts": {},
+    })
+    assert response.status_code == 400, response.content
+    assert "violation_code" in response.json()["field_errors"]
+    assert client_a.get("/api/v1/power-items", {"q": "a\u0000b"}).status_code == 400
+    assert client_a.get("/api/v1/legal-provisions", {"q": "a\u0000b"}).status_code == 400

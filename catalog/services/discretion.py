@@ -25,6 +25,8 @@ from catalog.models import (
     ExemptionRule,
     LandClass,
     VersionStatus,
+    land_class_name,
+    land_class_value,
 )
 from catalog.services.common import changed, in_force, number_problem, plain, snapshot
 from catalog.services.tiers import (
@@ -112,6 +114,25 @@ class Evaluation:
 # ---------------------------------------------------------------- writes
 
 
+def _classes(values: Any) -> list[str]:
+    """Land classes given as values, Chinese names or labels → stored values (unknown ones kept,
+    so that the validation names them)."""
+    return [land_class_value(v) or str(v) for v in values or ()]
+
+
+def _normalised(
+    fields: Mapping[str, Any], tiers: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    fields = dict(fields)
+    if "land_classes" in fields:
+        fields["land_classes"] = _classes(fields["land_classes"])
+    return fields, [dict(t) | {"land_classes": _classes(t.get("land_classes"))} for t in tiers]
+
+
+def _known_classes() -> str:
+    return "、".join(land_class_name(c) for c in LandClass.values)
+
+
 def _tier_specs(tiers: Sequence[Mapping[str, Any]]) -> list[TierSpec]:
     specs = []
     for index, tier in enumerate(tiers):
@@ -134,11 +155,12 @@ def _tier_specs(tiers: Sequence[Mapping[str, Any]]) -> list[TierSpec]:
 def standard_errors(fields: Mapping[str, Any], tiers: Sequence[Mapping[str, Any]]) -> list[str]:
     """Every reason the standard would be refused (empty list = valid)."""
     errors: list[str] = []
+    fields, tiers = _normalised(fields, tiers)
     for land_class in fields.get("land_classes") or ():
         if land_class not in LandClass.values:
             errors.append(
                 _("Unknown land class “%(cls)s”; use %(known)s.")
-                % {"cls": land_class, "known": "、".join(LandClass.values)}
+                % {"cls": land_class, "known": _known_classes()}
             )
     start, end = fields.get("effective_from"), fields.get("effective_until")
     if start and end and end <= start:
@@ -181,6 +203,7 @@ def discretion_standard_create(
 ) -> DiscretionStandard:
     """A new draft version of the standard for `fields["code"]` with its tiers (tiers must tile)."""
     policies.ensure_edit_agency(actor, agency)
+    fields, tiers = _normalised(fields, tiers)
     with transaction.atomic():
         _ensure_valid(fields, tiers)
         code = str(fields["code"]).strip()
@@ -233,6 +256,7 @@ def discretion_standard_update(
 ) -> DiscretionStandard:
     """Replace a draft's fields and tiers; a published version is immutable (create a new version)."""
     policies.ensure(actor, "edit", standard)
+    fields, tiers = _normalised(fields, tiers)
     with transaction.atomic():
         standard = DiscretionStandard.objects.select_for_update().get(pk=standard.pk)
         if standard.status != VersionStatus.DRAFT:
@@ -439,14 +463,14 @@ def parse_facts(facts: Mapping[str, Any]) -> Facts:
     area = area_from(area_m2=area_m2, area_mu=area_mu)
     parsed = Facts(
         area_mu=area_mu if area_m2 is None else None,
-        land_class=str(facts.get("land_class") or ""),
+        land_class=land_class_value(facts.get("land_class")) or str(facts.get("land_class") or "").strip(),
         area_m2=area,
         illegal_income=_decimal(facts, "illegal_income", errors),
         fee=_decimal(facts, "fee", errors),
     )
     if parsed.land_class and parsed.land_class not in LandClass.values:
         errors.setdefault("land_class", []).append(
-            _("Unknown land class; use %(known)s.") % {"known": "、".join(LandClass.values)}
+            _("Unknown land class; use %(known)s.") % {"known": _known_classes()}
         )
     if errors:
         raise ValidationFailed(
@@ -495,7 +519,7 @@ def _compute(
     if tier is None:
         needed = dimension_unit(standard.dimension)
         return None, _("no tier matches: give the land class (%(classes)s) and the quantity (%(unit)s)") % {
-            "classes": "、".join(standard.land_classes) or _("any"),
+            "classes": "、".join(standard.land_class_names) or _("any"),
             "unit": needed or _("none"),
         }
     return tier, amount_range(tier, facts)
@@ -685,7 +709,7 @@ def discretion_evaluate(
 def _conditions(standard: DiscretionStandard, tier: TierSpec, facts: Facts) -> str:
     parts = []
     if facts.land_class:
-        parts.append(_("land class %(cls)s") % {"cls": facts.land_class})
+        parts.append(_("land class %(cls)s") % {"cls": land_class_name(facts.land_class)})
     quantity = quantity_for(standard.dimension, facts)
     if quantity is not None:
         parts.append(

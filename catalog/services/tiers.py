@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from catalog.models import SQM_PER_MU, Dimension, PenaltyKind
+from catalog.models import SQM_PER_MU, Dimension, PenaltyKind, land_class_name
 
 CENT = Decimal("0.01")
 
@@ -102,8 +102,8 @@ def tier_errors(spec: StandardSpec) -> list[str]:
                 )
                 % {
                     "where": _where(tier),
-                    "classes": "、".join(sorted(unknown)),
-                    "declared": "、".join(spec.land_classes) or _("none"),
+                    "classes": "、".join(land_class_name(c) for c in sorted(unknown)),
+                    "declared": "、".join(land_class_name(c) for c in spec.land_classes) or _("none"),
                 }
             )
         if spec.legal_kind and tier.penalty_kind == spec.legal_kind:
@@ -135,7 +135,7 @@ def tier_errors(spec: StandardSpec) -> list[str]:
                         "Land class “%(cls)s”: %(n)s tiers apply but without a quantity exactly one "
                         "tier must apply."
                     )
-                    % {"cls": land_class or _("all"), "n": len(members)}
+                    % {"cls": land_class_name(land_class) or _("all"), "n": len(members)}
                 )
         return errors
     unit = dimension_unit(spec.dimension)
@@ -144,7 +144,7 @@ def tier_errors(spec: StandardSpec) -> list[str]:
             (t for t in tiers if not t.land_classes or land_class in t.land_classes),
             key=lambda t: (t.range_min, t.range_max is None, t.range_max or 0),
         )
-        label = land_class or _("all land")
+        label = land_class_name(land_class) or _("all land")
         if not members:
             errors.append(
                 _("Land class “%(cls)s” has no tier: add tiers covering [0, ∞) %(unit)s for it.")

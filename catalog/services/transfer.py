@@ -31,6 +31,8 @@ from catalog.models import (
     PenaltyKind,
     PowerItem,
     VersionStatus,
+    land_class_name,
+    land_class_value,
 )
 from catalog.services import discretion as discretion_services
 from catalog.services import power as power_services
@@ -395,14 +397,17 @@ def _list(text: str) -> list[str]:
 
 
 def _land_classes(row: Mapping[str, str], col: str) -> list[str]:
+    """Land classes given by their Chinese name (永久基本农田、耕地、其他, what agencies write), their
+    label or their stored value (basic_farmland …) → stored values."""
     values = _list(row.get(col, ""))
-    unknown = [v for v in values if v not in LandClass.values]
+    unknown = [v for v in values if land_class_value(v) is None]
     if unknown:
+        known = "、".join(land_class_name(c) for c in LandClass.values)
         raise CellError(
             _("column “%(col)s”: unknown land class %(values)s; use %(known)s")
-            % {"col": col, "values": "、".join(unknown), "known": "、".join(LandClass.values)}
+            % {"col": col, "values": "、".join(unknown), "known": known}
         )
-    return values
+    return [value for v in values if (value := land_class_value(v))]
 
 
 def _bool(row: Mapping[str, str], col: str) -> bool:
@@ -793,7 +798,7 @@ def export_rows(
                 "是" if std.is_sample else "否",
                 std.basis,
                 DIMENSION_LABEL[Dimension(std.dimension)],
-                "、".join(std.land_classes),
+                "、".join(std.land_class_names),
                 PENALTY_LABEL[PenaltyKind(std.legal_kind)] if std.legal_kind else "",
                 _num(std.legal_min),
                 _num(std.legal_max),
@@ -805,7 +810,7 @@ def export_rows(
                         *head,
                         tier.name,
                         str(tier.order),
-                        "、".join(tier.land_classes),
+                        "、".join(tier.land_class_names),
                         _num(tier.range_min),
                         _num(tier.range_max),
                         PENALTY_LABEL[PenaltyKind(tier.penalty_kind)],

@@ -36,7 +36,7 @@ def officer_of(agency: Any, roles: list[str] | None = None) -> Any:
     return OfficerFactory(agency=agency, roles=roles if roles is not None else [Role.OFFICER]).user
 
 
-OCCUPATION_BOUNDS = {"永久基本农田": (5, 10), "耕地": (10, 20), "其他": (20, 40)}
+OCCUPATION_BOUNDS = {"basic_farmland": (5, 10), "farmland": (10, 20), "other": (20, 40)}
 
 
 def occupation_fields(**overrides: Any) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def occupation_fields(**overrides: Any) -> dict[str, Any]:
         "effective_from": datetime.date(2021, 9, 1),
         "is_sample": True,
         "dimension": "area_mu",
-        "land_classes": ["永久基本农田", "耕地", "其他"],
+        "land_classes": ["basic_farmland", "farmland", "other"],
         "legal_kind": "per_m2",
         "legal_min": Decimal(100),
         "legal_max": Decimal(1000),

@@ -35,7 +35,7 @@ def test_given_a_closed_last_tier_then_the_uncovered_top_is_reported():
 
 
 def test_given_a_land_class_without_tiers_then_it_is_reported():
-    tiers = [t for t in occupation_tiers() if t["land_classes"] != ["其他"]]
+    tiers = [t for t in occupation_tiers() if t["land_classes"] != ["other"]]
     errors = standard_errors(occupation_fields(), tiers)
     assert any("其他" in e for e in errors)
 

@@ -86,7 +86,8 @@ def test_given_the_try_it_form_then_tier_range_and_reasons_are_shown(client, dem
     login(client, officer_of(demo))
     standard = DiscretionStandard.objects.get(agency=demo, code="illegal_occupation")
     url = reverse("catalog:discretion_detail", args=[standard.pk])
-    page = client.get(url, {"act_date": "2024-06-01", "land_class": "耕地", "area": "800", "area_unit": "m2"})
+    facts = {"land_class": "farmland", "area": "800", "area_unit": "m2"}
+    page = client.get(url, {"act_date": "2024-06-01", **facts})
     text = page.content.decode()
     assert "示例数据" in text and "80000.00" in text and "240000.00" in text and "160000.00" in text
     bad = client.get(url, {"act_date": "2024-13-45", "area": "abc"})
