@@ -25,3 +25,14 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date), Field(description="YYYY-MM-DD")]
+
+
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL characters: refuse them as a 400, not a database error."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(_("The text contains a NUL character; remove it."))
+    return value
+
+
+# A string parameter that reaches the database (search terms, codes).
+Text = Annotated[str, BeforeValidator(_no_nul)]

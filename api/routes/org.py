@@ -10,6 +10,7 @@ from ninja import Field, Path, Query, Router, Schema
 from api.auth import caller
 from api.errors import with_errors
 from api.pagination import paginated
+from api.routes.fields import Text
 from core.errors import NotFound
 from org import policies as org_policies
 from org import selectors as org_selectors
@@ -36,7 +37,7 @@ class AgencyOut(Schema):
 class AgencyFilters(Schema):
     level: str | None = Field(None, max_length=16, description="province, city or county")
     parent_id: int | None = Field(None, ge=1, le=2**62)
-    q: str | None = Field(None, max_length=100, description="part of the name or code")
+    q: Text | None = Field(None, max_length=100, description="part of the name or code")
 
 
 class PublicOfficerOut(Schema):
@@ -54,7 +55,7 @@ class OfficerFilters(Schema):
     agency_id: int | None = Field(None, ge=1, le=2**62)
     status: str | None = Field(None, max_length=16, description="valid, expired or suspended")
     field: str | None = Field(None, max_length=50, description="field of enforcement (name)")
-    q: str | None = Field(None, max_length=100, description="part of the name or certificate number")
+    q: Text | None = Field(None, max_length=100, description="part of the name or certificate number")
 
 
 @router.get("/agencies", response=with_errors(list[AgencyOut]), summary="Agencies I may see")
