@@ -364,11 +364,10 @@ BEFORE_DECISION = (
     g.review_passed("risk_assessment"),
     g.crime_transfer_decided,
 )
-L = gettext_lazy
 
 PENALTY = Workflow(
     name="penalty",
-    title=L("General procedure of an administrative penalty"),
+    title=gettext_lazy("General procedure of an administrative penalty"),
     initial=S.LEAD,
     terminal=frozenset({S.ARCHIVED}),
     states=[(s.value, s.label) for s in S],
@@ -379,7 +378,7 @@ PENALTY = Workflow(
             S.PRELIMINARY_CHECK,
             (g.agency_officer,),
             (),
-            L("start preliminary check"),
+            gettext_lazy("start preliminary check"),
             clean=clean_nothing,
         ),
         Transition(
@@ -388,7 +387,7 @@ PENALTY = Workflow(
             S.DECLINED,
             (g.head_required("行政处罚法 Art.54"),),
             (assign(facts=lambda c: {**c.case.facts, "decline_reason": c.data["reason"]}),),
-            L("decline to register"),
+            gettext_lazy("decline to register"),
             clean=clean_reason,
         ),
         Transition(
@@ -409,7 +408,7 @@ PENALTY = Workflow(
                     start=lambda case: case.registered_on,
                 ),
             ),
-            L("register the case (立案)"),
+            gettext_lazy("register the case (立案)"),
             clean=clean_register,
         ),
         Transition(
@@ -418,7 +417,7 @@ PENALTY = Workflow(
             S.INVESTIGATING,
             INVESTIGATION,
             (),
-            L("start investigation"),
+            gettext_lazy("start investigation"),
             clean=clean_nothing,
         ),
         Transition(
@@ -427,7 +426,7 @@ PENALTY = Workflow(
             S.INVESTIGATION_REPORTED,
             INVESTIGATION,
             (_set_report,),
-            L("file the investigation report"),
+            gettext_lazy("file the investigation report"),
             clean=clean_report,
         ),
         Transition(
@@ -436,7 +435,7 @@ PENALTY = Workflow(
             S.INVESTIGATING,
             (g.handler, g.no_pending_recusal),
             (),
-            L("return to investigation"),
+            gettext_lazy("return to investigation"),
             clean=clean_reason,
         ),
         Transition(
@@ -465,7 +464,7 @@ PENALTY = Workflow(
                     start=lambda case: case.notice_delivered_on,
                 ),
             ),
-            L("notify the party of the proposed penalty (事先告知)"),
+            gettext_lazy("notify the party of the proposed penalty (事先告知)"),
             clean=clean_notice,
         ),
         Transition(
@@ -474,7 +473,7 @@ PENALTY = Workflow(
             S.NOTIFIED,
             (g.handler,),
             (_set_statement, satisfy_deadline(STATEMENT)),
-            L("record the statement and defence"),
+            gettext_lazy("record the statement and defence"),
             clean=clean_statement,
         ),
         Transition(
@@ -487,7 +486,7 @@ PENALTY = Workflow(
                 satisfy_deadline(HEARING_REQUEST),
                 pause_deadline(DECISION, "听证", lambda c: c.data["requested_on"]),
             ),
-            L("record the hearing request"),
+            gettext_lazy("record the hearing request"),
             clean=clean_hearing_request,
         ),
         Transition(
@@ -496,7 +495,7 @@ PENALTY = Workflow(
             S.HEARING_SCHEDULED,
             (g.handler, g.hearing_notice_in_time, g.chair_not_investigator),
             (_set_hearing_schedule,),
-            L("schedule the hearing"),
+            gettext_lazy("schedule the hearing"),
             clean=clean_hearing_schedule,
         ),
         Transition(
@@ -505,7 +504,7 @@ PENALTY = Workflow(
             S.HEARING_HELD,
             (g.handler,),
             (_set_hearing_held, resume_deadline(DECISION, lambda c: c.data["held_on"])),
-            L("record the hearing (or the party's absence)"),
+            gettext_lazy("record the hearing (or the party's absence)"),
             clean=clean_hearing_held,
         ),
         Transition(
@@ -537,7 +536,7 @@ PENALTY = Workflow(
                     start=lambda case: case.decided_on,
                 ),
             ),
-            L("decide the penalty"),
+            gettext_lazy("decide the penalty"),
             clean=clean_decision,
         ),
         Transition(
@@ -551,7 +550,7 @@ PENALTY = Workflow(
                 satisfy_deadline(DECISION),
                 cancel_open_deadlines,
             ),
-            L("decide not to penalise"),
+            gettext_lazy("decide not to penalise"),
             clean=clean_decision,
         ),
         Transition(
@@ -560,7 +559,7 @@ PENALTY = Workflow(
             S.TRANSFERRED,
             (g.head_required("行政处罚法 Arts.27, 57"),),
             (_set_transfer, cancel_open_deadlines),
-            L("transfer the case"),
+            gettext_lazy("transfer the case"),
             clean=clean_transfer,
         ),
         Transition(
@@ -583,7 +582,7 @@ PENALTY = Workflow(
                     start=lambda case: case.delivered_on if PenaltyKind.FINE in case.decided_kinds else None,
                 ),
             ),
-            L("record the delivery of the decision"),
+            gettext_lazy("record the delivery of the decision"),
             clean=clean_delivery,
         ),
         Transition(
@@ -592,7 +591,7 @@ PENALTY = Workflow(
             S.EXECUTING,
             (g.handler,),
             (),
-            L("start execution"),
+            gettext_lazy("start execution"),
             clean=clean_nothing,
         ),
         Transition(
@@ -601,7 +600,7 @@ PENALTY = Workflow(
             S.EXECUTED,
             (g.handler, fully_paid),
             (_set_execution, satisfy_deadline(PAYMENT)),
-            L("record completed execution"),
+            gettext_lazy("record completed execution"),
             clean=clean_execution,
         ),
         Transition(
@@ -610,7 +609,7 @@ PENALTY = Workflow(
             S.CLOSED,
             (g.head_required("行政处罚法 Art.47"), steps_complete, g.crime_transfer_decided),
             (assign(closed_on=lambda c: c.today), cancel_open_deadlines),
-            L("close the case (结案)"),
+            gettext_lazy("close the case (结案)"),
             clean=clean_nothing,
         ),
         Transition(
@@ -619,7 +618,7 @@ PENALTY = Workflow(
             S.ARCHIVED,
             (g.handler,),
             (),
-            L("archive the case file"),
+            gettext_lazy("archive the case file"),
             clean=clean_nothing,
         ),
     ],
