@@ -147,3 +147,19 @@ def test_selectors_for_the_review_app(world):
     assert case_get(case_id=case.pk, actor=world.officer1.user).pk == case.pk
     with pytest.raises(NotFound):
         case_get(case_id=case.pk, actor=world.outsider.user)
+
+
+def test_return_to_investigation_after_notice_cancels_the_statement_window_and_a_new_notice_restarts_it(
+    world,
+):
+    case = walk(new_case(world), world, CaseStatus.NOTIFIED)
+    case = act(case, world, "reinvestigate")
+    assert not case_deadlines(case=case, kind="cases.statement", open_only=True).exists()
+    case = act(
+        case, world, "report", data={"proposed_outcome": "penalty", "kinds": ["fine"], "amount": "8000.00"}
+    )
+    case = act(case, world, "notify")
+    assert (
+        case.notified_amount == 8000
+        and case_deadlines(case=case, kind="cases.statement", open_only=True).count() == 1
+    )

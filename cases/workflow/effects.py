@@ -83,6 +83,15 @@ def resume_deadline(kind: str, on: Callable[[Context], datetime.date]) -> Effect
     return effect
 
 
+def cancel_deadline(kind: str) -> Effect:
+    def effect(ctx: Context) -> None:
+        for dl in case_deadlines(case=ctx.case, kind=kind, open_only=True):
+            deadline_cancel(actor=ctx.actor, deadline=dl, reason=f"case {ctx.action}")
+
+    effect.__name__ = f"cancel_{kind.rsplit('.', 1)[-1]}"
+    return effect
+
+
 def cancel_open_deadlines(ctx: Context) -> None:
     for dl in case_deadlines(case=ctx.case, open_only=True):
         deadline_cancel(actor=ctx.actor, deadline=dl, reason=f"case {ctx.action}")

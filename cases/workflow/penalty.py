@@ -18,6 +18,7 @@ from cases.models import PenaltyKind, ProposedOutcome
 from cases.workflow import guards as g
 from cases.workflow.effects import (
     assign,
+    cancel_deadline,
     cancel_open_deadlines,
     pause_deadline,
     resume_deadline,
@@ -434,7 +435,7 @@ PENALTY = Workflow(
             (S.INVESTIGATION_REPORTED, S.NOTIFIED),
             S.INVESTIGATING,
             (g.handler, g.no_pending_recusal),
-            (),
+            (cancel_deadline(STATEMENT), cancel_deadline(HEARING_REQUEST)),
             gettext_lazy("return to investigation"),
             clean=clean_reason,
         ),
