@@ -8,6 +8,7 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("catalog/", include("catalog.urls")),
     path("review/", include("review.urls")),
+    path("cases/", include("cases.urls")),
     path("api/v1/", include("api.urls")),
     re_path(r"^api/", api_not_found),  # any other /api/ address: JSON 404, never the HTML page
     path("django-admin/", admin.site.urls),

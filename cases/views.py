@@ -1,0 +1,282 @@
+"""Case screens: each view fetches through a selector, validates a form, calls ONE service.
+
+A permission refusal is a 403 (recorded in the ledger by `policies.ensure`); a case outside the
+user's agencies is a 404; any other refusal is shown on the page with its rule and article.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import policies, selectors, services
+from cases.forms import (
+    ActionForm,
+    CaseFilterForm,
+    LeadForm,
+    OfficerAssignForm,
+    PartyForm,
+    action_needs_data,
+    add_domain_error,
+)
+from cases.models import Case, CaseOfficer
+from cases.services.transitions import workflow_for
+from cases.workflow.flowchart import render_svg
+from core.errors import Conflict, DomainError, PermissionDenied
+from org.roles import Role
+from org.selectors import is_unrestricted, officer_for, roles_of, visible_officers
+
+PAGE_SIZE = 25
+LIST_CAP = 1000  # the list counts at most this many matches; narrower filters find the rest
+
+EVENT_LABELS = {
+    "create": gettext_lazy("lead registered"),
+    "facts_updated": gettext_lazy("facts updated"),
+    "party_added": gettext_lazy("party added"),
+    "officer_assigned": gettext_lazy("officer assigned"),
+    "recusal_applied": gettext_lazy("recusal applied for"),
+    "recusal_decided": gettext_lazy("recusal decided"),
+}
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return selectors.case_get(case_id=case_id, actor=request.user)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _forbidden(exc: PermissionDenied) -> DjangoPermissionDenied:
+    return DjangoPermissionDenied(exc.message)
+
+
+def _filtered(request: HttpRequest, form: CaseFilterForm) -> QuerySet[Case]:
+    qs = selectors.visible_cases(request.user)
+    if not form.is_valid():
+        return qs.none()
+    cd = form.cleaned_data
+    if cd["status"]:
+        qs = qs.filter(status=cd["status"])
+    if cd["procedure"]:
+        qs = qs.filter(procedure=cd["procedure"])
+    if cd["q"]:
+        qs = qs.filter(
+            Q(case_number__icontains=cd["q"])
+            | Q(title__icontains=cd["q"])
+            | Q(lead__description__icontains=cd["q"])
+        )
+    mine = CaseOfficer.objects.filter(case=OuterRef("pk"), officer__user_id=request.user.pk or 0, active=True)
+    qs = qs.annotate(mine=Exists(mine))
+    return qs.order_by("-mine", "-pk") if cd["mine"] else qs.order_by("-pk")
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """案件列表: filters, search, my cases first; at most LIST_CAP matches are paged."""
+    form = CaseFilterForm(request.GET or None)
+    qs = _filtered(request, form) if request.GET else selectors.visible_cases(request.user).order_by("-pk")
+    page = Paginator(qs[:LIST_CAP], PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "cap": LIST_CAP,
+            "capped": page.paginator.count >= LIST_CAP,
+        },
+    )
+
+
+@login_required
+def lead_new(request: HttpRequest) -> HttpResponse:
+    """案源登记 → lead_register."""
+    form = LeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        officer = officer_for(request.user)
+        try:
+            if officer is None:
+                raise PermissionDenied(_("Only officers of an agency may register its leads."))
+            case = services.lead_register(actor=request.user, agency=officer.agency, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Lead registered."))
+            return redirect("cases:case_detail", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/lead_form.html", {"form": form}, status=status)
+
+
+@lru_cache(maxsize=8)
+def _svg(workflow_name: str, language: str) -> str:
+    from cases.services.transitions import WORKFLOWS
+
+    workflow = next(w for w in WORKFLOWS.values() if w.name == workflow_name)
+    return render_svg(workflow, language=language)
+
+
+def _flowchart(case: Case) -> SafeString:
+    """The procedure's SVG with the case's current state filled in amber."""
+    svg = _svg(workflow_for(case).name, get_language() or "zh-hans")
+    pattern = (
+        rf'(<g class="state" data-state="{re.escape(case.status)}"><rect [^>]*?)fill="[^"]*" stroke="[^"]*"'
+    )
+    svg = re.sub(pattern, r'\1fill="#ffe39a" stroke="#b45309" stroke-width="3"', svg, count=1)
+    return mark_safe(svg)  # drawn by our code from the declaration; its labels are escaped there
+
+
+def _is_head(user: Any) -> bool:
+    return is_unrestricted(user) or Role.HEAD in roles_of(user=user)
+
+
+def _agency_officers(case: Case) -> Any:
+    return visible_officers(None).filter(agency_id=case.agency_id, active=True)
+
+
+def _events(case: Case) -> list[dict[str, Any]]:
+    workflow = workflow_for(case)
+    out = []
+    for e in selectors.case_events(case=case).select_related("actor"):
+        transition = workflow.transition(e.action)
+        label = transition.label if transition is not None else EVENT_LABELS.get(e.action, e.action)
+        moved = e.from_status and e.from_status != e.to_status
+        out.append(
+            {
+                "event": e,
+                "label": label,
+                "to": workflow.state_label(e.to_status) if moved or e.action == "create" else "",
+                "actor": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else _("system"),
+            }
+        )
+    return out
+
+
+def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The case page; `extra` may carry bound forms with errors, or a conflict/refusal notice."""
+    actions = services.available_actions(case=case, actor=request.user)
+    current = [a for a in actions if not any(b["code"] == "wrong_status" for b in a["blocked_by"])]
+    may_act = policies.can(request.user, "act", case)
+    context: dict[str, Any] = {
+        "case": case,
+        "parties": case.parties.all(),
+        "officers": case.officers.filter(active=True).select_related("officer"),
+        "events": _events(case),
+        "deadlines": selectors.case_deadlines(case=case),
+        "actions": current,
+        "flowchart": _flowchart(case),
+        "may_act": may_act,
+        "party_form": PartyForm() if may_act else None,
+        "assign_form": OfficerAssignForm(officers=_agency_officers(case))
+        if may_act and _is_head(request.user)
+        else None,
+        **extra,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """案件页: header, parties, facts, timeline, deadlines, flowchart and the actions available now."""
+    return _detail(request, _case(request, case_id))
+
+
+@login_required
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    """One action: GET its form (or confirmation), POST → case_act with the version the officer saw."""
+    case = _case(request, case_id)
+    workflow = workflow_for(case)
+    transition = workflow.transition(action)
+    if transition is None:
+        raise Http404
+    form = ActionForm(
+        request.POST or None,
+        action=action,
+        officers=_agency_officers(case),
+        initial={"version": case.version},
+    )
+    violations: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_act(case=case, actor=request.user, action=action, data=form.data_for_service())
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except services.TransitionRefused as exc:
+            violations = [v.as_dict() for v in exc.violations]
+        except Conflict as exc:
+            fresh = _case(request, case_id)
+            return _detail(request, fresh, status=409, conflict=exc.message)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            return redirect("cases:case_detail", case_id=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "label": transition.label,
+        "needs_data": action_needs_data(action),
+        "violations": violations,
+    }
+    status = 200 if request.method != "POST" else (409 if violations else 400)
+    return render(request, "cases/action_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def party_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """当事人 → party_add; errors re-render the case page with what was typed."""
+    case = _case(request, case_id)
+    form = PartyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.party_add(actor=request.user, case=case, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Party recorded."))
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _detail(request, case, status=400, party_form=form)
+
+
+@login_required
+@require_POST
+def officer_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The head assigns an officer → case_officer_assign."""
+    case = _case(request, case_id)
+    form = OfficerAssignForm(request.POST, officers=_agency_officers(case))
+    if form.is_valid():
+        try:
+            services.case_officer_assign(
+                actor=request.user,
+                case=case,
+                officer_id=int(form.cleaned_data["officer_id"]),
+                role=form.cleaned_data["role"],
+            )
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Officer assigned."))
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _detail(request, case, status=400, assign_form=form)
