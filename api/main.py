@@ -45,12 +45,13 @@ errors.install(api)
 
 
 def _register() -> None:
-    from api.routes import auth, calendar, catalog, org
+    from api.routes import auth, calendar, cases, catalog, org
 
     api.add_router("/auth", auth.router)
     api.add_router("/", org.router)
     api.add_router("/", catalog.router)
     api.add_router("/calendar", calendar.router)
+    api.add_router("/", cases.router)
 
 
 _register()

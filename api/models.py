@@ -55,3 +55,32 @@ class ApiToken(models.Model):
     def is_active(self, at: object = None) -> bool:
         now = at or timezone.now()
         return self.revoked is None and self.expires > now  # type: ignore[operator]
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a write sent with an `Idempotency-Key` header, replayed for repeats.
+
+    Unique per (user, key): a concurrent duplicate waits on the constraint and then replays.
+    """
+
+    key = models.CharField(_("key"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    body_digest = models.CharField(_("body digest"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    response_json = models.JSONField(_("response"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.key}"
