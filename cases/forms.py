@@ -163,6 +163,32 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
         "receipt_number": _line(_("Payment receipt number"), required=False, max_length=100),
         "note": _text(_("Note"), required=False, rows=2),
     },
+    # The summary procedure (cases/workflow/summary.py)
+    "record_on_spot": lambda: {
+        "findings": _text(_("Facts found on the spot"), rows=4),
+        "location": _line(_("Location"), required=False, max_length=255),
+        "facts_certain": _flag(_("The facts are certain (违法事实确凿)")),
+    },
+    "decide_on_spot": lambda: {
+        "kinds": _kinds(_("Penalty kinds"), required=True),
+        "amount": _money(_("Fine (yuan)")),
+    },
+    "collect_on_spot": lambda: {
+        "receipt_number": _line(_("Fiscal receipt number"), required=False, max_length=100),
+        "hard_to_collect": _flag(_("The fine would be hard to collect afterwards")),
+        "collected_on": _date(_("Collected on"), required=False, help_text=_("Empty: today.")),
+    },
+    "record_payment": lambda: {
+        "paid_on": _date(_("Paid on")),
+        "paid_amount": _money(_("Amount paid (yuan)")),
+        "receipt_number": _line(_("Payment receipt number"), required=False, max_length=100),
+    },
+    "hand_over_cash": lambda: {
+        "handed_on": _date(_("Handed to the agency on"), required=False, help_text=_("Empty: today.")),
+    },
+    "file_with_agency": lambda: {
+        "filed_on": _date(_("Filed with the agency on"), required=False, help_text=_("Empty: today.")),
+    },
 }
 
 
@@ -272,3 +298,62 @@ class CaseFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return (self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+
+
+SUMMARY_KINDS = [
+    (PenaltyKind.WARNING.value, PenaltyKind.WARNING.label),
+    (PenaltyKind.FINE.value, PenaltyKind.FINE.label),
+]
+SUMMARY_PAYMENT = [
+    ("on_spot", _("collected on the spot (当场收缴, fiscal receipt)")),
+    ("later", _("paid at the bank within 15 days")),
+]
+
+
+class SummaryCaseForm(forms.Form):
+    """简易程序 on the spot: party, facts, penalty and payment in one form (cases.services.summary)."""
+
+    party_type = _choice(_("Party type"), PartyType.choices)
+    party_name = _line(_("Name of the party"))
+    id_number = _line(_("Identity number (身份证号 or 统一社会信用代码)"), max_length=32)
+    party_address = _line(_("Address"), required=False, max_length=255)
+    findings = _text(_("Facts found on the spot"), rows=4)
+    location = _line(_("Location"), required=False, max_length=255)
+    facts_certain = _flag(_("The facts are certain (违法事实确凿)"))
+    kinds = forms.MultipleChoiceField(
+        label=_("Penalty"), choices=SUMMARY_KINDS, widget=forms.CheckboxSelectMultiple
+    )
+    amount = _money(_("Fine (yuan)"))
+    payment = forms.ChoiceField(
+        label=_("Payment"), choices=SUMMARY_PAYMENT, initial="later", widget=forms.RadioSelect, required=False
+    )
+    receipt_number = _line(_("Fiscal receipt number"), required=False, max_length=100)
+    hard_to_collect = _flag(_("The fine would be hard to collect afterwards"))
+
+    def data_for_service(self) -> dict[str, Any]:
+        from decimal import Decimal, InvalidOperation
+
+        cd = dict(self.cleaned_data)
+        raw = (cd.pop("amount") or "").strip()
+        amount: Decimal | None = None
+        if raw and "fine" in cd["kinds"]:
+            try:
+                amount = Decimal(raw)
+            except InvalidOperation:
+                amount = None
+        cd["kinds"] = list(cd["kinds"])
+        cd["payment"] = cd.get("payment") or "later"
+        return {**cd, "amount": amount}
+
+    def clean_amount(self) -> str:
+        from decimal import Decimal, InvalidOperation
+
+        raw = (self.cleaned_data.get("amount") or "").strip()
+        if raw:
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00.")) from None
+            if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+                raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00."))
+        return raw

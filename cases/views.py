@@ -29,10 +29,12 @@ from cases.forms import (
     LeadForm,
     OfficerAssignForm,
     PartyForm,
+    SummaryCaseForm,
     action_needs_data,
     add_domain_error,
 )
 from cases.models import Case, CaseOfficer
+from cases.services.summary import summary_case_record
 from cases.services.transitions import workflow_for
 from cases.workflow.flowchart import render_svg
 from core.errors import Conflict, DomainError, PermissionDenied
@@ -123,6 +125,30 @@ def lead_new(request: HttpRequest) -> HttpResponse:
             return redirect("cases:case_detail", case_id=case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/lead_form.html", {"form": form}, status=status)
+
+
+@login_required
+def summary_new(request: HttpRequest) -> HttpResponse:
+    """简易程序 wizard → summary_case_record (one transaction: register, record, decide, pay)."""
+    form = SummaryCaseForm(request.POST or None)
+    violations: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        officer = officer_for(request.user)
+        try:
+            if officer is None:
+                raise PermissionDenied(_("Only officers of the agency may decide on the spot."))
+            case = summary_case_record(actor=request.user, agency=officer.agency, **form.data_for_service())
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except services.TransitionRefused as exc:
+            violations = [v.as_dict() for v in exc.violations]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Summary-procedure case %(case)s recorded.") % {"case": case})
+            return redirect("cases:case_detail", case_id=case.pk)
+    status = 200 if request.method != "POST" else (409 if violations else 400)
+    return render(request, "cases/summary_form.html", {"form": form, "violations": violations}, status=status)
 
 
 @lru_cache(maxsize=8)

@@ -19,6 +19,7 @@ from cases.models import (
     OfficerRole,
     Party,
     PartyType,
+    Procedure,
     Recusal,
     RecusalApplicant,
     RecusalOutcome,
@@ -88,6 +89,7 @@ def lead_register(
     reported_by: str = "",
     field_code: str = "land",
     title: str = "",
+    procedure: str = Procedure.GENERAL,
 ) -> Case:
     """案源登记: a lead and its case (status lead) in one act."""
     errors: dict[str, list[str]] = {}
@@ -97,6 +99,8 @@ def lead_register(
         errors["description"] = [_("Describe what was found.")]
     if discovered_on > timezone.localdate():
         errors["discovered_on"] = [_("The date of discovery cannot lie in the future.")]
+    if procedure not in Procedure.values:
+        errors["procedure"] = [_("Choose the general or the summary procedure.")]
     if errors:
         raise ValidationFailed(
             _("The lead was not registered: correct the fields listed."), field_errors=errors
@@ -121,10 +125,13 @@ def lead_register(
             reported_by=reported_by,
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
-        case = Case.objects.create(agency=agency, lead=lead, field_code=field_code, title=title[:200])
-        record_created(
-            case, actor=actor, payload={"lead": lead.pk, "source": source, "discovered_on": discovered_on}
+        case = Case.objects.create(
+            agency=agency, lead=lead, field_code=field_code, title=title[:200], procedure=procedure
         )
+        payload: dict[str, Any] = {"lead": lead.pk, "source": source, "discovered_on": discovered_on}
+        if procedure != Procedure.GENERAL:
+            payload["procedure"] = procedure
+        record_created(case, actor=actor, payload=payload)
     return case
 
 

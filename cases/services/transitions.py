@@ -19,10 +19,11 @@ from cases import policies
 from cases.models import Case, CaseEvent
 from cases.workflow.engine import Context, Transition, Violation, Workflow, evaluate
 from cases.workflow.penalty import PENALTY
+from cases.workflow.summary import SUMMARY
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.services.ledger import ledger_append
 
-WORKFLOWS: dict[str, Workflow] = {"general": PENALTY}
+WORKFLOWS: dict[str, Workflow] = {"general": PENALTY, "summary": SUMMARY}
 
 
 class TransitionRefused(DomainError):

@@ -1,4 +1,4 @@
-"""`zhifa flowchart penalty [-o FILE]`: the procedure's flowchart as SVG, drawn from its declaration."""
+"""`zhifa flowchart penalty|summary [-o FILE]`: a procedure's flowchart as SVG, from its declaration."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.workflow.flowchart import render_svg
 from cases.workflow.penalty import PENALTY
+from cases.workflow.summary import SUMMARY
 
-WORKFLOWS = {"penalty": PENALTY}
+WORKFLOWS = {"penalty": PENALTY, "summary": SUMMARY}
 
 
 class Command(BaseCommand):
-    help = "Write the flowchart of a procedure (penalty) as SVG."
+    help = "Write the flowchart of a procedure (penalty or summary) as SVG."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
