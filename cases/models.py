@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.acts import register_acts
 from core.models.base import AppendOnlyQuerySet, TimeStamped
 
 
@@ -161,8 +162,14 @@ class Case(TimeStamped):
     decision_number = models.CharField(_("decision number"), max_length=120, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     delivered_on = models.DateField(_("decision delivered on"), null=True, blank=True)
-    delivery_method = models.CharField(_("delivery method"), max_length=16, blank=True)
+    delivery_method = models.CharField(_("delivery method"), max_length=20, blank=True)
     execution = models.JSONField(_("execution record"), default=dict, blank=True)
+    decision_revoked_on = models.DateField(
+        _("decision revoked on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when reconsideration or litigation revoked the decision or found it unlawful."),
+    )
     crime_transfer = models.JSONField(_("crime transfer decision"), default=dict, blank=True)
     transfer = models.JSONField(_("transfer record"), default=dict, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -310,3 +317,129 @@ class CaseEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("CaseEvent is append-only")
+
+
+class DeliveryMethod(models.TextChoices):
+    """送达方式 (行政处罚法 Art.61 with 民事诉讼法 Arts.87–95)."""
+
+    IN_PERSON = "in_person", _("in person (直接送达)")
+    LEFT_AT_RESIDENCE = "left_at_residence", _("left at the residence (留置送达)")
+    POST = "post", _("by post (邮寄送达)")
+    ENTRUSTED = "entrusted", _("entrusted (委托送达)")
+    ELECTRONIC = "electronic", _("electronic, with the party's consent (电子送达)")
+    PUBLIC_NOTICE = "public_notice", _("public notice (公告送达)")
+
+
+class DeliveredDocument(models.TextChoices):
+    DECISION = "decision", _("penalty decision")
+    NOTICE = "notice", _("notice of the proposed penalty")
+    HEARING_NOTICE = "hearing_notice", _("hearing notice")
+    REMINDER = "reminder", _("written reminder (催告书)")
+    OTHER = "other", _("other document")
+
+
+class Delivery(TimeStamped):
+    """送达 / 送达回证: one document served on the party. Written by `cases.services.delivery_record`.
+
+    `delivered_on` is the date the document counts as served; for a public notice it is derived
+    (the announcement date plus 30 days), and every period that runs from receipt starts there.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deliveries")
+    document = models.CharField(_("document"), max_length=20, choices=DeliveredDocument.choices)
+    method = models.CharField(_("delivery method"), max_length=20, choices=DeliveryMethod.choices)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    witness = models.CharField(_("witness"), max_length=200, blank=True)
+    consent_signed = models.BooleanField(_("the party signed consent to electronic delivery"), default=False)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    delivered_on = models.DateField(_("served on"))
+    receipt_digest = models.CharField(_("receipt file digest"), max_length=128, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "delivered_on", "pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.document} {self.method} {self.delivered_on}"
+
+
+class PaymentChannel(models.TextChoices):
+    BANK = "bank", _("designated bank")
+    ONLINE = "online", _("online payment")
+    ON_THE_SPOT = "on_the_spot", _("collected on the spot (当场收缴)")
+    COURT = "court", _("court enforcement")
+    OTHER = "other", _("other")
+
+
+class Payment(TimeStamped):
+    """缴款: one payment of a fine (or of the late surcharge) with its receipt number."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    receipt_number = models.CharField(_("receipt number"), max_length=100)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=PaymentChannel.choices, default=PaymentChannel.BANK
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "paid_on", "pk"]
+        verbose_name = _("payment")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "receipt_number"], name="cases_payment_receipt_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="cases_payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.amount} {self.receipt_number}"
+
+
+class RemedyKind(models.TextChoices):
+    RECONSIDERATION = "reconsideration", _("administrative reconsideration (行政复议)")
+    LITIGATION = "litigation", _("administrative litigation (行政诉讼)")
+
+
+class RemedyOutcome(models.TextChoices):
+    UPHELD = "upheld", _("upheld (维持)")
+    CHANGED = "changed", _("changed (变更)")
+    REVOKED = "revoked", _("revoked (撤销)")
+    CONFIRMED_UNLAWFUL = "confirmed_unlawful", _("confirmed unlawful (确认违法)")
+
+
+class Remedy(TimeStamped):
+    """复议 / 诉讼 against the decision: the application and, once decided, its outcome."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="remedies")
+    kind = models.CharField(_("kind"), max_length=20, choices=RemedyKind.choices)
+    filed_on = models.DateField(_("filed on"))
+    body = models.CharField(_("reconsideration body or court"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=RemedyOutcome.choices, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["case", "filed_on", "pk"]
+        verbose_name = _("reconsideration or litigation")
+        verbose_name_plural = _("reconsiderations and litigation")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.outcome or 'pending'}"
+
+
+# Labels of the ledger acts written by cases.services.execution and cases.services.remedies,
+# registered with core's act registry when the models load (core.acts.register_acts).
+register_acts(
+    {
+        "case.delivery_record": _("Document served (delivery recorded)"),
+        "case.payment_record": _("Payment recorded"),
+        "case.remedy_record": _("Reconsideration or litigation recorded"),
+        "case.remedy_outcome": _("Outcome of reconsideration or litigation"),
+    }
+)

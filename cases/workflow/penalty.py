@@ -35,7 +35,9 @@ HEARING_REQUEST = "cases.hearing_request"
 DELIVERY = "cases.delivery"
 PAYMENT = "cases.payment"
 
-DELIVERY_METHODS = ("direct", "left", "post", "entrusted", "electronic", "announcement")
+# The glossary's names (cases.models.DeliveryMethod); "direct", "left" and "announcement" are
+# accepted as aliases (cases.services.execution.METHOD_ALIASES).
+DELIVERY_METHODS = ("in_person", "left_at_residence", "post", "entrusted", "electronic", "public_notice")
 TRANSFER_TO = ("public_security", "discipline", "other_agency")
 
 # ---------------------------------------------------------------- request bodies
@@ -87,7 +89,10 @@ def clean_report(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def clean_notice(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {"delivered_on": g.parse_date(data, "delivered_on")}
+    """The notice's delivery (送达, Art.61): method (default in person) and the served date."""
+    from cases.services.execution import clean_delivery_data
+
+    return clean_delivery_data(data)
 
 
 def clean_statement(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -183,13 +188,14 @@ def clean_transfer(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def clean_delivery(data: Mapping[str, Any]) -> dict[str, Any]:
-    method = data.get("method")
-    if method not in DELIVERY_METHODS:
+    from cases.services.execution import clean_delivery_data
+
+    if not data.get("method"):
         raise ValidationFailed(
             _("Choose how the decision was delivered."),
             field_errors={"method": [_("Choose one of the six delivery methods.")]},
         )
-    return {"delivered_on": g.parse_date(data, "delivered_on"), "method": method}
+    return clean_delivery_data(data)
 
 
 def clean_execution(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -231,11 +237,41 @@ def date_not_before_registration(key: str) -> Any:
     return guard
 
 
+def delivery_lawful(ctx: Context) -> Violation | None:
+    """Electronic delivery only with signed consent (Art.61); 留置 with a witness."""
+    from cases.services.execution import delivery_problems
+
+    if ctx.preview or "method" not in ctx.data:
+        return None
+    problems = delivery_problems(
+        method=ctx.data["method"], consent_signed=ctx.data["consent_signed"], witness=ctx.data["witness"]
+    )
+    return Violation(*problems[0]) if problems else None
+
+
+def _record_delivery(document: str, case_field: str) -> Any:
+    def effect(ctx: Context) -> None:
+        from cases.services.execution import record_delivery_effect
+
+        record_delivery_effect(document, case_field)(ctx)
+
+    effect.__name__ = f"record_delivery_{document}"
+    return effect
+
+
+def _record_payment(ctx: Context) -> None:
+    from cases.services.execution import record_payment_effect
+
+    record_payment_effect(ctx)
+
+
 def fully_paid(ctx: Context) -> Violation | None:
+    """The recorded payments (cases.Payment) plus the body's payment cover the fine."""
+    from cases.services.execution import payable_total_with
+
     if PenaltyKind.FINE not in (ctx.case.decided_kinds or []) or ctx.preview:
         return None
-    paid = ctx.data.get("paid_amount")
-    if paid is not None and paid >= (ctx.case.decided_amount or 0) and ctx.data.get("receipt_number"):
+    if payable_total_with(ctx.case, ctx.data) >= (ctx.case.decided_amount or 0):
         return None
     return Violation(
         "fine_unpaid",
@@ -292,7 +328,6 @@ def _set_report(ctx: Context) -> None:
 def _set_notice(ctx: Context) -> None:
     c = ctx.case
     c.notified_kinds, c.notified_amount = list(c.proposed_kinds), c.proposed_amount
-    c.notice_delivered_on = ctx.data["delivered_on"]
     c.statement = {}
     c.hearing_requested_on = c.hearing_date = c.hearing_notice_on = None
     c.hearing_chair = None
@@ -443,9 +478,10 @@ PENALTY = Workflow(
             "notify",
             (S.INVESTIGATION_REPORTED, S.NOTIFIED, S.HEARING_HELD),
             S.NOTIFIED,
-            (g.handler, g.proposes_penalty, date_not_before_registration("delivered_on")),
+            (g.handler, g.proposes_penalty, date_not_before_registration("delivered_on"), delivery_lawful),
             (
                 _set_notice,
+                _record_delivery("notice", "notice_delivered_on"),
                 start_deadline(
                     kind=STATEMENT,
                     title="陈述申辩期限",
@@ -567,11 +603,9 @@ PENALTY = Workflow(
             "deliver",
             (S.DECIDED,),
             S.DELIVERED,
-            (g.handler, delivered_not_before_decision),
+            (g.handler, delivered_not_before_decision, delivery_lawful),
             (
-                assign(
-                    delivered_on=lambda c: c.data["delivered_on"], delivery_method=lambda c: c.data["method"]
-                ),
+                _record_delivery("decision", "delivered_on"),
                 satisfy_deadline(DELIVERY),
                 start_deadline(
                     kind=PAYMENT,
@@ -600,7 +634,7 @@ PENALTY = Workflow(
             (S.EXECUTING,),
             S.EXECUTED,
             (g.handler, fully_paid),
-            (_set_execution, satisfy_deadline(PAYMENT)),
+            (_record_payment, _set_execution, satisfy_deadline(PAYMENT)),
             gettext_lazy("record completed execution"),
             clean=clean_execution,
         ),
