@@ -74,9 +74,9 @@ def _zhifa(*args: str, env: dict[str, str], log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+    """The environment (scratch data dir) of the demo server, and its log file."""
     data_dir = tmp_path_factory.mktemp("zhifa-e2e")
-    log = data_dir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "PYTEST_"))}
     env.update(
         ZHIFA_DATA_DIR=str(data_dir),
@@ -85,6 +85,23 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ZHIFA_EMAIL_PORT="9",  # alerts are stored; nothing listens, so no mail leaves the machine
         PYTHONUNBUFFERED="1",
     )
+    return env, data_dir / "server.log"
+
+
+@pytest.fixture(scope="session")
+def zhifa_shell(demo_env: tuple[dict[str, str], Path]) -> Any:
+    """Run Python in `zhifa shell` against the demo server's database (for steps with no UI nor API)."""
+    env, log = demo_env
+
+    def run(code: str) -> None:
+        _zhifa("shell", "-c", code, env=env, log=log)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_env: tuple[dict[str, str], Path]) -> Iterator[str]:
+    env, log = demo_env
     _zhifa("migrate", "--noinput", "-v", "0", env=env, log=log)
     _zhifa("demo", env=env, log=log)
     port = _free_port()

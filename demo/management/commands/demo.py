@@ -121,6 +121,7 @@ class DemoLoader:
             self.load_mfa()
         self.load_catalog()
         self.load_calendar()
+        self.load_cases()
         self.load_deadlines()
 
     # --- organisation -----------------------------------------------------------------------------
@@ -249,6 +250,13 @@ class DemoLoader:
         for message in run_checks(include_deployment_checks=False):
             if message.level >= WARNING and (message.id or "").startswith("core."):
                 self.notes.append(f"{message.id}: {message.msg}")
+
+    def load_cases(self) -> None:
+        from demo.cases import load_cases
+
+        created = load_cases(agency=self.agencies["county"], officers=self.officers, today=self.today)
+        if created:
+            self.notes.append(_("Cases: %(count)s sample penalty cases created.") % {"count": created})
 
     def load_deadlines(self) -> None:
         from core.models import Deadline
