@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Penalty cases")
+
+    def ready(self) -> None:
+        from core.acts import register_acts
+
+        # Labels of the ledger acts written by cases.services.execution and .remedies.
+        register_acts(
+            {
+                "case.delivery_record": _("Document served (delivery recorded)"),
+                "case.payment_record": _("Payment recorded"),
+                "case.remedy_record": _("Reconsideration or litigation recorded"),
+                "case.remedy_outcome": _("Outcome of reconsideration or litigation"),
+            }
+        )

@@ -14,7 +14,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.acts import register_acts
 from core.models.base import AppendOnlyQuerySet, TimeStamped
 
 
@@ -431,15 +430,3 @@ class Remedy(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.outcome or 'pending'}"
-
-
-# Labels of the ledger acts written by cases.services.execution and cases.services.remedies,
-# registered with core's act registry when the models load (core.acts.register_acts).
-register_acts(
-    {
-        "case.delivery_record": _("Document served (delivery recorded)"),
-        "case.payment_record": _("Payment recorded"),
-        "case.remedy_record": _("Reconsideration or litigation recorded"),
-        "case.remedy_outcome": _("Outcome of reconsideration or litigation"),
-    }
-)
