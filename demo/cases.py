@@ -250,7 +250,7 @@ def step_data(action: str, case: Any, plan: DemoCase, on: dt.date, chair_id: int
             "amount": str(plan.fine),
             "report": f"经调查，{plan.party_name}{plan.description[2:]}违反《土地管理法》第四十四条。",
         }
-    return {
+    data: dict[str, dict[str, Any]] = {
         "decline": {"reason": "经核查，该地块已依法办理农用地转用审批手续，不予立案。"},
         "notify": {"delivered_on": d},
         "record_statement": {
@@ -278,7 +278,8 @@ def step_data(action: str, case: Any, plan: DemoCase, on: dt.date, chair_id: int
             "paid_amount": str(case.decided_amount or "0"),
             "receipt_number": f"赣非税{on:%Y%m%d}{case.pk:04d}",
         },
-    }.get(action, {})
+    }
+    return data.get(action, {})
 
 
 def load_cases(*, agency: Any, officers: dict[str, Any], today: dt.date) -> int:
