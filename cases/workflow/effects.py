@@ -54,6 +54,22 @@ def start_deadline(
     return effect
 
 
+PAYMENT_DEADLINE_KIND = "cases.payment"
+
+
+def start_payment_deadline(start: Callable[[Case], datetime.date | None]) -> Effect:
+    """The 15-day payment period from receipt of the decision (行政处罚法 Art.67), both procedures."""
+    return start_deadline(
+        kind=PAYMENT_DEADLINE_KIND,
+        title="罚款缴纳期限",
+        basis="行政处罚法 Art.67",
+        unit="calendar_days",
+        setting="cases.payment_calendar_days",
+        default=15,
+        start=start,
+    )
+
+
 def satisfy_deadline(kind: str) -> Effect:
     def effect(ctx: Context) -> None:
         for dl in case_deadlines(case=ctx.case, kind=kind, open_only=True):

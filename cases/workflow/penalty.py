@@ -17,6 +17,7 @@ from cases.models import CaseStatus as S
 from cases.models import PenaltyKind, ProposedOutcome
 from cases.workflow import guards as g
 from cases.workflow.effects import (
+    PAYMENT_DEADLINE_KIND,
     assign,
     cancel_deadline,
     cancel_open_deadlines,
@@ -24,6 +25,7 @@ from cases.workflow.effects import (
     resume_deadline,
     satisfy_deadline,
     start_deadline,
+    start_payment_deadline,
     take_number,
 )
 from cases.workflow.engine import Context, Transition, Violation, Workflow
@@ -33,7 +35,7 @@ DECISION = "cases.decision"
 STATEMENT = "cases.statement"
 HEARING_REQUEST = "cases.hearing_request"
 DELIVERY = "cases.delivery"
-PAYMENT = "cases.payment"
+PAYMENT = PAYMENT_DEADLINE_KIND
 
 # The glossary's names (cases.models.DeliveryMethod); "direct", "left" and "announcement" are
 # accepted as aliases (cases.services.execution.METHOD_ALIASES).
@@ -607,14 +609,8 @@ PENALTY = Workflow(
             (
                 _record_delivery("decision", "delivered_on"),
                 satisfy_deadline(DELIVERY),
-                start_deadline(
-                    kind=PAYMENT,
-                    title="罚款缴纳期限",
-                    basis="行政处罚法 Art.67",
-                    unit="calendar_days",
-                    setting="cases.payment_calendar_days",
-                    default=15,
-                    start=lambda case: case.delivered_on if PenaltyKind.FINE in case.decided_kinds else None,
+                start_payment_deadline(
+                    lambda case: case.delivered_on if PenaltyKind.FINE in case.decided_kinds else None
                 ),
             ),
             gettext_lazy("record the delivery of the decision"),

@@ -33,6 +33,7 @@ from cases.workflow.effects import (
     cancel_open_deadlines,
     satisfy_deadline,
     start_deadline,
+    start_payment_deadline,
     take_number,
 )
 from cases.workflow.engine import Context, Transition, Violation, Workflow
@@ -438,15 +439,7 @@ SUMMARY = Workflow(
             S.EXECUTING,
             (g.handler, fine_decided),
             (
-                start_deadline(
-                    kind=PAYMENT,
-                    title="罚款缴纳期限",
-                    basis="行政处罚法 Art.67",
-                    unit="calendar_days",
-                    setting="cases.payment_calendar_days",
-                    default=15,
-                    start=lambda case: case.delivered_on,
-                ),
+                start_payment_deadline(lambda case: case.delivered_on),
             ),
             gettext_lazy("leave the fine to be paid at the bank"),
             clean=clean_nothing,
