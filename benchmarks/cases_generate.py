@@ -20,7 +20,9 @@ parties (身份证 numbers with valid checksums, or 统一社会信用代码-lik
 officers once registered, one case event per step of its path (create, check, register, …), and
 one ledger entry per event, chained onto the existing ledger (hashes computed with
 `core.services.ledger.entry_material` + `core.hashing.digest_bytes`; plain INSERTs with the
-append-only triggers in place), then the ledger head moved to the last entry. `--verify` runs
+append-only triggers in place), with the ledger head moved to the last entry. Each batch of 5,000
+cases is one transaction (rows, ledger head, sequences), so a killed run keeps the batches it
+committed and a chain that verifies; run `ANALYZE` by hand after a kill. `--verify` runs
 `ledger_verify` at the end.
 """
 
@@ -235,26 +237,30 @@ def generate(n: int, *, seed: int = 4) -> dict[str, Any]:
     def d(value: datetime.date | None) -> Any:
         return value if (pg or value is None) else value.isoformat()
 
-    with transaction.atomic():
-        head = LedgerHead.objects.select_for_update().get(pk=1)
-        seq, prev = head.seq, head.entry_hash
-        ids = {
-            t: ins.next_id(t)
-            for t in (
-                "cases_lead",
-                "cases_case",
-                "cases_party",
-                "cases_caseofficer",
-                "cases_caseevent",
-                "core_ledgerentry",
-            )
-        }
-        paths, weights = zip(*SPREAD, strict=True)
-        numbers: dict[int, int] = {}
-        now = timezone.now()
-        setup_seconds = time.perf_counter() - started
-        t0 = time.perf_counter()
-        for start in range(0, n, BATCH):
+    tables = [
+        "cases_lead",
+        "cases_case",
+        "cases_party",
+        "cases_caseofficer",
+        "cases_caseevent",
+        "core_ledgerentry",
+    ]
+    # One transaction per batch: its rows, the ledger head and the sequences move together, so a
+    # killed run keeps every committed batch with an intact chain whose head is its last entry.
+    # Nothing else may append to the ledger meanwhile (the head is checked at every batch).
+    head = LedgerHead.objects.get(pk=1)
+    seq, prev = head.seq, head.entry_hash
+    ids = {t: ins.next_id(t) for t in tables}
+    paths, weights = zip(*SPREAD, strict=True)
+    numbers: dict[int, int] = {}
+    now = timezone.now()
+    setup_seconds = time.perf_counter() - started
+    t0 = time.perf_counter()
+    for start in range(0, n, BATCH):
+        with transaction.atomic():
+            head = LedgerHead.objects.select_for_update().get(pk=1)
+            if (head.seq, head.entry_hash) != (seq, prev):
+                raise SystemExit(f"the ledger head moved under the generator (seq {head.seq} != {seq})")
             leads, cases, parties, cos, events, ledger = [], [], [], [], [], []
             for _ in range(min(BATCH, n - start)):
                 agency = bench_agency if rng.random() < 0.7 else rng.choice(agencies[1:])
@@ -558,24 +564,15 @@ def generate(n: int, *, seed: int = 4) -> dict[str, Any]:
                 ],
                 ledger,
             )
-            done = start + len(cases)
-            if done % 50000 == 0 or done == n:
-                el = time.perf_counter() - t0
-                print(
-                    f"  {done:,} cases, {ins.rows:,} rows in {el:.1f} s ({ins.rows / el:,.0f} rows/s)",
-                    flush=True,
-                )
-        LedgerHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev)
-        ins.fix_sequences(
-            [
-                "cases_lead",
-                "cases_case",
-                "cases_party",
-                "cases_caseofficer",
-                "cases_caseevent",
-                "core_ledgerentry",
-            ]
-        )
+            LedgerHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev)
+            ins.fix_sequences(tables)
+        done = start + len(cases)
+        if done % 50000 == 0 or done == n:
+            el = time.perf_counter() - t0
+            print(
+                f"  {done:,} cases, {ins.rows:,} rows in {el:.1f} s ({ins.rows / el:,.0f} rows/s)",
+                flush=True,
+            )
     insert_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
     with connection.cursor() as cursor:
