@@ -23,6 +23,7 @@ ACT_LABELS: dict[str, Any] = {
     "auth.mfa_enrol_started": _("MFA enrolment started"),
     "auth.mfa_enrolled": _("MFA enrolled"),
     "auth.mfa_failed": _("MFA code refused"),
+    "auth.mfa_reset": _("MFA authenticator reset"),
     "auth.mfa_verified": _("MFA verified"),
     "auth.password_changed": _("Password changed"),
     "auth.permission_denied": _("Permission denied"),

@@ -159,6 +159,37 @@ def totp_verify(*, actor: Any, token: str) -> TOTPDevice:
     return device
 
 
+def totp_reset(*, actor: Any, user: Any, reason: str) -> int:
+    """Remove `user`'s authenticator (lost or replaced phone); the next login enrols a new one.
+
+    Only the security administrator of the user's agency may do it, never for their own account
+    (等保2.0 三员分立), and with a reason; the removed devices are named in the ledger act. Returns
+    how many devices were removed (0 is refused: there was nothing to reset).
+    """
+    from org.policies import ensure
+    from org.selectors import officer_for
+
+    officer = officer_for(user)
+    ensure(actor, "reset_mfa", officer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for resetting the authenticator (e.g. the phone was lost)."),
+                          code="reason_required", field_errors={"reason": [_("This field is required.")]})
+    with transaction.atomic():
+        devices = list(TOTPDevice.objects.select_for_update().filter(user_id=user.pk).order_by("pk"))
+        if not devices:
+            raise DomainError(
+                _("This account has no authenticator to reset; at the next login it will be asked "
+                  "to set one up."),
+                code="mfa_nothing_to_reset", status=409)
+        ids = [d.persistent_id for d in devices]
+        TOTPDevice.objects.filter(pk__in=[d.pk for d in devices]).delete()
+        ledger_append(actor=actor, act="auth.mfa_reset", obj=user,
+                      agency_id=officer.agency_id if officer else None,
+                      payload={"devices": ids, "reason": reason})
+    return len(devices)
+
+
 def mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
     """Record in the session that this login passed the second step (new session key)."""
     request.session.cycle_key()

@@ -76,6 +76,7 @@ VERBS: dict[str, tuple[Role | None, Any]] = {
     "issue_certificate": (Role.SECURITY_ADMIN, gettext_lazy("issue a certificate to")),
     "change_certificate": (Role.SECURITY_ADMIN, gettext_lazy("change the certificate")),
     "record_qualification": (Role.SECURITY_ADMIN, gettext_lazy("record a legal qualification of")),
+    "reset_mfa": (Role.SECURITY_ADMIN, gettext_lazy("reset the authenticator of")),
     "manage_enforcement_field": (Role.SYSTEM_ADMIN, gettext_lazy("change the field of enforcement")),
     "change_legal_setting": (Role.SYSTEM_ADMIN, gettext_lazy("change the legal setting")),
 }
@@ -123,6 +124,9 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
     if agency_id is None or (ids is not None and agency_id not in ids):
         return _("You may not %(act)s %(object)s: administrators act only within their own agency "
                  "and its subordinate agencies. Ask the administrator of that agency.") % label_args
+    if verb == "reset_mfa" and isinstance(obj, Officer) and obj.user_id == actor.pk:
+        return _("You may not reset your own authenticator (等保2.0 三员分立). Ask another security "
+                 "administrator.")
     if verb in ("grant_role", "revoke_role") and isinstance(obj, Officer) and obj.user_id == actor.pk:
         return _("You may not change your own roles (等保2.0 三员分立: no one grants themselves "
                  "permissions). Ask another security administrator.")

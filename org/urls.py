@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("officers/<int:pk>/edit/", officers.officer_edit, name="officer_edit"),
     path("officers/<int:pk>/deactivate/", officers.officer_deactivate, name="officer_deactivate"),
     path("officers/<int:pk>/reactivate/", officers.officer_reactivate, name="officer_reactivate"),
+    path("officers/<int:pk>/mfa/reset/", officers.officer_mfa_reset, name="officer_mfa_reset"),
     path("officers/<int:pk>/transfer/", officers.officer_transfer, name="officer_transfer"),
     path("officers/<int:pk>/roles/<str:action>/", officers.officer_role, name="officer_role"),
     path("officers/<int:pk>/certificates/new/", officers.certificate_issue, name="certificate_issue"),

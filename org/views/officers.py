@@ -31,6 +31,7 @@ from org.forms import (
     RoleForm,
     TransferForm,
 )
+from org.mfa import confirmed_device, totp_reset
 from org.models import Agency, Department, Officer
 from org.roles import Role
 from org.views.common import form_page, gate, refusal
@@ -77,6 +78,7 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_transfer": policies.can(request.user, "transfer_officer", officer),
         "may_deactivate": policies.can(request.user, "deactivate_officer", officer),
         "may_record_qualification": policies.can(request.user, "record_qualification", officer),
+        "may_reset_mfa": policies.can(request.user, "reset_mfa", officer) and confirmed_device(officer.user),
         "is_reviewer": officer.role_assignments.filter(role=Role.LEGAL_REVIEWER).exists(),
     })
 
@@ -254,6 +256,26 @@ def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _activation(request, pk, services.officer_reactivate, _("Reactivate officer"),
                        _("Officer reactivated; the login works again."))
+
+
+@login_required
+@require_POST
+def officer_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Security administrator: remove the officer's authenticator (lost phone); logged with a reason."""
+    officer = _officer(request, pk)
+    if denial := gate(request, "reset_mfa", officer, officer):
+        return denial
+    form = ReasonForm(request.POST)
+    title = _("Reset two-step verification")
+    if form.is_valid():
+        try:
+            totp_reset(actor=request.user, user=officer.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            return refusal(request, form, exc, title, officer)
+        messages.success(request, _("Authenticator removed; at the next login the officer sets up a "
+                                    "new one."))
+        return redirect("org:officer_detail", pk=officer.pk)
+    return form_page(request, form, title, officer)
 
 
 def _activation(request: HttpRequest, pk: int, service: Any, title: str, done: str) -> HttpResponse:
