@@ -169,6 +169,20 @@ class Case(TimeStamped):
         blank=True,
         help_text=_("Set when reconsideration or litigation revoked the decision or found it unlawful."),
     )
+    amount_reason = models.TextField(
+        _("reason for an amount outside the discretion range"),
+        blank=True,
+        help_text=_("Needed when the fine lies outside the range the discretion standard recommends."),
+    )
+    # 责令停止违法行为 / 责令改正 notices issued during the investigation (list of dicts)
+    correction_orders = models.JSONField(_("orders to stop or correct"), default=list, blank=True)
+    # Orders of the decision: 责令退还土地, 限期拆除, 恢复原状, 没收建筑物 — each with its deadline,
+    # on-site verification, court enforcement and hand-over (list of dicts, see cases/services/orders.py)
+    orders = models.JSONField(_("orders of the decision"), default=list, blank=True)
+    # 延期 / 分期缴纳 approved by the head (行政处罚法 Art.66)
+    payment_plan = models.JSONField(_("deferral or instalments"), default=dict, blank=True)
+    # 催告, application to the court and its outcome (行政强制法 Arts.35, 53–54)
+    enforcement = models.JSONField(_("enforcement record"), default=dict, blank=True)
     crime_transfer = models.JSONField(_("crime transfer decision"), default=dict, blank=True)
     transfer = models.JSONField(_("transfer record"), default=dict, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -334,6 +348,7 @@ class DeliveredDocument(models.TextChoices):
     NOTICE = "notice", _("notice of the proposed penalty")
     HEARING_NOTICE = "hearing_notice", _("hearing notice")
     REMINDER = "reminder", _("written reminder (催告书)")
+    CORRECTION_ORDER = "correction_order", _("order to stop or correct the violation")
     OTHER = "other", _("other document")
 
 
