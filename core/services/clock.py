@@ -362,6 +362,7 @@ def deadlines_scan(*, today: dt.date | None = None) -> ScanResult:
     snap = calendar_snapshot()
     horizon = {w: snap.add_workdays(today, w).date for w in range(MAX_WARN_DAYS + 1)}
     with transaction.atomic():
+        _serialise_scans()
         live = Deadline.objects.filter(status__in=[S.DUE_SOON, S.OVERDUE])
         # A due date moved later (recomputation, resumed pause) brings a deadline back to open.
         reopened = live.filter(status=S.OVERDUE, due_date__gte=today).update(status=S.OPEN)
@@ -394,6 +395,20 @@ def deadlines_scan(*, today: dt.date | None = None) -> ScanResult:
         )
         transaction.on_commit(alerts_mail_pending)
     return ScanResult(today, reopened, overdue, due_soon, alerts)
+
+
+# Any constant: the key of the transaction-level advisory lock that serialises scans on PostgreSQL.
+SCAN_LOCK_KEY = 0x7A68_6966  # "zhif"
+
+
+def _serialise_scans() -> None:
+    """Two scans at once (crontask on two hosts, or a manual `zhifa deadlines scan` during the
+    nightly one) would both read the same deadlines before either marks them, and both mail the
+    digest. On PostgreSQL the second waits here for the first to commit; SQLite already serialises
+    writers (`transaction_mode=IMMEDIATE`)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
 
 
 def _raise_alerts() -> int:
