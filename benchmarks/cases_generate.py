@@ -145,15 +145,42 @@ class Inserter:
         self.connection = connection
         self.pg = connection.vendor == "postgresql"
         self.rows = 0
+        self._defaults: dict[tuple[str, tuple[str, ...]], tuple[list[str], tuple[Any, ...]]] = {}
 
     def next_id(self, table: str) -> int:
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             return int(cursor.fetchone()[0]) + 1
 
+    def defaults(self, table: str, columns: list[str]) -> tuple[list[str], tuple[Any, ...]]:
+        """Columns of the table's model that the generator does not fill and that may not be NULL,
+        with each field's default (so a field added by a later migration does not break the run)."""
+        from django.apps import apps
+        from django.db.models import NOT_PROVIDED
+
+        key = (table, tuple(columns))
+        if key not in self._defaults:
+            model = next(m for m in apps.get_models() if m._meta.db_table == table)
+            extra: list[tuple[str, Any]] = []
+            for f in model._meta.concrete_fields:
+                if f.column in columns or f.null or f.db_default is not NOT_PROVIDED:
+                    continue
+                value = f.get_db_prep_save(f.get_default(), self.connection)
+                if self.pg and isinstance(value, (dict, list)):
+                    value = json.dumps(value)
+                elif self.pg and hasattr(value, "obj"):  # psycopg Jsonb wrapper
+                    value = json.dumps(value.obj)
+                extra.append((f.column, value))
+            self._defaults[key] = ([c for c, _ in extra], tuple(v for _, v in extra))
+        return self._defaults[key]
+
     def insert(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        extra_columns, extra_values = self.defaults(table, columns)
+        if extra_columns:
+            columns = [*columns, *extra_columns]
+            rows = [(*row, *extra_values) for row in rows]
         with self.connection.cursor() as cursor:
             raw = cursor.cursor
             if self.pg:
