@@ -198,7 +198,11 @@ class Case(TimeStamped):
                 name="cases_case_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["agency", "status"], name="cases_case_agency_status")]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="cases_case_agency_status"),
+            # the case lists: newest first within the agencies the actor reads (page and capped count)
+            models.Index(fields=["agency", "id"], name="cases_case_agency_id"),
+        ]
 
     def __str__(self) -> str:
         return self.case_number or f"#{self.pk}"
