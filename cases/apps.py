@@ -18,3 +18,6 @@ class CasesConfig(AppConfig):
                 "case.remedy_outcome": _("Outcome of reconsideration or litigation"),
             }
         )
+        from cases.workflow.summary import ACT_LABELS as SUMMARY_ACTS
+
+        register_acts(SUMMARY_ACTS)

@@ -1,9 +1,14 @@
 """The summary-procedure wizard (简易程序): one call registers the case and walks it on the spot.
 
 `summary_case_record` runs in one transaction: the lead and case (procedure summary), the party,
-the acting officer on the case, then the declared acts `record_on_spot`, `decide_on_spot` and
-`collect_on_spot` / `await_payment` / `execute_warning` (cases/workflow/summary.py). Any refusal
-rolls everything back (no case, no number taken) and is raised to the caller.
+the acting officer and the second officer on the case (行政处罚法 Art.42: at least two), then the
+declared acts `record_on_spot`, `decide_on_spot` (numbered decision handed over on the spot: a
+Delivery in person, the filing deadline started) and `collect_on_spot` (a Payment against the fiscal
+receipt) / `await_payment` / `execute_warning` (cases/workflow/summary.py). Any refusal rolls
+everything back (no case, no number taken) and is raised to the caller.
+
+The filing with the agency (备案, Art.52) and the hand-over of collected cash (Art.71) come later, at
+the office, as the acts `file_with_agency` / `file_pending_payment` and `hand_over_cash`.
 """
 
 from __future__ import annotations
@@ -19,11 +24,32 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseOfficer, LeadSource, OfficerRole, PenaltyKind, Procedure
 from cases.services.cases import _bump, _ledger, _sync, lead_register, party_add
 from cases.services.transitions import case_act
-from core.errors import PermissionDenied
-from org.selectors import officer_for
+from core.errors import PermissionDenied, ValidationFailed
+from org.selectors import officer_for, visible_officers
 
 PAYMENT_ON_SPOT = "on_spot"
 PAYMENT_LATER = "later"
+
+
+def _co_officer(*, agency: Any, officer: Any, co_officer_id: int | None) -> Any:
+    """The second officer on the spot: an active officer of the same agency, not the actor."""
+    if co_officer_id is None:
+        return None
+    found = visible_officers(None).filter(pk=co_officer_id, agency_id=agency.pk, active=True).first()
+    if found is None or found.pk == officer.pk:
+        raise ValidationFailed(
+            _("Choose the second officer on the spot among the other officers of the agency."),
+            field_errors={"co_officer_id": [_("Choose another officer of the agency.")]},
+        )
+    return found
+
+
+def _assign(*, actor: Any, case: Case, officer: Any, role: str) -> None:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    CaseOfficer.objects.create(case=locked, officer=officer, role=role, active=True)
+    _bump(locked)
+    _ledger(locked, actor=actor, act="case.officer_assigned", payload={"officer": officer.pk, "role": role})
+    _sync(case, locked)
 
 
 def summary_case_record(
@@ -43,15 +69,34 @@ def summary_case_record(
     location: str = "",
     party_address: str = "",
     field_code: str = "land",
+    co_officer_id: int | None = None,
+    certificates_shown: bool = False,
+    legal_basis: str = "",
+    rights_informed: bool = False,
+    party_statement: str = "",
+    statement_response: str = "",
+    remedies_informed: bool = False,
+    party_signed: bool = False,
+    refusal_note: str = "",
     today: datetime.date | None = None,
 ) -> Case:
-    """当场处罚: register, record, decide and (for a fine) collect or leave to pay — all or nothing."""
+    """当场处罚 (行政处罚法 Arts.51–53, 68–70): register, record, decide, hand over the decision and
+    (for a fine) collect it or leave it to be paid — all or nothing.
+
+    The law's conditions are the declaration's guards, each refusal naming its article: two
+    certified officers (Arts.42, 52) who showed their certificates (Art.52); the party identified
+    (Art.52); facts certain, a warning or a fine within 200 / 3,000 yuan (Art.51); the legal basis and
+    place stated (Arts.51–52); the party told the right to state and defend (Art.44), the statement
+    answered (Art.45), the remedies stated (Art.52); signature or refusal noted (Art.52); on-the-spot
+    collection only ≤ 100 yuan or if hard to collect (Art.68), with a fiscal receipt (Art.70).
+    """
     day = today or timezone.localdate()
     officer = officer_for(actor)
     if officer is None or officer.agency_id != agency.pk:
         raise PermissionDenied(
             _("Only officers of the agency may decide on the spot."), code="case_permission_denied"
         )
+    second = _co_officer(agency=agency, officer=officer, co_officer_id=co_officer_id)
     with transaction.atomic():
         case = lead_register(
             actor=actor,
@@ -71,28 +116,36 @@ def summary_case_record(
             id_number=id_number,
             address=party_address,
         )
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        CaseOfficer.objects.create(case=locked, officer=officer, role=OfficerRole.LEAD, active=True)
-        _bump(locked)
-        _ledger(
-            locked,
-            actor=actor,
-            act="case.officer_assigned",
-            payload={"officer": officer.pk, "role": OfficerRole.LEAD},
-        )
-        _sync(case, locked)
+        _assign(actor=actor, case=case, officer=officer, role=OfficerRole.LEAD)
+        if second is not None:
+            _assign(actor=actor, case=case, officer=second, role=OfficerRole.ASSISTANT)
         case_act(
             case=case,
             actor=actor,
             action="record_on_spot",
-            data={"findings": findings, "facts_certain": facts_certain, "location": location},
+            data={
+                "findings": findings,
+                "facts_certain": facts_certain,
+                "certificates_shown": certificates_shown,
+                "location": location,
+            },
             today=day,
         )
         case_act(
             case=case,
             actor=actor,
             action="decide_on_spot",
-            data={"kinds": list(kinds), "amount": str(amount) if amount is not None else None},
+            data={
+                "kinds": list(kinds),
+                "amount": str(amount) if amount is not None else None,
+                "legal_basis": legal_basis,
+                "rights_informed": rights_informed,
+                "party_statement": party_statement,
+                "statement_response": statement_response,
+                "remedies_informed": remedies_informed,
+                "party_signed": party_signed,
+                "refusal_note": refusal_note,
+            },
             today=day,
         )
         if PenaltyKind.FINE not in case.decided_kinds:
