@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,21 +49,80 @@ WIDE_READ_ROLES = frozenset({Role.SUPERVISOR}) | ADMIN_ROLES
 # --- who is the actor -------------------------------------------------------------------------
 
 
+# A page asks "which officer is this user, which roles do they hold" a dozen times (policies, every
+# guard of every action, the template). The answers are memoised on the user object, which Django
+# loads afresh for every request (session or API token), so a change of roles is seen by the next
+# request. Within one process any save or delete of an officer, role assignment, agency or
+# department invalidates every memo at once (a generation counter bumped by signals), so code that
+# changes roles and asks again with the same user object (services, tests) sees the change at once;
+# and a memo is never older than MEMO_SECONDS, for user objects that outlive a request (commands).
+# QuerySet.update() sends no signal: code that changes these rows that way must not rely on a
+# memo taken earlier on the same user object.
+MEMO_SECONDS = 5.0
+_MEMO_ATTR = "_org_selectors_memo"
+_generation = [0]
+
+
+def _invalidate_memos(**_kwargs: Any) -> None:
+    _generation[0] += 1
+
+
+for _model in (Officer, RoleAssignment, Agency, Department):
+    post_save.connect(_invalidate_memos, sender=_model, weak=False, dispatch_uid=f"org-memo-save-{_model}")
+    post_delete.connect(_invalidate_memos, sender=_model, weak=False, dispatch_uid=f"org-memo-del-{_model}")
+
+
+@dataclass
+class _Memo:
+    generation: int
+    user_id: Any
+    started: float
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _memoised(user: Any, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per user object (see above); not memoised for objects that refuse it."""
+    now = time.monotonic()
+    memo = getattr(user, _MEMO_ATTR, None)
+    if (
+        not isinstance(memo, _Memo)
+        or memo.generation != _generation[0]
+        or memo.user_id != user.pk
+        or now - memo.started > MEMO_SECONDS
+    ):
+        memo = _Memo(_generation[0], user.pk, now)
+        try:
+            setattr(user, _MEMO_ATTR, memo)
+        except AttributeError:
+            return compute()
+    if key not in memo.values:
+        memo.values[key] = compute()
+    return memo.values[key]
+
+
 def officer_for(user: Any) -> Officer | None:
     """The officer record of `user` (None for anonymous users and users who are not officers)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Officer.objects.select_related("agency", "department").filter(user_id=user.pk).first()
+    return _memoised(  # type: ignore[no-any-return]
+        user,
+        "officer",
+        lambda: Officer.objects.select_related("agency", "department").filter(user_id=user.pk).first(),
+    )
 
 
 def roles_of(*, user: Any) -> frozenset[Role]:
     """The roles `user` holds through an active officer record (empty otherwise)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    values = RoleAssignment.objects.filter(officer__user_id=user.pk, officer__active=True).values_list(
-        "role", flat=True
-    )
-    return frozenset(Role(v) for v in values)
+
+    def compute() -> frozenset[Role]:
+        values = RoleAssignment.objects.filter(officer__user_id=user.pk, officer__active=True).values_list(
+            "role", flat=True
+        )
+        return frozenset(Role(v) for v in values)
+
+    return _memoised(user, "roles", compute)  # type: ignore[no-any-return]
 
 
 def is_unrestricted(user: Any) -> bool:
