@@ -290,7 +290,16 @@ def case_register(request: HttpRequest, payload: LeadIn) -> Any:
     return Status(201, _detail(case_selectors.case_get(case_id=case.pk, actor=actor), actor))
 
 
-@router.get("/cases", response=with_errors(list[CaseSummaryOut]), summary="Cases I may see")
+@router.get(
+    "/cases",
+    response=with_errors(list[CaseSummaryOut]),
+    summary="Cases I may see",
+    description=(
+        "Newest first. `count` is exact up to `offset` + 1000 cases; when more match it is "
+        "`offset` + 1001, to be read as “more than `offset` + 1000” (an exact count of a large "
+        "agency's cases would cost more than the page)."
+    ),
+)
 @paginated
 def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     qs = case_selectors.visible_cases(caller(request))
@@ -308,19 +317,28 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
 
 
 class _SummaryPage:
-    """A lazily sliced queryset whose items are serialised summaries (pagination slices it)."""
+    """A lazily sliced queryset whose items are serialised summaries (pagination slices it).
+
+    The count is capped: COUNT(*) over `LIMIT offset + COUNT_CAP + 1`, so it stays cheap however
+    many cases the agency has (an exact count of 700k rows costs 40–200 ms on PostgreSQL) and a
+    client paging on never sees the count end before the items do.
+    """
+
+    COUNT_CAP = 1000
 
     def __init__(self, qs: Any) -> None:
         self.qs = qs
+        self.offset = 0
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        self.offset = index.start or 0
         return [_summary(c) for c in self.qs[index]]
 
     def all(self) -> "_SummaryPage":
         return self
 
     def count(self) -> int:
-        return int(self.qs.count())
+        return int(self.qs.order_by()[: self.offset + self.COUNT_CAP + 1].count())
 
 
 @router.get("/cases/{case_id}", response=with_errors(CaseOut), summary="One case with its available actions")
