@@ -170,7 +170,7 @@ class Inserter:
                     value = json.dumps(value)
                 elif self.pg and hasattr(value, "obj"):  # psycopg Jsonb wrapper
                     value = json.dumps(value.obj)
-                extra.append((f.column, value))
+                extra.append((str(f.column), value))
             self._defaults[key] = ([c for c, _ in extra], tuple(v for _, v in extra))
         return self._defaults[key]
 
