@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "catalog",
     "cases",
     "review",
+    "records",
     "api",
     "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",

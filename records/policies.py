@@ -1,0 +1,95 @@
+"""Who may do what with a case's records and evidence: `can`, `ensure`, `reason_refused`.
+
+- "view": the actor may view the case (cases.policies: the case's agency is in their read scope);
+- "act" (make a record, upload a file, list or exclude evidence): the actor may act on the case
+  (an active officer with an enforcement role of the case's agency), and the case is not closed;
+- "view_sensitive": material classified 敏感 is seen only by the officers assigned to the case,
+  the heads and legal reviewers of the case's agency (issue 5 §3);
+- "configure" (audio-video rules): a system administrator (org.roles, 三员分立).
+The system (actor None) and a bootstrap superuser may do everything. A refusal through `ensure`
+is itself a ledger act (`auth.permission_denied`), written in its own transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases import policies as case_policies
+from cases.selectors import case_officer_ids
+from core.errors import PermissionDenied
+from core.services.ledger import ledger_append
+from org.roles import Role
+from org.selectors import is_unrestricted, officer_for, roles_of
+
+VERBS = ("view", "act", "view_sensitive", "configure")
+CLOSED_STATUSES = frozenset({"closed", "archived", "declined", "transferred"})
+
+
+def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
+    if verb not in VERBS:
+        return _("Unknown action “%(verb)s”.") % {"verb": verb}
+    if is_unrestricted(actor):
+        if verb == "act" and case is not None and case.status in CLOSED_STATUSES:
+            return _closed(case)
+        return None
+    if verb == "configure":
+        if Role.SYSTEM_ADMIN in roles_of(user=actor):
+            return None
+        return _(
+            "Only a system administrator may change the audio-video rules (等保2.0 三员分立); ask the "
+            "system administrator of your agency."
+        )
+    base = case_policies.reason_refused(actor, "act" if verb == "act" else "view", case)
+    if base is not None:
+        return base
+    if verb == "act" and case.status in CLOSED_STATUSES:
+        return _closed(case)
+    if verb == "view_sensitive":
+        officer = officer_for(actor)
+        if officer is None:
+            return _sensitive()
+        if officer.pk in case_officer_ids(case=case, active_only=False):
+            return None
+        if officer.agency_id == case.agency_id and roles_of(user=actor) & {Role.HEAD, Role.LEGAL_REVIEWER}:
+            return None
+        return _sensitive()
+    return None
+
+
+def _closed(case: Any) -> str:
+    return _(
+        "Case %(case)s is %(status)s: its records and evidence are read-only (行政处罚法 Art.47: the "
+        "file is archived as it stood). Nothing can be added unless the case is reopened."
+    ) % {"case": case, "status": case.get_status_display()}
+
+
+def _sensitive() -> str:
+    return _(
+        "This material is classified sensitive (trade secrets or personal privacy): only the officers "
+        "assigned to the case, the agency's heads and legal reviewers may see it."
+    )
+
+
+def can(actor: Any, verb: str, case: Any = None) -> bool:
+    return reason_refused(actor, verb, case) is None
+
+
+def ensure(actor: Any, verb: str, case: Any = None) -> None:
+    """Raise PermissionDenied, recording the denial in the ledger, unless `can(actor, verb, case)`."""
+    reason = reason_refused(actor, verb, case)
+    if reason is None:
+        return
+    officer = officer_for(actor)
+    with transaction.atomic():
+        ledger_append(
+            actor=actor,
+            act="auth.permission_denied",
+            object_type="cases.case" if case is not None else "",
+            object_id=str(case.pk) if case is not None else "",
+            payload={"verb": f"records.{verb}", "reason": reason},
+            agency_id=officer.agency_id if officer else None,
+        )
+    raise PermissionDenied(reason, code="records_permission_denied")

@@ -1,0 +1,198 @@
+"""Reads of records and evidence, and the questions other apps ask (`av_missing`, `evidence_verify`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from core.models import LedgerEntry
+from core.services.files import digest_stream, evidence_storage
+from records import policies
+from records.models import (
+    AV_KINDS,
+    AvRequirement,
+    AvRule,
+    Classification,
+    EvidenceExclusion,
+    EvidenceFile,
+    EvidenceItem,
+    Record,
+)
+from records.steps import step_label
+
+# ----------------------------------------------------------------------------- records
+
+
+def case_records(*, actor: Any, case: Any, latest_only: bool = True) -> QuerySet[Record]:
+    """The case's records (by default only the latest version of each); sensitive ones only for
+    those allowed to see them (records.policies "view_sensitive")."""
+    qs = Record.objects.filter(case_id=case.pk).prefetch_related("officers").order_by("started_at", "pk")
+    if latest_only:
+        qs = qs.filter(superseded_by__isnull=True)
+    if not policies.can(actor, "view_sensitive", case):
+        qs = qs.exclude(classification=Classification.SENSITIVE)
+    return qs
+
+
+def record_versions(*, record: Record) -> QuerySet[Record]:
+    return Record.objects.filter(series=record.series).order_by("version")
+
+
+def case_files(*, actor: Any, case: Any) -> QuerySet[EvidenceFile]:
+    qs = EvidenceFile.objects.filter(case_id=case.pk).select_related("stored", "record", "uploaded_by")
+    if not policies.can(actor, "view_sensitive", case):
+        qs = qs.exclude(classification=Classification.SENSITIVE)
+    return qs.order_by("pk")
+
+
+def evidence_items(*, case: Any) -> QuerySet[EvidenceItem]:
+    """The evidence list with `is_excluded` (from the latest exclusion row) on each item."""
+    latest = EvidenceExclusion.objects.filter(item=OuterRef("pk")).order_by("-pk").values("excluded")[:1]
+    return (
+        EvidenceItem.objects.filter(case_id=case.pk)
+        .annotate(is_excluded=Coalesce(Subquery(latest), Value(False), output_field=BooleanField()))
+        .prefetch_related("collected_by", "files", "exclusions")
+        .order_by("number")
+    )
+
+
+# ----------------------------------------------------------------------------- audio-video
+
+
+def av_rules() -> QuerySet[AvRule]:
+    return AvRule.objects.order_by("pk")
+
+
+def _when_matches(rule: AvRule, data: Mapping[str, Any] | None) -> bool:
+    if not rule.when:
+        return True
+    if data is None:
+        return False
+    return all(str(data.get(key, "")) in values for key, values in rule.when.items())
+
+
+def av_missing(*, case_id: int, action: str, data: Mapping[str, Any] | None = None) -> list[str]:
+    """What whole-process audio-video recording is still missing before `action` may be done on the case.
+
+    Returns one Chinese message per unmet rule, naming the step, the rule's basis and what to
+    attach; an empty list means the action is not blocked by audio-video rules. For the cases
+    workflow: call it with the action about to be taken (and the action's request data, for rules
+    with a condition such as 留置送达 = `deliver` with `method` "left_at_residence") and refuse
+    the transition while the list is not empty.
+
+    Only rules whose requirement is "required" block (the "as needed" ones are the officer's
+    judgement). A rule applies when its `action` equals `action` and its condition `when` matches
+    `data` (a rule with a condition never applies when `data` is None). It is satisfied:
+    - for a step rule: by an audio or video `EvidenceFile` of the case attached to the step `action`;
+    - for a record rule (`record_kind`, default: questioning in the case-handling room, checked
+      before `report`): when every latest record of that kind made in the case-handling room
+      (`in_case_room`) has an audio or video file attached to it (any version of the record).
+    """
+    missing: list[str] = []
+    rules = AvRule.objects.filter(action=action, requirement=AvRequirement.REQUIRED).order_by("pk")
+    for rule in rules:
+        if not _when_matches(rule, data):
+            continue
+        basis = rule.basis or "国办发〔2018〕118号"
+        if rule.record_kind:
+            records = Record.objects.filter(
+                case_id=case_id, kind=rule.record_kind, in_case_room=True, superseded_by__isnull=True
+            ).order_by("pk")
+            for record in records:
+                has_av = EvidenceFile.objects.filter(
+                    record__series=record.series, media_kind__in=AV_KINDS
+                ).exists()
+                if not has_av:
+                    missing.append(
+                        _("%(rule)s requires whole-process audio-video recording (%(basis)s): record "
+                          "%(record)s made on %(date)s has no audio or video file. Attach the recording to "
+                          "that record before “%(step)s”.")
+                        % {"rule": rule.label, "basis": basis, "record": record,
+                           "date": record.started_at.date().isoformat(), "step": step_label(action)}
+                    )
+            continue
+        has_av = EvidenceFile.objects.filter(case_id=case_id, action=action, media_kind__in=AV_KINDS).exists()
+        if not has_av:
+            missing.append(
+                _("%(rule)s requires whole-process audio-video recording (%(basis)s): the case has no audio "
+                  "or video file for the step “%(step)s”. Upload the recording on the case's records page "
+                  "and attach it to that step.")
+                % {"rule": rule.label, "basis": basis, "step": step_label(action)}
+            )
+    return missing
+
+
+# ----------------------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    file: EvidenceFile
+    digest: str
+    status: str  # ok | altered | missing | ledger_mismatch | unrecorded
+    detail: str = ""
+    ledger_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+STATUS_LABELS = {
+    "ok": _("intact"),
+    "altered": _("altered: the bytes no longer match the digest"),
+    "missing": _("missing from the store"),
+    "ledger_mismatch": _("the ledger records another digest"),
+    "unrecorded": _("no ledger entry records the capture"),
+}
+
+
+def evidence_verify(case_id: int, *, files: QuerySet[EvidenceFile] | None = None) -> list[FileCheck]:
+    """Re-hash each file of the case in the store and compare it with the ledger's capture act.
+
+    For each `EvidenceFile`: the `records.file_captured` ledger entry for it must carry the stored
+    file's digest (`ledger_mismatch` / `unrecorded` otherwise); the stored bytes must exist
+    (`missing`) and hash to that digest with the recorded size (`altered`). Reads every byte once,
+    in constant memory. The caller checks that the actor may view the case.
+    """
+    qs = files if files is not None else EvidenceFile.objects.filter(case_id=case_id)
+    qs = qs.select_related("stored").order_by("pk")
+    entries = {
+        e.object_id: e
+        for e in LedgerEntry.objects.filter(
+            act="records.file_captured", object_type=EvidenceFile._meta.label_lower,
+            object_id__in=[str(f.pk) for f in qs],
+        ).only("seq", "object_id", "file_digest")
+    }
+    storage = evidence_storage()
+    results: list[FileCheck] = []
+    hashed: dict[str, tuple[str, int] | None] = {}
+    for f in qs:
+        stored = f.stored
+        entry = entries.get(str(f.pk))
+        if entry is None:
+            results.append(FileCheck(f, stored.digest, "unrecorded"))
+            continue
+        if entry.file_digest != stored.digest:
+            results.append(FileCheck(f, stored.digest, "ledger_mismatch",
+                                     f"ledger {entry.file_digest}", entry.seq))
+            continue
+        if stored.digest not in hashed:
+            if not storage.exists(stored.storage_name):
+                hashed[stored.digest] = None
+            else:
+                with storage.open(stored.storage_name, "rb") as fh:
+                    hashed[stored.digest] = digest_stream(fh, stored.algorithm)
+        got = hashed[stored.digest]
+        if got is None:
+            results.append(FileCheck(f, stored.digest, "missing", stored.storage_name, entry.seq))
+        elif got != (stored.digest, stored.size):
+            results.append(FileCheck(f, stored.digest, "altered", f"now {got[0]} ({got[1]} bytes)", entry.seq))
+        else:
+            results.append(FileCheck(f, stored.digest, "ok", "", entry.seq))
+    return results
