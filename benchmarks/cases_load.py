@@ -22,7 +22,10 @@ obtains an API token (`POST /api/v1/auth/token`), then times, at 1 and 16 concur
     API list      GET /api/v1/cases (bearer token, first page);
     API detail    GET /api/v1/cases/{id} (bearer token; with available_actions).
 
-p50/p95 per endpoint and the ratio of each p50 to the baseline p50 of the same concurrency.
+p50/p95 per endpoint and the ratio of each p50 to the baseline p50 of the same run, in three modes:
+1 client back to back; 16 users who each wait a random 0.5–1.5 × `--think` s (default 1 s)
+between requests, as locust users do; and 16 clients back to back (saturation: on 2 CPUs their
+latency is 16 ÷ throughput by Little's law, so it measures throughput, reported as req/s).
 Afterwards the queries of each endpoint are counted in-process (django.test.Client,
 CaptureQueriesContext) and the slowest SQL statements listed with `--explain`.
 """
@@ -135,8 +138,13 @@ def measure(
     per_client: int,
     cookies: dict[str, str],
     token: str,
+    think: float = 0.0,
 ) -> list[float]:
-    """Latencies (s) of `clients` threads each issuing `per_client` GETs of random `paths`."""
+    """Latencies (s) of `clients` threads each issuing `per_client` GETs of random `paths`.
+
+    With `think` > 0 each client waits a random 0.5–1.5 × `think` seconds between its requests (a
+    user reading the page, as locust users do); with 0 the clients send back to back (saturation).
+    """
     latencies: list[float] = []
     lock = threading.Lock()
     errors: list[str] = []
@@ -148,6 +156,8 @@ def measure(
         client.request("GET", rng.choice(paths))  # connect + warm this thread's connection
         mine = []
         barrier.wait()
+        if think:
+            time.sleep(rng.uniform(0, think))  # users do not all click at the same instant
         for _ in range(per_client):
             path = rng.choice(paths)
             started = time.perf_counter()
@@ -155,6 +165,8 @@ def measure(
             mine.append(time.perf_counter() - started)
             if status not in (200, 404) or (status == 404 and "bench-baseline" not in path):
                 errors.append(f"{path}: {status}")
+            if think:
+                time.sleep(rng.uniform(0.5, 1.5) * think)
         with lock:
             latencies.extend(mine)
 
@@ -218,6 +230,12 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=200, help="requests per endpoint at 1 client")
     parser.add_argument("--per-client", type=int, default=25, help="requests per client at 16 clients")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean think time (s) of the 16 users between requests; 0 skips that run",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--explain", action="store_true", help="time and EXPLAIN the slowest queries")
@@ -292,38 +310,48 @@ def main() -> None:
             "API GET /api/v1/cases": ["/api/v1/cases"],
             "API GET /api/v1/cases/{id}": [f"/api/v1/cases/{i}" for i in case_ids],
         }
-        results: dict[int, dict[str, list[float]]] = {}
-        for clients, per_client in ((1, args.requests), (16, args.per_client)):
-            results[clients] = {}
+        # (label, clients, requests per client, think time)
+        modes = [("1 client", 1, args.requests, 0.0)]
+        if args.think:
+            modes.append((f"16 users (think {args.think:g} s)", 16, args.per_client, args.think))
+        modes.append(("16 clients (saturated)", 16, args.per_client, 0.0))
+        results: dict[str, dict[str, list[float]]] = {}
+        rates: dict[str, dict[str, float]] = {}
+        for label, clients, per_client, think in modes:
+            results[label], rates[label] = {}, {}
             for name, paths in endpoints.items():
                 use_token = token if "API" in name else ""
-                results[clients][name] = measure(
+                started = time.perf_counter()
+                results[label][name] = measure(
                     port,
                     paths,
                     clients=clients,
                     per_client=per_client,
                     cookies={} if use_token else cookies,
                     token=use_token,
+                    think=think,
                 )
+                rates[label][name] = len(results[label][name]) / (time.perf_counter() - started)
+            print(f"  {label} done, load average {os.getloadavg()[0]:.1f}", flush=True)
         print(f"load average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(
-            "| endpoint | 1 client p50 / p95 (ms) | ratio | 16 clients p50 / p95 (ms) | ratio "
-            "| 16 clients req/s |"
+            "| endpoint | "
+            + " | ".join(f"{label} p50 / p95 (ms) | ratio" for label, *_ in modes)
+            + " | saturated req/s |"
         )
-        print("|---|---|---|---|---|---|")
-        base = {c: statistics.median(results[c]["baseline (JSON 404 view)"]) for c in results}
+        print("|---|" + "---|---|" * len(modes) + "---|")
+        base = {m: statistics.median(results[m]["baseline (JSON 404 view)"]) for m in results}
         for name in endpoints:
             cells = []
-            for c in (1, 16):
-                lat = results[c][name]
+            for label, *_ in modes:
+                lat = results[label][name]
                 cells += [
                     f"{pct(lat, 50) * 1000:.1f} / {pct(lat, 95) * 1000:.1f}",
-                    f"{statistics.median(lat) / base[c]:.1f}×",
+                    f"{statistics.median(lat) / base[label]:.1f}×",
                 ]
-            rate = len(results[16][name]) / max(sum(results[16][name]) / 16, 1e-9)
-            print(f"| {name} | {' | '.join(cells)} | {rate:.0f} |")
+            print(f"| {name} | {' | '.join(cells)} | {rates['16 clients (saturated)'][name]:.0f} |")
         print(
-            json.dumps({c: {n: [pct(v, 50), pct(v, 95)] for n, v in r.items()} for c, r in results.items()})
+            json.dumps({m: {n: [pct(v, 50), pct(v, 95)] for n, v in r.items()} for m, r in results.items()})
         )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
