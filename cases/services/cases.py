@@ -26,7 +26,10 @@ from cases.models import (
 )
 from cases.services.identity import check_resident_id, check_uscc
 from cases.services.transitions import _event, _jsonable, record_created
+from cases.selectors import legal_setting_int
 from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.models import Deadline
+from core.services.clock import deadline_start
 from core.services.ledger import ledger_append
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, roles_of, visible_officers
@@ -50,6 +53,9 @@ FACT_KEYS = {
     "parcel",
     "village",
 }
+
+
+REGISTRATION_DEADLINE = "cases.registration"
 
 
 def _bump(case: Case) -> None:
@@ -91,7 +97,13 @@ def lead_register(
     title: str = "",
     procedure: str = Procedure.GENERAL,
 ) -> Case:
-    """案源登记: a lead and its case (status lead) in one act."""
+    """案源登记: a lead and its case (status lead) in one act.
+
+    A lead of the general procedure starts the 立案 time limit from its discovery
+    (setting `cases.registration_workdays`, default 10 WD — LEGAL.md §5 marks the figure [U]:
+    the 2014 自然资源行政处罚办法 rule; the 2024 figure was not found). It is a time limit on the
+    agency, so a late 立案 is allowed and flagged (行政处罚法 Art.54: file promptly).
+    """
     errors: dict[str, list[str]] = {}
     if source not in LeadSource.values:
         errors["source"] = [_("Choose the source of the lead.")]
@@ -132,6 +144,18 @@ def lead_register(
         if procedure != Procedure.GENERAL:
             payload["procedure"] = procedure
         record_created(case, actor=actor, payload=payload)
+        if procedure == Procedure.GENERAL:
+            deadline_start(
+                actor=actor,
+                subject=case,
+                agency_id=agency.pk,
+                kind=REGISTRATION_DEADLINE,
+                title="立案期限",
+                legal_basis="自然资源行政处罚办法 [U]; 行政处罚法 Art.54",
+                unit=Deadline.Unit.WORKDAYS,
+                amount=legal_setting_int("cases.registration_workdays", 10),
+                start_date=discovered_on,
+            )
     return case
 
 

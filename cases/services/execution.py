@@ -8,6 +8,11 @@
   deadline is satisfied.
 - 加处罚款 (Art.72; 行政强制法 Art.45): 3 % of the fine per day after the due date, never more than
   the fine; not counted while reconsideration or litigation is pending (Art.73).
+- 延期 / 分期 (Art.66): an approved plan (`Case.payment_plan`) moves the due date — a deferral to its
+  new date, instalments each to their own — so no surcharge runs before it; a late instalment
+  bears the surcharge on its own amount (3 % of it per day, the whole never above the fine).
+- 催告 and the court (行政强制法 Arts.35, 53–54): `remedy_period_end` and `court_window` give the
+  statutory window of the application; the workflow's guards (cases/workflow/execution.py) use them.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from cases.selectors import case_deadlines, legal_setting_int
 from cases.services.cases import _bump, _locked, _sync
 from cases.services.transitions import _event, _jsonable
 from core.errors import DomainError, ValidationFailed
+from core.services.calendar import add_calendar_days, add_months
 from core.services.clock import deadline_satisfy
 from core.services.ledger import ledger_append
 
@@ -274,15 +280,126 @@ def payment_due_date(case: Case) -> datetime.date | None:
     return dl.due_date if dl is not None else None
 
 
-def case_late_surcharge(*, case: Case, on: datetime.date) -> Decimal:
-    """The surcharge the case's party owes on `on` (nothing once the fine was paid in full)."""
+def payment_schedule(case: Case) -> list[tuple[datetime.date, Decimal]]:
+    """(due date, amount) of what the party must pay: the whole fine by the payment deadline, or
+    the approved deferral's date, or each approved instalment (行政处罚法 Arts.66–67)."""
     fine = case.decided_amount or Decimal("0")
+    plan = case.payment_plan or {}
+    if plan.get("kind") == "instalments":
+        return [
+            (datetime.date.fromisoformat(i["due_date"]), Decimal(i["amount"])) for i in plan["instalments"]
+        ]
+    if plan.get("kind") == "deferral":
+        return [(datetime.date.fromisoformat(plan["due_date"]), fine)]
     due = payment_due_date(case)
-    if due is None or fine <= 0:
+    return [(due, fine)] if due is not None else []
+
+
+def plan_end(case: Case) -> datetime.date | None:
+    """The end of an approved deferral or of the last instalment (the court window runs from it)."""
+    plan = case.payment_plan or {}
+    if not plan.get("kind"):
+        return None
+    return max(due for due, _amount in payment_schedule(case))
+
+
+def _covered_dates(case: Case, schedule: list[tuple[datetime.date, Decimal]]) -> list[datetime.date | None]:
+    """For each instalment, the day the payments (in order) covered it, or None."""
+    payments = list(Payment.objects.filter(case=case).order_by("paid_on", "pk").values_list("amount", "paid_on"))
+    out: list[datetime.date | None] = []
+    need = Decimal("0")
+    for _due, amount in schedule:
+        need += amount
+        running, covered = Decimal("0"), None
+        for paid, paid_on in payments:
+            running += paid
+            if running >= need:
+                covered = paid_on
+                break
+        out.append(covered)
+    return out
+
+
+def case_late_surcharge(*, case: Case, on: datetime.date) -> Decimal:
+    """The surcharge the case's party owes on `on` (nothing once the fine was paid in full); an
+    approved plan moves the due dates (Art.66), remedy periods are not counted (Art.73)."""
+    fine = case.decided_amount or Decimal("0")
+    schedule = payment_schedule(case)
+    if not schedule or fine <= 0:
         return Decimal("0.00")
-    full = _full_payment_date(case, fine)
-    until = min(on, full) if full is not None else on
-    return late_surcharge(fine=fine, due_date=due, on=until, pending=remedy_periods(case))
+    pending = remedy_periods(case)
+    total = Decimal("0")
+    for (due, amount), covered in zip(schedule, _covered_dates(case, schedule), strict=True):
+        until = min(on, covered) if covered is not None else on
+        total += late_surcharge(fine=amount, due_date=due, on=until, pending=pending)
+    return min(total, fine.quantize(CENT))
+
+
+def overdue_amount(case: Case, on: datetime.date) -> Decimal:
+    """What of the fine was due by `on` (its due date before `on`) and is still unpaid."""
+    schedule = payment_schedule(case)
+    due_by = sum((amount for due, amount in schedule if due < on), Decimal("0"))
+    return max(due_by - paid_total(case), Decimal("0")).quantize(CENT)
+
+
+def outstanding_fine(case: Case) -> Decimal:
+    fine = case.decided_amount or Decimal("0")
+    return max(fine - paid_total(case), Decimal("0")).quantize(CENT)
+
+
+def satisfy_covered_instalments(*, actor: Any, case: Case, by_act: str) -> None:
+    """Each instalment's payment deadline is met once the payments cover it."""
+    plan = case.payment_plan or {}
+    if plan.get("kind") != "instalments":
+        return
+    schedule = payment_schedule(case)
+    covered = _covered_dates(case, schedule)
+    ids = [i.get("deadline_id") for i in plan["instalments"]]
+    for deadline_id, day in zip(ids, covered, strict=True):
+        if day is None or deadline_id is None:
+            continue
+        for dl in case_deadlines(case=case, kind=PAYMENT_DEADLINE, open_only=True).filter(pk=deadline_id):
+            deadline_satisfy(actor=actor, deadline=dl, by_act=by_act)
+
+
+# ---------------------------------------------------------------- 复议 / 诉讼 periods, court window
+
+
+def remedy_period_end(case: Case, *, demolition_only: bool = False) -> datetime.date | None:
+    """The day the periods for reconsideration (60 days, 行政复议法 Art.20) and litigation end,
+    counted from the delivery of the decision. Litigation: 6 months (行政诉讼法 Art.46), or for an
+    order to demolish 15 days (土地管理法 Art.83). Figures are settings."""
+    if case.delivered_on is None:
+        return None
+    reconsideration = add_calendar_days(
+        case.delivered_on, legal_setting_int("cases.reconsideration_days", 60)
+    ).date
+    if demolition_only:
+        suit = add_calendar_days(case.delivered_on, legal_setting_int("cases.demolition_suit_days", 15)).date
+    else:
+        suit = add_months(case.delivered_on, legal_setting_int("cases.litigation_months", 6)).date
+    return max(reconsideration, suit)
+
+
+def pending_remedies(case: Case) -> list[Remedy]:
+    return list(Remedy.objects.filter(case=case, outcome=""))
+
+
+def court_window(case: Case, *, demolition_only: bool = False) -> tuple[datetime.date, datetime.date] | None:
+    """(first day, last day) on which the agency may apply to the court (行政强制法 Art.53: within 3
+    months after the 复议/诉讼 periods ended; 行政处罚法 Art.72: from the end of an approved plan;
+    after a decided remedy, from its decision)."""
+    end = remedy_period_end(case, demolition_only=demolition_only)
+    if end is None:
+        return None
+    starts = [end]
+    decided = [r.decided_on for r in Remedy.objects.filter(case=case).exclude(decided_on=None)]
+    starts.extend(d for d in decided if d is not None)
+    if not demolition_only and (finish := plan_end(case)) is not None:
+        starts.append(finish)
+    start = max(starts)
+    last = add_months(start, legal_setting_int("cases.court_application_months", 3)).date
+    return start + datetime.timedelta(days=1), last
 
 
 def _full_payment_date(case: Case, fine: Decimal) -> datetime.date | None:
@@ -403,6 +520,8 @@ def payment_record(
         )
         if full:
             _satisfy_payment_deadline(actor=actor, case=locked, by_act="case.payment_record")
+        else:
+            satisfy_covered_instalments(actor=actor, case=locked, by_act="case.payment_record")
         _bump(locked)
         _event(
             case=locked,

@@ -175,6 +175,9 @@ def case_act(
         violations = evaluate(transition, ctx)
         if violations:
             raise _refused(violations, transition, action)
+        flagged = evaluate(transition, ctx, warnings=True)
+        if flagged:
+            ctx.notes["warnings"] = [v.as_dict() for v in flagged]
         for effect in transition.effects:
             effect(ctx)
         notes = {k: v for k, v in ctx.notes.items() if not k.startswith("_")}
@@ -184,12 +187,14 @@ def case_act(
 
 
 def available_actions(*, case: Case, actor: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """For every action of the procedure: may the actor do it now, and if not, every reason."""
+    """For every action of the procedure: may the actor do it now, and if not, every reason; and
+    the warnings the act would carry (it is allowed, but e.g. late)."""
     workflow = workflow_for(case)
     refusal = policies.reason_refused(actor, "act", case)
     out: list[dict[str, Any]] = []
     for transition in workflow.transitions:
         blocked: list[Violation] = []
+        flagged: list[Violation] = []
         if refusal is not None:
             blocked.append(Violation("permission_denied", refusal, ""))
         if case.status not in transition.sources:
@@ -204,12 +209,14 @@ def available_actions(*, case: Case, actor: Any, today: datetime.date | None = N
                 preview=True,
             )
             blocked.extend(evaluate(transition, ctx))
+            flagged = evaluate(transition, ctx, warnings=True)
         out.append(
             {
                 "action": transition.action,
                 "label": str(transition.label),
                 "allowed": not blocked,
                 "blocked_by": [v.as_dict() for v in blocked],
+                "warnings": [v.as_dict() for v in flagged],
             }
         )
     return out

@@ -114,7 +114,9 @@ def step_data(
             "chair_id": world.chair.pk,
         },
         "hold_hearing": {"held_on": d, "attended": True, "record": "听证笔录"},
-        "decide": {},
+        "decide": {"orders": [{"kind": "demolish", "days": 15, "description": "拆除违法建筑物"}]}
+        if "demolition" in (case.proposed_kinds or [])
+        else {},
         "decide_no_penalty": {
             "outcome": case.proposed_outcome
             if case.proposed_outcome in ("no_penalty_minor", "first_violation", "no_penalty_facts")
@@ -122,6 +124,37 @@ def step_data(
         },
         "transfer": {"to": "other_agency", "reason": "不属于本机关管辖", "recipient": "县住建局"},
         "deliver": {"delivered_on": d, "method": "direct"},
+        "order_correction": {
+            "kind": "stop_and_correct",
+            "issued_on": d,
+            "content": "立即停止违法占地行为，限期拆除新建建筑物、恢复土地原状",
+            "days": 15,
+        },
+        "check_correction": {"checked_on": d, "corrected": True, "finding": "已停止施工并拆除，土地恢复原状"},
+        "approve_payment_plan": {
+            "kind": "deferral",
+            "applied_on": d,
+            "approved_on": d,
+            "reason": "当事人确有经济困难",
+            "due_date": (today + datetime.timedelta(days=60)).isoformat(),
+        },
+        "verify_order": {
+            "order": 1,
+            "verified_on": d,
+            "officer_ids": [world.officer1.pk, world.officer2.pk],
+            "finding": "经现场核查，违法建筑物已拆除",
+            "complied": True,
+        },
+        "hand_over_confiscated": {"order": 1, "handed_on": d, "recipient": "县人民政府"},
+        "serve_reminder": {"subject": "fine", "delivered_on": d, "method": "in_person"},
+        "apply_to_court": {"subject": "fine", "applied_on": d, "court": "县人民法院"},
+        "record_court_outcome": {
+            "subject": "fine",
+            "outcome": "enforced",
+            "decided_on": d,
+            "collected_amount": str(case.decided_amount or "0"),
+            "receipt_number": "COURT-0001",
+        },
         "complete_execution": {
             "completed_on": d,
             "paid_amount": str(case.decided_amount or "0"),
@@ -131,7 +164,16 @@ def step_data(
 
 
 # The canonical route to each status: (action, actor attribute of World)
-HEAD_ACTIONS = {"decline", "register", "decide", "decide_no_penalty", "transfer", "close"}
+HEAD_ACTIONS = {
+    "decline",
+    "register",
+    "decide",
+    "decide_no_penalty",
+    "transfer",
+    "close",
+    "approve_payment_plan",
+    "apply_to_court",
+}
 ROUTES: dict[str, list[str]] = {
     CaseStatus.LEAD: [],
     CaseStatus.PRELIMINARY_CHECK: ["check"],

@@ -20,6 +20,43 @@ from core.services.clock import (
 from core.services.numbering import number_take
 
 
+def day_unit(days: int) -> str:
+    """The unit of a period of `days` days (行政处罚法 Art.85): 2, 3, 5 and 7 days are working days,
+    every other number of days is calendar days."""
+    return "workdays" if days in (2, 3, 5, 7) else "calendar_days"
+
+
+def deadline_open(
+    ctx: Context,
+    *,
+    kind: str,
+    title: str,
+    basis: str,
+    unit: str,
+    amount: int,
+    start: datetime.date,
+    restart: bool = True,
+) -> Deadline:
+    """Start one deadline on the case (cancelling an open one of the same kind when `restart`)."""
+    if restart:
+        for old in case_deadlines(case=ctx.case, kind=kind, open_only=True):
+            deadline_cancel(actor=ctx.actor, deadline=old, reason=f"restarted by {ctx.action}")
+    dl = deadline_start(
+        actor=ctx.actor,
+        subject=ctx.case,
+        agency_id=ctx.case.agency_id,
+        kind=kind,
+        title=title,
+        legal_basis=basis,
+        unit=unit,
+        amount=amount,
+        start_date=start,
+        today=ctx.today,
+    )
+    ctx.notes.setdefault("deadlines_started", []).append({"kind": kind, "due": dl.due_date.isoformat()})
+    return dl
+
+
 def start_deadline(
     *,
     kind: str,
@@ -34,21 +71,15 @@ def start_deadline(
         begin = start(ctx.case)
         if begin is None:
             return
-        for old in case_deadlines(case=ctx.case, kind=kind, open_only=True):
-            deadline_cancel(actor=ctx.actor, deadline=old, reason=f"restarted by {ctx.action}")
-        dl = deadline_start(
-            actor=ctx.actor,
-            subject=ctx.case,
-            agency_id=ctx.case.agency_id,
+        deadline_open(
+            ctx,
             kind=kind,
             title=title,
-            legal_basis=basis,
+            basis=basis,
             unit=unit,
             amount=legal_setting_int(setting, default),
-            start_date=begin,
-            today=ctx.today,
+            start=begin,
         )
-        ctx.notes.setdefault("deadlines_started", []).append({"kind": kind, "due": dl.due_date.isoformat()})
 
     effect.__name__ = f"start_{kind.rsplit('.', 1)[-1]}"
     return effect
@@ -105,6 +136,18 @@ def cancel_deadline(kind: str) -> Effect:
             deadline_cancel(actor=ctx.actor, deadline=dl, reason=f"case {ctx.action}")
 
     effect.__name__ = f"cancel_{kind.rsplit('.', 1)[-1]}"
+    return effect
+
+
+def cancel_deadlines_like(*prefixes: str) -> Effect:
+    """Cancel the open deadlines whose kind starts with one of `prefixes` (proceedings that ended)."""
+
+    def effect(ctx: Context) -> None:
+        for dl in case_deadlines(case=ctx.case, open_only=True):
+            if dl.kind.startswith(prefixes):
+                deadline_cancel(actor=ctx.actor, deadline=dl, reason=f"case {ctx.action}")
+
+    effect.__name__ = "cancel_" + "_".join(p.rsplit(".", 1)[-1] for p in prefixes)
     return effect
 
 

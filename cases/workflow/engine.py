@@ -62,6 +62,9 @@ class Transition:
     label: Any = ""  # Chinese (lazy) label of the act, e.g. 立案
     verb: str = "act"  # the policy verb (who may attempt it)
     clean: Clean | None = None
+    # Checks that do not block the act but are reported with it (e.g. 立案 after the agency's own
+    # time limit: allowed, flagged with the overdue deadline).
+    warnings: tuple[Guard, ...] = ()
 
     def stays(self) -> bool:
         """An act recorded without changing the status (e.g. a statement received)."""
@@ -98,10 +101,11 @@ class Workflow:
         return [t for t in self.transitions if status in t.sources]
 
 
-def evaluate(transition: Transition, ctx: Context) -> list[Violation]:
-    """Every failed guard of `transition` (all of them, not the first)."""
+def evaluate(transition: Transition, ctx: Context, *, warnings: bool = False) -> list[Violation]:
+    """Every failed guard of `transition` (all of them, not the first); with `warnings`, every
+    non-blocking check that fired instead."""
     found: list[Violation] = []
-    for guard in transition.guards:
+    for guard in transition.warnings if warnings else transition.guards:
         result = guard(ctx)
         if result is not None:
             found.append(result)

@@ -597,3 +597,154 @@ def review_passed(kind: str) -> Guard:
 
     guard.__name__ = f"{kind}_passed"
     return guard
+
+
+# ---------------------------------------------------------------- 立案 time limit (a warning)
+
+REGISTRATION_DEADLINE = "cases.registration"
+
+
+def registration_late(ctx: Context) -> Violation | None:
+    """立案 after the configured time limit from discovery: allowed, flagged with the overdue
+    deadline (a time limit on the agency, not a bar; LEGAL.md §5 [U], 行政处罚法 Art.54)."""
+    from cases.selectors import case_deadlines
+
+    dl = case_deadlines(case=ctx.case, kind=REGISTRATION_DEADLINE).order_by("-pk").first()
+    if dl is None or dl.status in ("satisfied", "cancelled"):
+        return None
+    on = ctx.data.get("registered_on") or ctx.today
+    if on <= dl.due_date:
+        return None
+    return Violation(
+        "registration_late",
+        _(
+            "立案 is late: the lead was discovered on %(found)s and the time limit for 立案 ended on "
+            "%(due)s (%(days)d working days). The case may still be registered; the delay is recorded."
+        )
+        % {"found": ctx.case.lead.discovered_on, "due": dl.due_date, "days": dl.amount},
+        ("自然资源行政处罚办法 立案期限 [U]; 行政处罚法 Art.54"),
+    )
+
+
+# ---------------------------------------------------------------- discretion (裁量基准)
+
+
+def discretion_act_date(case: Case, today: datetime.date) -> datetime.date | None:
+    """The day whose standard applies (行政处罚法 Art.37): the end of the act, today while it continues."""
+    if case.act_ended_on is not None:
+        return case.act_ended_on
+    return today if case.act_started_on is not None else None
+
+
+def discretion_evaluation(ctx: Context) -> Any | None:
+    """The catalog's evaluation of the case facts, or None when the case names no standard or the
+    catalog cannot evaluate it (then only the statutory checks of the catalog apply)."""
+    if "_discretion" not in ctx.notes:
+        from catalog.services import discretion_evaluate
+
+        from core.errors import DomainError
+
+        evaluation = None
+        act_date = discretion_act_date(ctx.case, ctx.today)
+        if ctx.case.violation_code and act_date is not None:
+            try:
+                evaluation = discretion_evaluate(
+                    agency=ctx.case.agency,
+                    act_date=min(act_date, ctx.today),
+                    facts=ctx.case.facts,
+                    violation_code=ctx.case.violation_code,
+                    today=ctx.today,
+                )
+            except DomainError:
+                evaluation = None
+        ctx.notes["_discretion"] = evaluation
+    return ctx.notes["_discretion"]
+
+
+def statutory_maximum(ctx: Context) -> Decimal | None:
+    """The statutory maximum fine in yuan for the case facts (the standard's 法定上限 × its base)."""
+    from catalog.services.discretion import parse_facts
+    from catalog.services.tiers import TierSpec, amount_range
+
+    from core.errors import DomainError
+
+    evaluation = discretion_evaluation(ctx)
+    standard = getattr(evaluation, "standard", None)
+    if standard is None or standard.legal_max is None or not standard.legal_kind:
+        return None
+    spec = TierSpec(
+        name="法定",
+        order=0,
+        land_classes=(),
+        range_min=Decimal(0),
+        range_max=None,
+        penalty_kind=standard.legal_kind,
+        penalty_min=standard.legal_min or Decimal(0),
+        penalty_max=standard.legal_max,
+    )
+    try:
+        result = amount_range(spec, parse_facts(ctx.case.facts))
+    except DomainError:
+        return None
+    return result[1] if isinstance(result, tuple) else None
+
+
+def _fine_under_discretion(ctx: Context) -> Decimal | None:
+    """The fine the act would set: the body's, else the case's (proposed, or decided)."""
+    case = ctx.case
+    if ctx.action == "report":
+        kinds, amount = ctx.data.get("kinds") or [], ctx.data.get("amount")
+    else:
+        kinds = ctx.data.get("kinds") or case.proposed_kinds or []
+        amount = ctx.data.get("amount", case.proposed_amount)
+    return amount if PenaltyKind.FINE in kinds else None
+
+
+def amount_within_statutory_maximum(ctx: Context) -> Violation | None:
+    amount = _fine_under_discretion(ctx)
+    if amount is None:
+        return None
+    top = statutory_maximum(ctx)
+    if top is None or amount <= top:
+        return None
+    standard = discretion_evaluation(ctx).standard
+    return Violation(
+        "amount_above_statutory_maximum",
+        _(
+            "The fine of %(amount)s yuan exceeds the statutory maximum of %(max)s yuan for these facts "
+            "(%(violation)s); no discretion allows it."
+        )
+        % {"amount": amount, "max": top, "violation": standard.violation_name},
+        standard.basis or ("行政处罚法 Arts.4, 38"),
+    )
+
+
+def amount_reason_given(ctx: Context) -> Violation | None:
+    """An amount outside the range the discretion standard gives for the facts needs a written
+    reason (`amount_reason`), shown to the reviewer and the head (行政处罚法 Art.34)."""
+    amount = _fine_under_discretion(ctx)
+    if amount is None:
+        return None
+    evaluation = discretion_evaluation(ctx)
+    low, high = getattr(evaluation, "range_min", None), getattr(evaluation, "range_max", None)
+    if low is None or high is None or low <= amount <= high:
+        return None
+    reason = str(ctx.data.get("amount_reason") or ctx.case.amount_reason or "").strip()
+    if reason:
+        return None
+    return Violation(
+        "amount_reason_required",
+        _(
+            "The fine of %(amount)s yuan lies outside the range %(low)s–%(high)s yuan that the discretion "
+            "standard “%(standard)s” (tier %(tier)s) gives for these facts: give the reason in writing "
+            "(amount_reason)."
+        )
+        % {
+            "amount": amount,
+            "low": low,
+            "high": high,
+            "standard": evaluation.standard.violation_name,
+            "tier": getattr(evaluation.tier, "name", "—"),
+        },
+        ("行政处罚法 Art.34"),
+    )

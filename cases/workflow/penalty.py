@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import CaseStatus as S
 from cases.models import PenaltyKind, ProposedOutcome
+from cases.workflow import execution as x
 from cases.workflow import guards as g
 from cases.workflow.effects import (
     PAYMENT_DEADLINE_KIND,
     assign,
     cancel_deadline,
+    cancel_deadlines_like,
     cancel_open_deadlines,
     pause_deadline,
     resume_deadline,
@@ -36,6 +38,7 @@ STATEMENT = "cases.statement"
 HEARING_REQUEST = "cases.hearing_request"
 DELIVERY = "cases.delivery"
 PAYMENT = PAYMENT_DEADLINE_KIND
+REGISTRATION = g.REGISTRATION_DEADLINE
 
 # The glossary's names (cases.models.DeliveryMethod); "direct", "left" and "announcement" are
 # accepted as aliases (cases.services.execution.METHOD_ALIASES).
@@ -87,6 +90,7 @@ def clean_report(data: Mapping[str, Any]) -> dict[str, Any]:
         "amount": amount if PenaltyKind.FINE in kinds else None,
         "facts": facts,
         "report": str(data.get("report") or ""),
+        "amount_reason": str(data.get("amount_reason") or "").strip(),
     }
 
 
@@ -146,7 +150,12 @@ def clean_hearing_held(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def clean_decision(data: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"decided_on": g.parse_date(data, "decided_on", required=False)}
+    out: dict[str, Any] = {
+        "decided_on": g.parse_date(data, "decided_on", required=False),
+        "orders": x.clean_orders(data.get("orders")),
+    }
+    if str(data.get("amount_reason") or "").strip():
+        out["amount_reason"] = str(data["amount_reason"]).strip()
     kinds = g.parse_kinds(data, "kinds")
     if kinds is not None:
         out["kinds"] = kinds
@@ -323,6 +332,8 @@ def _set_report(ctx: Context) -> None:
         ctx.data["amount"],
     )
     c.facts = {**c.facts, **ctx.data["facts"]}
+    if ctx.data["amount_reason"]:
+        c.amount_reason = ctx.data["amount_reason"]
     if ctx.data["report"]:
         c.facts["investigation_report"] = ctx.data["report"]
 
@@ -340,6 +351,9 @@ def _set_decision(ctx: Context) -> None:
     c.decided_kinds = ctx.data.get("kinds") or list(c.proposed_kinds)
     c.decided_amount = ctx.data.get("amount", c.proposed_amount)
     c.decided_on = ctx.data.get("decided_on") or ctx.today
+    c.orders = ctx.data.get("orders") or []
+    if ctx.data.get("amount_reason"):
+        c.amount_reason = ctx.data["amount_reason"]
     if ctx.data.get("crime_transfer"):
         c.crime_transfer = ctx.data["crime_transfer"]
 
@@ -424,7 +438,10 @@ PENALTY = Workflow(
             (S.LEAD, S.PRELIMINARY_CHECK),
             S.DECLINED,
             (g.head_required("行政处罚法 Art.54"),),
-            (assign(facts=lambda c: {**c.case.facts, "decline_reason": c.data["reason"]}),),
+            (
+                assign(facts=lambda c: {**c.case.facts, "decline_reason": c.data["reason"]}),
+                satisfy_deadline(REGISTRATION),
+            ),
             gettext_lazy("decline to register"),
             clean=clean_reason,
         ),
@@ -435,6 +452,7 @@ PENALTY = Workflow(
             (g.head_required("行政处罚法 Art.54"), g.party_identified, g.not_time_barred),
             (
                 assign(registered_on=lambda c: c.data["registered_on"] or c.today),
+                satisfy_deadline(REGISTRATION),
                 take_number("case_number", "penalty_case"),
                 start_deadline(
                     kind=DECISION,
@@ -448,6 +466,7 @@ PENALTY = Workflow(
             ),
             gettext_lazy("register the case (立案)"),
             clean=clean_register,
+            warnings=(g.registration_late,),
         ),
         Transition(
             "investigate",
@@ -458,11 +477,12 @@ PENALTY = Workflow(
             gettext_lazy("start investigation"),
             clean=clean_nothing,
         ),
+        *x.CORRECTION_TRANSITIONS,
         Transition(
             "report",
             (S.INVESTIGATING,),
             S.INVESTIGATION_REPORTED,
-            INVESTIGATION,
+            (*INVESTIGATION, g.amount_within_statutory_maximum, g.amount_reason_given),
             (_set_report,),
             gettext_lazy("file the investigation report"),
             clean=clean_report,
@@ -557,6 +577,9 @@ PENALTY = Workflow(
                 g.statement_answered,
                 g.hearing_window_closed,
                 g.decision_not_heavier,
+                g.amount_within_statutory_maximum,
+                g.amount_reason_given,
+                x.orders_for_kinds,
                 *BEFORE_DECISION,
             ),
             (
@@ -605,10 +628,11 @@ PENALTY = Workflow(
             "deliver",
             (S.DECIDED,),
             S.DELIVERED,
-            (g.handler, delivered_not_before_decision, delivery_lawful),
+            (g.handler, delivered_not_before_decision, delivery_lawful, x.order_deadlines_after_delivery),
             (
                 _record_delivery("decision", "delivered_on"),
                 satisfy_deadline(DELIVERY),
+                x.start_order_deadlines,
                 start_payment_deadline(
                     lambda case: case.delivered_on if PenaltyKind.FINE in case.decided_kinds else None
                 ),
@@ -625,12 +649,18 @@ PENALTY = Workflow(
             gettext_lazy("start execution"),
             clean=clean_nothing,
         ),
+        *x.EXECUTION_TRANSITIONS,
         Transition(
             "complete_execution",
             (S.EXECUTING,),
             S.EXECUTED,
-            (g.handler, fully_paid),
-            (_record_payment, _set_execution, satisfy_deadline(PAYMENT)),
+            (g.handler, fully_paid, x.orders_performed),
+            (
+                _record_payment,
+                _set_execution,
+                satisfy_deadline(PAYMENT),
+                cancel_deadlines_like(x.REMINDER_DEADLINE, x.COURT_DEADLINE),
+            ),
             gettext_lazy("record completed execution"),
             clean=clean_execution,
         ),
