@@ -1,0 +1,46 @@
+"""officer_for / roles_of are memoised per user object, and see every change made through the ORM."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from org.models import RoleAssignment, User
+from org.roles import Role
+from org.selectors import officer_for, roles_of
+from org.services.officers import officer_deactivate, role_grant, role_revoke
+from org.tests.factories import OfficerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_asked_twice_one_query_each() -> None:
+    officer = OfficerFactory()
+    user = User.objects.get(pk=officer.user_id)
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(3):
+            assert officer_for(user) == officer
+            assert roles_of(user=user) == {Role.OFFICER}
+    assert len(ctx.captured_queries) == 2
+
+
+def test_changes_through_services_are_seen_by_the_same_user_object() -> None:
+    officer = OfficerFactory()
+    user = User.objects.get(pk=officer.user_id)
+    assert roles_of(user=user) == {Role.OFFICER}
+    role_grant(actor=None, officer=officer, role=Role.HEAD)
+    assert roles_of(user=user) == {Role.OFFICER, Role.HEAD}
+    role_revoke(actor=None, officer=officer, role=Role.OFFICER)
+    assert roles_of(user=user) == {Role.HEAD}
+    officer_deactivate(actor=None, officer=officer, reason="退休")
+    assert roles_of(user=user) == frozenset()
+    assert officer_for(user) is not None and not officer_for(user).active  # type: ignore[union-attr]
+
+
+def test_the_next_request_reads_afresh_even_without_signals() -> None:
+    officer = OfficerFactory()
+    user = User.objects.get(pk=officer.user_id)
+    assert roles_of(user=user) == {Role.OFFICER}
+    RoleAssignment.objects.filter(officer=officer).update(role=Role.LEGAL_REVIEWER)  # sends no signal
+    assert roles_of(user=User.objects.get(pk=user.pk)) == {Role.LEGAL_REVIEWER}  # a new request's user
