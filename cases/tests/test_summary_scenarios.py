@@ -83,7 +83,11 @@ def test_scenario_paid_at_the_bank_filed_in_time_after_national_day_then_closed_
     filing.refresh_from_db()
     assert filing.status == Deadline.Status.SATISFIED and not satisfied_late(filing)
     summary = case.facts["summary"]
-    assert (summary["filed_on"], summary["filing_due"], summary["filed_late"]) == ("2026-10-09", "2026-10-09", False)
+    assert (summary["filed_on"], summary["filing_due"], summary["filed_late"]) == (
+        "2026-10-09",
+        "2026-10-09",
+        False,
+    )
 
     with at(D(2026, 10, 12)):
         case = case_act(
@@ -141,7 +145,11 @@ def test_scenario_collected_on_the_spot_filed_late_is_flagged_and_still_closes()
     assert filing.status == cash.status == Deadline.Status.SATISFIED
     assert satisfied_late(filing) and satisfied_late(cash)
     summary = case.facts["summary"]
-    assert (summary["filed_on"], summary["filing_due"], summary["filed_late"]) == ("2026-10-09", "2026-10-08", True)
+    assert (summary["filed_on"], summary["filing_due"], summary["filed_late"]) == (
+        "2026-10-09",
+        "2026-10-08",
+        True,
+    )
     event = CaseEvent.objects.filter(case=case, action="file_with_agency").get()
     assert event.payload["filing"] == {"filed_on": "2026-10-09", "due": "2026-10-08", "late": True}
 
@@ -156,8 +164,9 @@ def test_filing_limit_may_end_on_the_make_up_saturday_and_follows_the_setting():
 
     with at(D(2026, 10, 8)):
         world = case_world()
-        warning = on_the_spot(world, kinds=["warning"], amount=None, party_type="legal",
-                              party_name="某建材公司", id_number=USCC)
+        warning = on_the_spot(
+            world, kinds=["warning"], amount=None, party_type="legal", party_name="某建材公司", id_number=USCC
+        )
     assert warning.status == S.EXECUTED and not Payment.objects.filter(case=warning).exists()
     # Thursday 10-08: 10-09 (1), Saturday 10-10 is a make-up working day (2).
     assert case_deadlines(case=warning, kind=FILING).get().due_date == D(2026, 10, 10)

@@ -242,7 +242,10 @@ def certificates_shown(ctx: Context) -> Violation | None:
         return None
     return Violation(
         "certificates_not_shown",
-        _("The officers must show their enforcement certificates (执法证件) to the party; record that they did."),
+        _(
+            "The officers must show their enforcement certificates (执法证件) to the party; "
+            "record that they did."
+        ),
         "行政处罚法 Art.52",
     )
 
@@ -503,7 +506,8 @@ def _date_between(ctx: Context, key: str, code: str, basis: str) -> Violation | 
     if ctx.case.decided_on and on < ctx.case.decided_on:
         return Violation(
             code,
-            _("The date %(on)s lies before the decision (%(decided)s).") % {"on": on, "decided": ctx.case.decided_on},
+            _("The date %(on)s lies before the decision (%(decided)s).")
+            % {"on": on, "decided": ctx.case.decided_on},
             basis,
         )
     return None
