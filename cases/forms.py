@@ -7,13 +7,25 @@ Each action of the procedure gets its form from a small field spec (`ACTION_FIEL
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import LeadSource, OfficerRole, PartyType, PenaltyKind, ProposedOutcome
+from cases.models import (
+    DeliveryMethod,
+    LeadSource,
+    OfficerRole,
+    PartyType,
+    PaymentChannel,
+    PenaltyKind,
+    ProposedOutcome,
+    RecusalApplicant,
+    RemedyKind,
+    RemedyOutcome,
+)
 from core.errors import DomainError
 
 BLANK: list[tuple[str, Any]] = [("", "---------")]
@@ -75,14 +87,39 @@ NO_PENALTY_GROUNDS = [
     (ProposedOutcome.FIRST_VIOLATION.value, ProposedOutcome.FIRST_VIOLATION.label),
     (ProposedOutcome.NO_PENALTY_FACTS.value, ProposedOutcome.NO_PENALTY_FACTS.label),
 ]
-DELIVERY_METHODS = [
-    ("direct", _("direct delivery (直接送达)")),
-    ("left", _("left at the address (留置送达)")),
-    ("post", _("by post (邮寄送达)")),
-    ("entrusted", _("entrusted delivery (委托送达)")),
-    ("electronic", _("electronic delivery with consent (电子送达)")),
-    ("announcement", _("public announcement (公告送达)")),
-]
+# The six methods (GLOSSARY.md; 行政处罚法 Art.61 with 民事诉讼法 Arts.87–95), as the model names them.
+DELIVERY_METHODS = DeliveryMethod.choices
+
+
+def _delivery_fields(date_label: Any) -> dict[str, forms.Field]:
+    """Every fact the delivery rules read (cases.services.execution.clean_delivery_data)."""
+    return {
+        "method": forms.ChoiceField(
+            label=_("Delivery method"),
+            choices=DELIVERY_METHODS,
+            initial=DeliveryMethod.IN_PERSON,
+            widget=forms.RadioSelect,
+        ),
+        "delivered_on": _date(
+            date_label,
+            required=False,
+            help_text=_("Not needed for a public notice: give the announcement date."),
+        ),
+        "recipient": _line(_("Recipient (who received the document)"), required=False),
+        "witness": _line(
+            _("Witness (留置送达: required)"),
+            required=False,
+            max_length=200,
+        ),
+        "consent_signed": _flag(_("The party signed its consent to electronic delivery (电子送达确认书)")),
+        "announced_on": _date(
+            _("Announced on (公告送达)"),
+            required=False,
+            help_text=_("A public notice counts as served 30 days after its announcement."),
+        ),
+    }
+
+
 TRANSFER_TO = [
     ("public_security", _("public security organ")),
     ("discipline", _("discipline inspection body")),
@@ -92,6 +129,15 @@ CRIME_DECISIONS = [
     ("transferred", _("transferred to the public security organ")),
     ("not_transferred", _("not transferred")),
 ]
+
+
+def _amount_reason() -> forms.CharField:
+    return _text(
+        _("Reason for an amount outside the discretion range"),
+        required=False,
+        rows=2,
+        help_text=_("Needed when the fine lies outside the range the discretion standard gives (Art.34)."),
+    )
 
 
 def _crime_fields() -> dict[str, forms.Field]:
@@ -112,10 +158,11 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
         "proposed_outcome": _choice(_("Proposed outcome"), ProposedOutcome.choices),
         "kinds": _kinds(_("Proposed penalty kinds")),
         "amount": _money(_("Proposed fine (yuan)")),
+        "amount_reason": _amount_reason(),
         "report": _text(_("Investigation report"), required=False, rows=5),
     },
     "reinvestigate": lambda: {"reason": _text(_("What is to be investigated further"))},
-    "notify": lambda: {"delivered_on": _date(_("Notice delivered to the party on"))},
+    "notify": lambda: _delivery_fields(_("Notice delivered to the party on")),
     "record_statement": lambda: {
         "received_on": _date(_("Statement received on")),
         "points": _text(
@@ -141,6 +188,7 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
         "decided_on": _date(_("Decided on"), required=False, help_text=_("Empty: today.")),
         "kinds": _kinds(_("Penalty kinds (empty: as notified)")),
         "amount": _money(_("Fine (yuan; empty: as notified)")),
+        "amount_reason": _amount_reason(),
         **_crime_fields(),
     },
     "decide_no_penalty": lambda: {
@@ -153,10 +201,7 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
         "recipient": _line(_("Receiving body"), required=False),
         "reason": _text(_("Reason for the transfer")),
     },
-    "deliver": lambda: {
-        "method": _choice(_("Delivery method"), DELIVERY_METHODS),
-        "delivered_on": _date(_("Delivered on")),
-    },
+    "deliver": lambda: _delivery_fields(_("Delivered on")),
     "complete_execution": lambda: {
         "completed_on": _date(_("Execution completed on")),
         "paid_amount": _money(_("Amount paid (yuan)")),
@@ -357,3 +402,287 @@ class SummaryCaseForm(forms.Form):
             if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
                 raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00."))
         return raw
+
+
+# ---------------------------------------------------------------- the case page's own forms
+
+SQM_PER_MU = Decimal("10000") / Decimal("15")  # 1 亩 = 666.67 m²
+CENT = Decimal("0.01")
+
+# catalog.LandClass values (cases may not import catalog.models); the catalog validates them again.
+LAND_CLASSES = [
+    ("basic_farmland", _("permanent basic farmland (永久基本农田)")),
+    ("farmland", _("cultivated land (耕地)")),
+    ("other", _("other land (其他土地)")),
+]
+
+# Facts that the discretion standard, the exemptions list (行政处罚法 Art.33) and the catalog's
+# major-decision rules read, each with its label. Only those `case_facts_update` accepts are shown.
+FACT_FLAGS: list[tuple[str, Any]] = [
+    ("first_violation", _("First violation (初次违法)")),
+    ("minor", _("The violation is minor (违法行为轻微)")),
+    ("minor_harm", _("The harm is minor (危害后果轻微)")),
+    ("no_harm", _("No harm was caused (没有造成危害后果)")),
+    ("promptly_corrected", _("Promptly corrected (及时改正)")),
+    ("reduced_harm", _("The party reduced the harm itself (Art.32, 主动消除或者减轻危害后果)")),
+    ("coerced", _("The party was coerced or deceived (Art.32, 受他人胁迫或者诱骗)")),
+    ("confessed", _("The party confessed violations unknown to the agency (Art.32, 主动供述)")),
+    ("assisted", _("The party helped the investigation (Art.32, 配合查处有立功表现)")),
+    ("buildings", _("New buildings stand on the land (违法用地上新建建筑物)")),
+    ("major_rights", _("Major rights of the party or a third party are concerned (Art.58)")),
+    ("major_public_interest", _("Major public interest is concerned (Art.58)")),
+    ("complex_case", _("Difficult or complex case with several legal relationships (Art.58)")),
+    (
+        "limitation_extended",
+        _("Public life, health or financial security was harmed (5-year limitation, Art.36)"),
+    ),
+]
+FACT_AMOUNTS: list[tuple[str, Any]] = [
+    ("illegal_income", _("Illegal income (yuan)")),
+    ("confiscation_value", _("Value of what would be confiscated (yuan)")),
+    ("fee", _("Fee the fine is a multiple of (yuan; e.g. cultivation fee)")),
+]
+FACT_TEXTS: list[tuple[str, Any]] = [
+    ("village", _("Village")),
+    ("parcel", _("Parcel")),
+]
+
+
+def _accepted_facts() -> set[str]:
+    from cases.services.cases import FACT_KEYS
+
+    return set(FACT_KEYS)
+
+
+def parse_amount(raw: str, *, positive: bool = False) -> Decimal | None:
+    """Yuan with at most two places (never float); None when empty; ValidationError otherwise."""
+    raw = (raw or "").strip().replace(",", "")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00.")) from None
+    if not value.is_finite() or value < 0 or value != value.quantize(CENT) or value >= Decimal("1e12"):
+        raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00."))
+    if positive and value <= 0:
+        raise forms.ValidationError(_("Enter an amount greater than zero."))
+    return value
+
+
+class CaseFactsForm(forms.Form):
+    """The facts used by discretion and the guards → case_facts_update."""
+
+    violation_code = forms.ChoiceField(label=_("Violation (discretion standard)"), required=False)
+    act_started_on = _date(_("Act started on"), required=False)
+    act_ended_on = _date(_("Act ended on"), required=False, help_text=_("Empty while the act continues."))
+    continuing = _flag(_("The act continues (持续状态)"))
+    land_class = _choice(_("Land class"), LAND_CLASSES, required=False)
+    area_m2 = forms.CharField(
+        label=_("Area (m²)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "666.67"}),
+        help_text=_("1 亩 = 666.67 m²; leave empty and give 亩 below to have it converted."),
+    )
+    area_mu = forms.CharField(
+        label=_("Area (亩)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "1"}),
+    )
+
+    def __init__(self, *args: Any, violations: Any = (), case: Any = None, **kwargs: Any) -> None:
+        if case is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_for(case)
+        super().__init__(*args, **kwargs)
+        accepted = _accepted_facts()
+        self.flags = [key for key, _label in FACT_FLAGS if key in accepted]
+        self.amounts = [key for key, _label in FACT_AMOUNTS if key in accepted]
+        self.texts = [key for key, _label in FACT_TEXTS if key in accepted]
+        for key, label in FACT_AMOUNTS:
+            if key in self.amounts:
+                self.fields[key] = _money(label)
+        for key, label in FACT_TEXTS:
+            if key in self.texts:
+                self.fields[key] = _line(label, required=False)
+        for key, label in FACT_FLAGS:
+            if key in self.flags:
+                self.fields[key] = _flag(label)
+        code = self.fields["violation_code"]
+        assert isinstance(code, forms.ChoiceField)
+        choices = [(str(c), str(name)) for c, name in violations]
+        current = self.initial.get("violation_code") or (case.violation_code if case is not None else "")
+        if current and current not in {c for c, _n in choices}:
+            choices.append((current, current))
+        code.choices = BLANK + choices
+
+    @staticmethod
+    def initial_for(case: Any) -> dict[str, Any]:
+        facts = dict(case.facts or {})
+        initial: dict[str, Any] = {
+            "violation_code": case.violation_code,
+            "act_started_on": case.act_started_on,
+            "act_ended_on": case.act_ended_on,
+            "continuing": case.act_started_on is not None and case.act_ended_on is None,
+        }
+        for key, value in facts.items():
+            initial[key] = value
+        return initial
+
+    def clean_area_m2(self) -> Decimal | None:
+        return parse_amount(self.cleaned_data.get("area_m2") or "")
+
+    def clean_area_mu(self) -> Decimal | None:
+        raw = (self.cleaned_data.get("area_mu") or "").strip()
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Enter a number of 亩, e.g. 1.5.")) from None
+        if not value.is_finite() or value < 0 or value >= Decimal("1e9"):
+            raise forms.ValidationError(_("Enter a number of 亩, e.g. 1.5."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        for key in self.amounts:
+            if key in cd:
+                try:
+                    cd[key] = parse_amount(cd.get(key) or "")
+                except forms.ValidationError as exc:
+                    self.add_error(key, exc)
+        today = timezone.localdate()
+        started, ended = cd.get("act_started_on"), cd.get("act_ended_on")
+        if started and started > today:
+            self.add_error("act_started_on", _("The act cannot start in the future."))
+        if ended and ended > today:
+            self.add_error("act_ended_on", _("The act cannot end in the future; tick “continues” instead."))
+        if cd.get("continuing") and ended:
+            self.add_error("act_ended_on", _("An act that continues has no end date; clear one of them."))
+        if ended and not started:
+            self.add_error("act_started_on", _("Give the day the act started."))
+        return cd
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The keyword arguments of case_facts_update."""
+        cd = self.cleaned_data
+        area = cd.get("area_m2")
+        if area is None and cd.get("area_mu") is not None:
+            area = (cd["area_mu"] * SQM_PER_MU).quantize(CENT, rounding=ROUND_HALF_UP)
+        facts: dict[str, Any] = {
+            "land_class": cd.get("land_class") or "",
+            "area_m2": "" if area is None else str(area),
+        }
+        for key in self.amounts:
+            value = cd.get(key)
+            facts[key] = "" if value is None else str(value)
+        for key in self.texts:
+            facts[key] = (cd.get(key) or "").strip()
+        for key in self.flags:
+            facts[key] = bool(cd.get(key))
+        return {
+            "violation_code": cd.get("violation_code") or "",
+            "act_started_on": cd.get("act_started_on"),
+            "act_ended_on": cd.get("act_ended_on"),
+            "continuing": bool(cd.get("continuing")),
+            "facts": {k: v for k, v in facts.items() if k in _accepted_facts()},
+        }
+
+    def flag_fields(self) -> list[Any]:
+        return [self[key] for key in self.flags]
+
+    def main_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name not in self.flags]
+
+
+class PaymentForm(forms.Form):
+    """缴款 → payment_record."""
+
+    amount = _money(_("Amount paid (yuan)"), required=True)
+    paid_on = _date(_("Paid on"))
+    receipt_number = _line(_("Payment receipt number"), max_length=100)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=PaymentChannel.choices, initial=PaymentChannel.BANK
+    )
+
+    def clean_amount(self) -> Decimal | None:
+        return parse_amount(self.cleaned_data.get("amount") or "", positive=True)
+
+    def clean_paid_on(self) -> Any:
+        paid_on = self.cleaned_data.get("paid_on")
+        if paid_on and paid_on > timezone.localdate():
+            raise forms.ValidationError(_("The payment date cannot lie in the future."))
+        return paid_on
+
+
+class RemedyForm(forms.Form):
+    """复议 / 诉讼 application → remedy_record."""
+
+    kind = _choice(_("Kind"), RemedyKind.choices)
+    filed_on = _date(_("Filed on"))
+    body = _line(_("Reconsideration body or court"))
+    note = _text(_("Note"), required=False, rows=2)
+
+
+class RemedyOutcomeForm(forms.Form):
+    """Outcome of a reconsideration or suit → remedy_outcome_record."""
+
+    outcome = _choice(_("Outcome"), RemedyOutcome.choices)
+    decided_on = _date(_("Decided on"))
+    changed_kinds = _kinds(_("Changed penalty kinds (only when changed)"))
+    changed_amount = _money(_("Changed fine (yuan; only when changed)"))
+    note = _text(_("Note"), required=False, rows=2)
+
+    def clean_changed_amount(self) -> Decimal | None:
+        return parse_amount(self.cleaned_data.get("changed_amount") or "")
+
+    def data_for_service(self) -> dict[str, Any]:
+        cd = self.cleaned_data
+        return {
+            "outcome": cd["outcome"],
+            "decided_on": cd["decided_on"],
+            "changed_amount": cd.get("changed_amount"),
+            "changed_kinds": list(cd["changed_kinds"]) if cd.get("changed_kinds") else None,
+            "note": cd.get("note") or "",
+        }
+
+
+class RecusalApplyForm(forms.Form):
+    """回避 application (行政处罚法 Art.43) by the officer or on the party's application."""
+
+    officer_id = forms.ChoiceField(label=_("Officer asked to withdraw"))
+    applied_by = forms.ChoiceField(
+        label=_("Applied for by"), choices=RecusalApplicant.choices, widget=forms.RadioSelect
+    )
+    reason = _text(_("Reason for the recusal"), rows=2)
+
+    def __init__(self, *args: Any, officers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = BLANK + [(str(o.pk), o.name) for o in officers]
+
+
+RECUSAL_DECISIONS = [("granted", _("grant: the officer withdraws")), ("refused", _("refuse"))]
+
+
+class RecusalDecideForm(forms.Form):
+    """The head decides a recusal and, when granting, may name the officer who takes over."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=RECUSAL_DECISIONS, widget=forms.RadioSelect)
+    reason = _text(_("Reason for the decision"), required=False, rows=2)
+    replacement_id = forms.ChoiceField(label=_("Officer who takes over (when granted)"), required=False)
+
+    def __init__(self, *args: Any, officers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replacement_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = BLANK + [(str(o.pk), o.name) for o in officers]
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        if cd.get("decision") == "refused" and cd.get("replacement_id"):
+            self.add_error("replacement_id", _("Name a replacement only when the recusal is granted."))
+        return cd

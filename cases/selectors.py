@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, CaseOfficer
-from core.errors import NotFound
+from cases.models import Case, CaseEvent, CaseOfficer, Delivery, Payment, Recusal, Remedy
+from core.errors import DomainError, NotFound
 from core.models import Deadline, LegalSetting
 from org.selectors import visible_agency_ids
 
@@ -80,3 +84,229 @@ def case_deadlines(*, case: Case, kind: str | None = None, open_only: bool = Fal
     if open_only:
         qs = qs.filter(status__in=OPEN_DEADLINE)
     return qs.order_by("due_date", "pk")
+
+
+# ---------------------------------------------------------------- the case page's panels
+
+
+def case_payments(*, case: Case) -> QuerySet[Payment]:
+    return Payment.objects.filter(case=case).order_by("paid_on", "pk")
+
+
+def case_deliveries(*, case: Case) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(case=case).order_by("delivered_on", "pk")
+
+
+def case_remedies(*, case: Case) -> QuerySet[Remedy]:
+    return Remedy.objects.filter(case=case).order_by("filed_on", "pk")
+
+
+def case_remedy_get(*, case: Case, remedy_id: int) -> Remedy:
+    remedy = Remedy.objects.filter(case=case, pk=remedy_id).first()
+    if remedy is None:
+        raise NotFound(
+            _("This case has no reconsideration or litigation %(id)s.") % {"id": remedy_id},
+            code="remedy_not_found",
+        )
+    return remedy
+
+
+def case_recusals(*, case: Case) -> QuerySet[Recusal]:
+    return Recusal.objects.filter(case=case).select_related("officer", "decided_by").order_by("pk")
+
+
+def case_recusal_get(*, case: Case, recusal_id: int) -> Recusal:
+    recusal = Recusal.objects.filter(case=case, pk=recusal_id).select_related("case").first()
+    if recusal is None:
+        raise NotFound(
+            _("This case has no recusal application %(id)s.") % {"id": recusal_id},
+            code="recusal_not_found",
+        )
+    return recusal
+
+
+@dataclass
+class PaymentStatus:
+    """What the party has paid and owes on `on` (行政处罚法 Arts.66–67, 72)."""
+
+    fine: Decimal | None
+    paid_total: Decimal
+    due_date: datetime.date | None
+    surcharge: Decimal
+    outstanding: Decimal
+    on: datetime.date
+
+    @property
+    def paid_in_full(self) -> bool:
+        return self.fine is not None and self.fine > 0 and self.outstanding <= 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fine": self.fine,
+            "paid_total": self.paid_total,
+            "due_date": self.due_date,
+            "surcharge": self.surcharge,
+            "outstanding": self.outstanding,
+            "paid_in_full": self.paid_in_full,
+            "on": self.on,
+        }
+
+
+def payment_status(*, case: Case, on: datetime.date | None = None) -> PaymentStatus:
+    """Paid total, the late surcharge (3 %/day, capped at the fine, Art.72) and what is still owed."""
+    from cases.services.execution import case_late_surcharge, paid_total, payment_due_date
+
+    day = on or timezone.localdate()
+    fine = case.decided_amount if "fine" in (case.decided_kinds or []) else None
+    paid = paid_total(case)
+    surcharge = case_late_surcharge(case=case, on=day) if fine else Decimal("0.00")
+    outstanding = max((fine or Decimal("0")) + surcharge - paid, Decimal("0")).quantize(Decimal("0.01"))
+    return PaymentStatus(
+        fine=fine,
+        paid_total=paid,
+        due_date=payment_due_date(case),
+        surcharge=surcharge,
+        outstanding=outstanding,
+        on=day,
+    )
+
+
+def _act_date(case: Case, today: datetime.date) -> datetime.date | None:
+    """The day whose rules apply (行政处罚法 Art.37): the end of the act; for an act that still
+    continues, today (a continuing act is committed until it ends); None when no date is known."""
+    if case.act_ended_on is not None:
+        return case.act_ended_on
+    if case.act_started_on is not None:
+        return today
+    return None
+
+
+@dataclass
+class DiscretionExplanation:
+    """The case page's read-only account of the discretion standard applied to the case facts."""
+
+    available: bool
+    problem: str = ""
+    act_date: datetime.date | None = None
+    code: str = ""
+    violation_name: str = ""
+    version: int | None = None
+    effective_from: datetime.date | None = None
+    act_date_version: int | None = None
+    tier: str = ""
+    range_min: Decimal | None = None
+    range_max: Decimal | None = None
+    recommended: Decimal | None = None
+    outcome: str = ""
+    mitigations: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _compare(label: str, amount: Decimal | None, ex: DiscretionExplanation) -> dict[str, Any] | None:
+    if amount is None:
+        return None
+    if ex.range_min is not None and amount < ex.range_min:
+        position = "below_range"
+    elif ex.range_max is not None and amount > ex.range_max:
+        position = "above_range"
+    elif ex.range_min is not None:
+        position = "within_range"
+    else:
+        position = "no_range"
+    difference = amount - ex.recommended if ex.recommended is not None else None
+    return {"which": label, "amount": amount, "position": position, "difference": difference}
+
+
+def discretion_explanation(*, case: Case, today: datetime.date | None = None) -> DiscretionExplanation:
+    """The catalog's discretion standard applied to the case facts (catalog.services.discretion_evaluate):
+    version chosen per 行政处罚法 Art.37, tier, range, recommended amount, Art.32 mitigations and
+    Art.33 exemptions, and the proposed / decided amounts compared with the recommendation."""
+    from catalog.services import discretion_evaluate
+
+    day = today or timezone.localdate()
+    if not case.violation_code:
+        return DiscretionExplanation(
+            available=False,
+            problem=_("Choose the violation (discretion standard) in the case facts to see the discretion."),
+        )
+    act_date = _act_date(case, day)
+    if act_date is None:
+        return DiscretionExplanation(
+            available=False,
+            code=case.violation_code,
+            problem=_("Enter the date the act started (and ended, unless it continues) in the case facts."),
+        )
+    try:
+        evaluation = discretion_evaluate(
+            agency=case.agency,
+            act_date=act_date,
+            facts=case.facts,
+            violation_code=case.violation_code,
+            today=day,
+        )
+    except DomainError as exc:
+        return DiscretionExplanation(
+            available=False, code=case.violation_code, act_date=act_date, problem=str(exc.message)
+        )
+    standard = evaluation.standard
+    ex = DiscretionExplanation(
+        available=True,
+        act_date=act_date,
+        code=standard.code,
+        violation_name=standard.violation_name,
+        version=standard.version,
+        effective_from=standard.effective_from,
+        act_date_version=getattr(evaluation.act_date_standard, "version", None),
+        tier=evaluation.tier.name if evaluation.tier is not None else "",
+        range_min=evaluation.range_min,
+        range_max=evaluation.range_max,
+        recommended=evaluation.recommended,
+        outcome=evaluation.outcome,
+        mitigations=list(evaluation.mitigations),
+        reasons=[str(r) for r in evaluation.reasons],
+    )
+    for label, amount in (
+        ("proposed", case.proposed_amount),
+        ("notified", case.notified_amount),
+        ("decided", case.decided_amount),
+    ):
+        row = _compare(label, amount, ex)
+        if row is not None:
+            ex.comparisons.append(row)
+    return ex
+
+
+REVIEW_KINDS = ("legal_review", "deliberation", "risk_assessment")
+REVIEW_DONE = ("passed", "concluded", "approved")
+
+
+def review_steps(*, case: Case, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """For legal review, collective deliberation and risk assessment: required by the catalog for
+    the decision as it stands (the rule and its basis), and the review app's status."""
+    from cases.workflow.guards import proposed_for_catalog, review_status
+    from catalog.services import decision_requirements
+
+    day = today or timezone.localdate()
+    try:
+        found = decision_requirements(agency=case.agency, proposed=proposed_for_catalog(case, {}), on=day)
+    except DomainError:
+        found = []
+    out = []
+    for kind in REVIEW_KINDS:
+        req = next((r for r in found if r.kind == kind), None)
+        status = review_status(kind, case.pk)
+        out.append(
+            {
+                "kind": kind,
+                "required": req is not None,
+                "rule": (getattr(req.rule, "name", "") or req.basis) if req is not None else "",
+                "basis": req.basis if req is not None else "",
+                "status": status,
+                "done": status in REVIEW_DONE,
+            }
+        )
+    return out

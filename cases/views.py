@@ -7,6 +7,8 @@ user's agencies is a 404; any other refusal is shown on the page with its rule a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -24,18 +26,30 @@ from django.views.decorators.http import require_POST
 
 from cases import policies, selectors, services
 from cases.forms import (
+    FACT_AMOUNTS,
+    FACT_FLAGS,
+    FACT_TEXTS,
+    LAND_CLASSES,
+    SQM_PER_MU,
     ActionForm,
+    CaseFactsForm,
     CaseFilterForm,
     LeadForm,
     OfficerAssignForm,
     PartyForm,
+    PaymentForm,
+    RecusalApplyForm,
+    RecusalDecideForm,
+    RemedyForm,
+    RemedyOutcomeForm,
     SummaryCaseForm,
     action_needs_data,
     add_domain_error,
 )
-from cases.models import Case, CaseOfficer
+from cases.models import Case, CaseOfficer, PenaltyKind, RecusalOutcome
 from cases.services.summary import summary_case_record
 from cases.services.transitions import workflow_for
+from cases.services.ui_support import recusal_decide_and_reassign
 from cases.workflow.flowchart import render_svg
 from core.errors import Conflict, DomainError, PermissionDenied
 from org.roles import Role
@@ -51,6 +65,9 @@ EVENT_LABELS = {
     "officer_assigned": gettext_lazy("officer assigned"),
     "recusal_applied": gettext_lazy("recusal applied for"),
     "recusal_decided": gettext_lazy("recusal decided"),
+    "payment_record": gettext_lazy("payment recorded"),
+    "remedy_record": gettext_lazy("reconsideration or litigation recorded"),
+    "remedy_outcome": gettext_lazy("outcome of reconsideration or litigation recorded"),
 }
 
 
@@ -195,27 +212,170 @@ def _events(case: Case) -> list[dict[str, Any]]:
     return out
 
 
+def _violations(actor: Any) -> list[tuple[str, str]]:
+    """(code, name) of the discretion standards the actor's catalog offers, for the facts form."""
+    from catalog import selectors as catalog_selectors
+
+    seen: dict[str, str] = {}
+    for code, name in catalog_selectors.standards_list(actor).values_list("code", "violation_name"):
+        seen.setdefault(code, f"{code} {name}")
+    return sorted(seen.items())
+
+
+REVIEW_SCREENS = {
+    "legal_review": ("review:submit", gettext_lazy("legal review (法制审核)")),
+    "deliberation": ("review:deliberation", gettext_lazy("collective deliberation (集体讨论)")),
+    "risk_assessment": ("review:risk_assessment", gettext_lazy("risk assessment (风险评估)")),
+}
+REVIEW_STATUS_LABELS = {
+    "none": gettext_lazy("not started"),
+    "pending": gettext_lazy("pending"),
+    "passed": gettext_lazy("passed"),
+    "returned": gettext_lazy("returned for correction"),
+    "not_passed": gettext_lazy("not passed"),
+    "concluded": gettext_lazy("concluded"),
+    "approved": gettext_lazy("approved"),
+}
+
+
+def _review_steps(case: Case) -> list[dict[str, Any]]:
+    from django.urls import NoReverseMatch, reverse
+
+    steps = []
+    for step in selectors.review_steps(case=case):
+        name, label = REVIEW_SCREENS[step["kind"]]
+        try:
+            url = reverse(name, kwargs={"case_id": case.pk})
+        except NoReverseMatch:
+            url = ""
+        steps.append(
+            {
+                **step,
+                "label": label,
+                "status_label": REVIEW_STATUS_LABELS.get(step["status"], step["status"]),
+                "url": url if step["required"] and not step["done"] else "",
+            }
+        )
+    return steps
+
+
+def _area_mu(case: Case) -> Decimal | None:
+    try:
+        area = Decimal(str(case.facts.get("area_m2") or ""))
+    except ArithmeticError:
+        return None
+    return (area / SQM_PER_MU).quantize(Decimal("0.01")) if area.is_finite() else None
+
+
+def _fact_rows(case: Case) -> list[tuple[Any, Any]]:
+    """The recorded facts with their labels (area is shown apart, with 亩)."""
+    labels: dict[str, Any] = dict(FACT_FLAGS + FACT_AMOUNTS + FACT_TEXTS)
+    classes = dict(LAND_CLASSES)
+    rows: list[tuple[Any, Any]] = []
+    for key, value in (case.facts or {}).items():
+        if key == "area_m2" or value in ("", None, False):
+            continue
+        if key == "land_class":
+            rows.append((_("Land class"), classes.get(str(value), value)))
+        elif value is True:
+            rows.append((labels.get(key, key), _("yes")))
+        else:
+            rows.append((labels.get(key, key), value))
+    return rows
+
+
 def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
     """The case page; `extra` may carry bound forms with errors, or a conflict/refusal notice."""
     actions = services.available_actions(case=case, actor=request.user)
     current = [a for a in actions if not any(b["code"] == "wrong_status" for b in a["blocked_by"])]
     may_act = policies.can(request.user, "act", case)
+    head = may_act and _is_head(request.user)
+    officers = list(case.officers.filter(active=True).select_related("officer"))
+    has_fine = PenaltyKind.FINE in (case.decided_kinds or [])
+    remedies = list(selectors.case_remedies(case=case))
+    recusals = list(selectors.case_recusals(case=case))
+    outcome_bound: tuple[int, Any] = extra.pop("outcome_bound", (0, None))
+    decide_bound: tuple[int, Any] = extra.pop("decide_bound", (0, None))
+    agency_officers = list(_agency_officers(case)) if head else []
     context: dict[str, Any] = {
         "case": case,
         "parties": case.parties.all(),
-        "officers": case.officers.filter(active=True).select_related("officer"),
+        "officers": officers,
         "events": _events(case),
         "deadlines": selectors.case_deadlines(case=case),
         "actions": current,
         "flowchart": _flowchart(case),
         "may_act": may_act,
+        "area_mu": _area_mu(case),
+        "fact_rows": _fact_rows(case),
+        "discretion": selectors.discretion_explanation(case=case),
+        "reviews": _review_steps(case),
+        "deliveries": selectors.case_deliveries(case=case),
+        "has_fine": has_fine,
+        "payments": selectors.case_payments(case=case) if has_fine else [],
+        "payment_status": selectors.payment_status(case=case) if has_fine else None,
+        "remedies": [
+            {
+                "remedy": r,
+                "form": (
+                    outcome_bound[1] if outcome_bound[0] == r.pk else RemedyOutcomeForm(prefix=f"r{r.pk}")
+                )
+                if may_act and not r.outcome
+                else None,
+            }
+            for r in remedies
+        ],
+        "recusals": [
+            {
+                "recusal": r,
+                "form": (
+                    decide_bound[1]
+                    if decide_bound[0] == r.pk
+                    else RecusalDecideForm(prefix=f"d{r.pk}", officers=agency_officers)
+                )
+                if head and r.outcome == RecusalOutcome.PENDING
+                else None,
+            }
+            for r in recusals
+        ],
         "party_form": PartyForm() if may_act else None,
-        "assign_form": OfficerAssignForm(officers=_agency_officers(case))
-        if may_act and _is_head(request.user)
+        "assign_form": OfficerAssignForm(officers=_agency_officers(case)) if head else None,
+        "facts_form": CaseFactsForm(case=case, violations=_violations(request.user)) if may_act else None,
+        "payment_form": PaymentForm() if may_act and has_fine else None,
+        "remedy_form": RemedyForm() if may_act and case.decided_on else None,
+        "recusal_form": RecusalApplyForm(officers=[o.officer for o in officers])
+        if may_act and officers
         else None,
         **extra,
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _submit(
+    request: HttpRequest,
+    case: Case,
+    form: Any,
+    call: Callable[[], Any],
+    *,
+    success: str,
+    form_key: str,
+    bound: Any = None,
+) -> HttpResponse:
+    """POST of a case-page form: one service call; refusals re-render the page with what was typed."""
+    status = 400
+    if form.is_valid():
+        try:
+            call()
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = 409 if exc.status == 409 else 400
+        else:
+            messages.success(request, success)
+            return redirect("cases:case_detail", case_id=case.pk)
+    fresh = _case(request, case.pk)
+    return _detail(request, fresh, status=status, **{form_key: bound if bound is not None else form})
 
 
 @login_required
@@ -306,3 +466,124 @@ def officer_assign(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("Officer assigned."))
             return redirect("cases:case_detail", case_id=case.pk)
     return _detail(request, case, status=400, assign_form=form)
+
+
+@login_required
+@require_POST
+def facts_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """事实 used by discretion and the guards → case_facts_update."""
+    case = _case(request, case_id)
+    form = CaseFactsForm(request.POST, case=case, violations=_violations(request.user))
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: services.case_facts_update(actor=request.user, case=case, **form.data_for_service()),
+        success=_("Facts saved."),
+        form_key="facts_form",
+    )
+
+
+@login_required
+@require_POST
+def payment_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """缴款 → payment_record (行政处罚法 Arts.66–67)."""
+    case = _case(request, case_id)
+    form = PaymentForm(request.POST)
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: services.payment_record(actor=request.user, case=case, **form.cleaned_data),
+        success=_("Payment recorded."),
+        form_key="payment_form",
+    )
+
+
+@login_required
+@require_POST
+def remedy_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """复议 / 诉讼 application → remedy_record."""
+    case = _case(request, case_id)
+    form = RemedyForm(request.POST)
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: services.remedy_record(actor=request.user, case=case, **form.cleaned_data),
+        success=_("Reconsideration or litigation recorded."),
+        form_key="remedy_form",
+    )
+
+
+@login_required
+@require_POST
+def remedy_outcome(request: HttpRequest, case_id: int, remedy_id: int) -> HttpResponse:
+    """The outcome (upheld, changed, revoked, confirmed unlawful) → remedy_outcome_record."""
+    case = _case(request, case_id)
+    try:
+        remedy = selectors.case_remedy_get(case=case, remedy_id=remedy_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    form = RemedyOutcomeForm(request.POST, prefix=f"r{remedy.pk}")
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: services.remedy_outcome_record(actor=request.user, remedy=remedy, **form.data_for_service()),
+        success=_("Outcome recorded."),
+        form_key="outcome_bound",
+        bound=(remedy.pk, form),
+    )
+
+
+@login_required
+@require_POST
+def recusal_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """回避 application by the officer or the party (行政处罚法 Art.43) → recusal_apply."""
+    case = _case(request, case_id)
+    officers = [o.officer for o in case.officers.filter(active=True).select_related("officer")]
+    form = RecusalApplyForm(request.POST, officers=officers)
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: services.recusal_apply(
+            actor=request.user,
+            case=case,
+            officer_id=int(form.cleaned_data["officer_id"]),
+            applied_by=form.cleaned_data["applied_by"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=_("Recusal application recorded; the head decides."),
+        form_key="recusal_form",
+    )
+
+
+@login_required
+@require_POST
+def recusal_decide(request: HttpRequest, case_id: int, recusal_id: int) -> HttpResponse:
+    """The head decides a recusal and names who takes over → recusal_decide (+ case_officer_assign)."""
+    case = _case(request, case_id)
+    try:
+        recusal = selectors.case_recusal_get(case=case, recusal_id=recusal_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    form = RecusalDecideForm(request.POST, prefix=f"d{recusal.pk}", officers=_agency_officers(case))
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: recusal_decide_and_reassign(
+            actor=request.user,
+            recusal=recusal,
+            granted=form.cleaned_data["decision"] == "granted",
+            reason=form.cleaned_data.get("reason") or "",
+            replacement_id=int(form.cleaned_data["replacement_id"])
+            if form.cleaned_data.get("replacement_id")
+            else None,
+        ),
+        success=_("Recusal decided."),
+        form_key="decide_bound",
+        bound=(recusal.pk, form),
+    )
