@@ -371,7 +371,7 @@ def _spool_of(session: UploadSession) -> Path:
 
 def _open_rw(path: Path) -> IO[bytes]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    return os.fdopen(fd, "r+b")
+    return os.fdopen(fd, "r+b", buffering=0)  # unbuffered: a truncation is never undone by a flush
 
 
 def _session(*, actor: Any, token: Any) -> tuple[UploadSession, Any]:
