@@ -9,6 +9,8 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("review/", include("review.urls")),
     path("cases/", include("cases.urls")),
+    path("documents/", include("documents.urls")),
+    path("v/", include("documents.public_urls")),  # public document verification (QR code)
     path("api/v1/", include("api.urls")),
     re_path(r"^api/", api_not_found),  # any other /api/ address: JSON 404, never the HTML page
     path("django-admin/", admin.site.urls),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cases",
     "review",
     "records",
+    "documents",
     "api",
     "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",

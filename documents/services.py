@@ -1,0 +1,407 @@
+"""Writes of the documents app: template versions and issued documents.
+
+Public surface for other apps:
+    kind_context_keys(kind) -> dict[str, ContextKey]      # the keys a kind's templates read
+    document_issue(*, actor, kind, context, subject_type, subject_id, agency,
+                   number_sequence=None, on=None, supersedes=None) -> Document
+    document_render_docx(*, actor, kind, context, agency, number="", on=None) -> bytes
+    document_verify_bytes(*, document, fileobj) -> bool
+and, for the administrator's screens, template_version_create / template_version_activate /
+template_preview_pdf.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.services.files import digest_stream, file_store
+from core.services.ledger import ledger_append
+from core.services.numbering import number_take
+from documents import policies, rendering
+from documents.kinds import KINDS, SERVICE_KEYS, ContextKey, KindSpec
+from documents.models import TEMPLATE_TRANSITIONS, Document, TemplateStatus, TemplateVersion
+
+DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent / "default_templates"
+PREVIEW_CODE = "YANGBEN00000"  # shown on previews; never a real code (real codes exclude 0)
+
+
+class ElementsMissing(ValidationFailed):
+    code = "document_elements_missing"
+
+
+class ContextIncomplete(ValidationFailed):
+    code = "document_context_incomplete"
+
+
+# ------------------------------------------------------------------ kinds
+
+
+def kind_spec(kind: str) -> KindSpec:
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ValidationFailed(
+            _("Unknown document kind %(kind)s; the kinds are declared in documents/kinds.py.") % {"kind": kind},
+            code="document_kind_unknown",
+        )
+    return spec
+
+
+def kind_context_keys(kind: str) -> dict[str, ContextKey]:
+    """The context keys a kind's templates read, in order, each with its label and whether it is
+    required. The service adds SERVICE_KEYS itself (number, issued_on, kind_title, agency_name,
+    verification_code, verify_url)."""
+    return {key.name: key for key in kind_spec(kind).keys}
+
+
+def default_template_body(kind: str) -> str:
+    return (DEFAULT_TEMPLATE_DIR / f"{kind_spec(kind).code}.html").read_text(encoding="utf-8")
+
+
+def _verify_url(code: str) -> str:
+    base = str(getattr(settings, "ZHIFA_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('documents_public:verify', args=[code])}"
+
+
+def _agency_name(agency: Any) -> str:
+    return str(getattr(agency, "name", "") or "")
+
+
+def _full_context(
+    spec: KindSpec, context: Mapping[str, Any], *, agency: Any, number: str, on: datetime.date, code: str
+) -> dict[str, Any]:
+    values = rendering.normalise_context(spec, context)
+    values.update(
+        number=number,
+        issued_on=on,
+        kind_title=spec.official_title,
+        verification_code=code,
+        verify_url=_verify_url(code),
+    )
+    if rendering.is_empty(values.get("agency_name")):
+        values["agency_name"] = _agency_name(agency)
+    return values
+
+
+def _refuse_missing_keys(spec: KindSpec, context: Mapping[str, Any]) -> None:
+    missing = rendering.missing_keys(spec, context)
+    if missing:
+        labels = "、".join(f"{k.label}（{k.name}）" for k in missing)
+        raise ContextIncomplete(
+            _("The %(kind)s cannot be rendered: these required data are missing: %(missing)s. Nothing was rendered.")
+            % {"kind": spec.official_title, "missing": labels},
+            field_errors={k.name: [_("This is required.")] for k in missing},
+        )
+
+
+def _refuse_missing_elements(spec: KindSpec, text: str, context: Mapping[str, Any], *, what: str) -> None:
+    missing = rendering.missing_elements(spec, text, context)
+    if missing:
+        labels = "、".join(str(e.label) for e in missing)
+        raise ElementsMissing(
+            _(
+                "The %(what)s lacks elements the law requires of a %(kind)s (%(basis)s): %(missing)s. "
+                "Add them to the template (or the data) and try again."
+            )
+            % {"what": what, "kind": spec.official_title, "basis": spec.basis, "missing": labels},
+            basis=spec.basis,
+            field_errors={"elements": [str(e.label) for e in missing]},
+        )
+
+
+def _render_pdf(spec: KindSpec, body: str, context: Mapping[str, Any], *, preview: bool = False) -> bytes:
+    with translation.override("zh-hans"):
+        return rendering.html_to_pdf(rendering.render_html(spec=spec, body=body, context=context, preview=preview))
+
+
+def _sample_context(spec: KindSpec, agency: Any = None) -> dict[str, Any]:
+    today = timezone.localdate()
+    context = _full_context(
+        spec,
+        spec.sample,
+        agency=agency,
+        number=f"示例〔{today.year}〕1号",
+        on=today,
+        code=PREVIEW_CODE,
+    )
+    if rendering.is_empty(context.get("agency_name")):
+        context["agency_name"] = "某某县自然资源局"
+    return context
+
+
+# ------------------------------------------------------------------ template versions
+
+
+def _move(version: TemplateVersion, *, to: str) -> None:
+    """The one place a template version's status changes (TEMPLATE_TRANSITIONS)."""
+    if to not in TEMPLATE_TRANSITIONS[version.status]:
+        raise Conflict(
+            _("A %(status)s template version cannot become %(to)s; edit it to make a new draft instead.")
+            % {"status": TemplateStatus(version.status).label, "to": TemplateStatus(to).label},
+            code="document_template_transition",
+        )
+    version.status = to
+    fields = ["status"]
+    if to == TemplateStatus.ACTIVE:
+        version.activated_at = timezone.now()
+        fields.append("activated_at")
+    version.save(update_fields=fields)
+
+
+def template_version_create(
+    *, actor: Any, kind: str, body: str, note: str = "", based_on: TemplateVersion | None = None
+) -> TemplateVersion:
+    """A new draft version of a kind's template (every edit is a new version; the syntax is checked)."""
+    spec = kind_spec(kind)
+    policies.ensure(actor, "manage_templates")
+    body = body.replace("\r\n", "\n")
+    rendering.template_check(body)
+    with translation.override("zh-hans"):
+        rendering.render_html(spec=spec, body=body, context=_sample_context(spec), preview=True)
+    if len(note) > 200:
+        raise ValidationFailed(
+            _("Describe the change in at most 200 characters."), field_errors={"note": [_("Too long.")]}
+        )
+    try:
+        with transaction.atomic():
+            latest = TemplateVersion.objects.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0
+            version = TemplateVersion.objects.create(
+                kind=kind,
+                version=latest + 1,
+                body=body,
+                note=note,
+                based_on=based_on,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            ledger_append(
+                actor=actor,
+                act="document.template_create",
+                obj=version,
+                payload={
+                    "kind": kind,
+                    "version": version.version,
+                    "note": note,
+                    "based_on": based_on.version if based_on is not None else None,
+                    "before_sha256": hashlib.sha256(based_on.body.encode()).hexdigest() if based_on else None,
+                    "after_sha256": hashlib.sha256(body.encode()).hexdigest(),
+                    "body": body,
+                },
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Another version of this template was saved at the same moment; reload and try again."),
+            code="document_template_conflict",
+        ) from exc
+    return version
+
+
+def template_preview_pdf(*, actor: Any, version: TemplateVersion) -> bytes:
+    """The version rendered with the kind's sample data, marked 样本 (no number taken, nothing stored)."""
+    policies.ensure(actor, "manage_templates")
+    spec = kind_spec(version.kind)
+    return _render_pdf(spec, version.body, _sample_context(spec), preview=True)
+
+
+def template_version_check(*, version: TemplateVersion) -> list[str]:
+    """Labels of the legal elements missing from the version's rendered sample (empty: activatable)."""
+    spec = kind_spec(version.kind)
+    context = _sample_context(spec)
+    text = rendering.pdf_text(_render_pdf(spec, version.body, context, preview=True))
+    return [str(e.label) for e in rendering.missing_elements(spec, text, context)]
+
+
+def template_version_activate(*, actor: Any, version: TemplateVersion) -> TemplateVersion:
+    """Make a draft the kind's active version; refused when its rendered sample lacks a legal element."""
+    policies.ensure(actor, "manage_templates")
+    spec = kind_spec(version.kind)
+    context = _sample_context(spec)
+    text = rendering.pdf_text(_render_pdf(spec, version.body, context, preview=True))
+    _refuse_missing_elements(spec, text, context, what=_("sample rendered from this template version"))
+    with transaction.atomic():
+        version = TemplateVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != TemplateStatus.DRAFT:
+            _move(version, to=TemplateStatus.ACTIVE)  # raises: only drafts are activated
+        previous = (
+            TemplateVersion.objects.select_for_update()
+            .filter(kind=version.kind, status=TemplateStatus.ACTIVE)
+            .first()
+        )
+        if previous is not None:
+            _move(previous, to=TemplateStatus.RETIRED)
+        _move(version, to=TemplateStatus.ACTIVE)
+        ledger_append(
+            actor=actor,
+            act="document.template_activate",
+            obj=version,
+            payload={
+                "kind": version.kind,
+                "before": {"active_version": previous.version if previous else None},
+                "after": {"active_version": version.version},
+            },
+        )
+    return version
+
+
+def active_template(kind: str) -> TemplateVersion:
+    version = TemplateVersion.objects.filter(kind=kind, status=TemplateStatus.ACTIVE).first()
+    if version is None:
+        raise NotFound(
+            _("No template version of the %(kind)s is active; the system administrator must activate one.")
+            % {"kind": kind_spec(kind).official_title},
+            code="document_no_active_template",
+        )
+    return version
+
+
+# ------------------------------------------------------------------ issuing
+
+
+def document_issue(
+    *,
+    actor: Any,
+    kind: str,
+    context: Mapping[str, Any],
+    subject_type: str,
+    subject_id: str | int,
+    agency: Any,
+    number_sequence: str | None = None,
+    on: datetime.date | None = None,
+    supersedes: Document | None = None,
+) -> Document:
+    """Issue a document: render the active template to PDF, check the legal elements on the text
+    extracted from it, take a gap-free number, store the PDF and record `document.issue` — all in
+    one transaction, so a refusal takes nothing and leaves no gap (行政处罚法 Art.59 for decisions).
+
+    `number_sequence` names the numbering sequence (default: the kind); `on` is the 成文日期
+    (default: today); `supersedes` is the document this one corrects (same kind and agency).
+    """
+    spec = kind_spec(kind)
+    policies.ensure(actor, "issue", agency)
+    if len(subject_type) > 60 or len(str(subject_id)) > 60:
+        raise ValidationFailed(
+            _("The subject reference is too long (at most 60 characters each)."), code="document_subject_invalid"
+        )
+    values = rendering.normalise_context(spec, context)
+    _refuse_missing_keys(spec, values)
+    day = on or timezone.localdate()
+    with transaction.atomic():
+        if supersedes is not None:
+            supersedes = Document.objects.select_for_update().get(pk=supersedes.pk)
+            _check_correction(supersedes, kind=kind, agency=agency)
+        template = active_template(kind)
+        issued = number_take(agency_id=agency.pk, kind=number_sequence or kind, year=day.year, actor=actor)
+        code = rendering.new_verification_code()
+        full = _full_context(spec, values, agency=agency, number=issued.number, on=day, code=code)
+        pdf = _render_pdf(spec, template.body, full)
+        _refuse_missing_elements(spec, rendering.pdf_text(pdf), full, what=_("rendered document"))
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        stored = file_store(
+            actor=actor,
+            fileobj=io.BytesIO(pdf),
+            filename=f"{spec.code}-{issued.number}.pdf",
+            content_type="application/pdf",
+            agency_id=agency.pk,
+            act="document.file_store",
+        )
+        document = Document.objects.create(
+            kind=kind,
+            template_version=template,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            agency_id=agency.pk,
+            number=issued.number,
+            issued_number=issued,
+            issued_on=day,
+            issued_by=actor if getattr(actor, "pk", None) else None,
+            context=rendering.json_context(values),
+            pdf_sha256=sha256,
+            stored_file=stored,
+            verification_code=code,
+            supersedes=supersedes,
+        )
+        ledger_append(
+            actor=actor,
+            act="document.issue",
+            obj=document,
+            agency_id=agency.pk,
+            file_digest=stored.digest,
+            payload={
+                "kind": kind,
+                "number": issued.number,
+                "issued_on": day.isoformat(),
+                "template_version": template.version,
+                "template_version_id": template.pk,
+                "pdf_sha256": sha256,
+                "subject_type": subject_type,
+                "subject_id": str(subject_id),
+                "supersedes": supersedes.number if supersedes is not None else None,
+            },
+        )
+    return document
+
+
+def _check_correction(old: Document, *, kind: str, agency: Any) -> None:
+    if old.kind != kind or old.agency_id != agency.pk:
+        raise ValidationFailed(
+            _("A correction must be a document of the same kind from the same agency as %(number)s.")
+            % {"number": old.number},
+            code="document_correction_invalid",
+        )
+    if Document.objects.filter(supersedes=old).exists():
+        raise Conflict(
+            _("Document %(number)s has already been corrected; correct the newest document instead.")
+            % {"number": old.number},
+            code="document_already_corrected",
+        )
+
+
+def document_pdf(*, actor: Any, document: Document) -> bytes:
+    """The stored PDF of an issued document, for a reader of its agency."""
+    from core.services.files import file_open
+
+    policies.ensure(actor, "view", document)
+    with file_open(document.stored_file) as fh:
+        return bytes(fh.read())
+
+
+def document_render_docx(
+    *,
+    actor: Any,
+    kind: str,
+    context: Mapping[str, Any],
+    agency: Any,
+    number: str = "",
+    on: datetime.date | None = None,
+) -> bytes:
+    """The same data as a Word file (docxtpl, autoescape on), for agencies that edit before printing.
+    Not a record: no number is taken and nothing is stored."""
+    spec = kind_spec(kind)
+    policies.ensure(actor, "issue", agency)
+    values = rendering.normalise_context(spec, context)
+    _refuse_missing_keys(spec, values)
+    full = _full_context(spec, values, agency=agency, number=number, on=on or timezone.localdate(), code="")
+    full["verify_url"] = ""
+    with translation.override("zh-hans"):
+        return rendering.render_docx(spec=spec, context=full)
+
+
+def document_verify_bytes(*, document: Document, fileobj: IO[bytes] | Any) -> bool:
+    """Does an uploaded copy have exactly the bytes of the issued PDF (SHA-256)?"""
+    digest, _size = digest_stream(fileobj, "sha256")
+    return digest == document.pdf_sha256
+
+
+def all_service_keys() -> tuple[ContextKey, ...]:
+    return SERVICE_KEYS

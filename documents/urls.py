@@ -1,0 +1,14 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("templates/", views.template_list, name="template_list"),
+    path("templates/<slug:kind>/", views.template_kind, name="template_kind"),
+    path("templates/<slug:kind>/new/", views.version_new, name="version_new"),
+    path("versions/<int:pk>/", views.version_detail, name="version_detail"),
+    path("versions/<int:pk>/preview.pdf", views.version_preview, name="version_preview"),
+    path("versions/<int:pk>/activate/", views.version_activate, name="version_activate"),
+]
