@@ -8,6 +8,8 @@ numbers and the `Idempotency-Key` replay of actions.
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
@@ -16,17 +18,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import field_validator
+from pydantic import ConfigDict, create_model, field_validator
+from pydantic import ValidationError as PydanticValidationError
 
 from api.auth import caller
-from api.errors import ErrorOut, with_errors
+from api.errors import ErrorOut, field_errors_from, with_errors
 from api.models import IdempotencyKey
 from api.pagination import paginated
 from api.routes.fields import IsoDate, Text
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.models import Case, CaseStatus, LeadSource, PartyType, Procedure
+from cases.forms import FACT_FLAGS, FACT_TEXTS
+from cases.models import (
+    Case,
+    CaseStatus,
+    LeadSource,
+    PartyType,
+    PaymentChannel,
+    PenaltyKind,
+    Procedure,
+    RecusalApplicant,
+    RemedyKind,
+    RemedyOutcome,
+)
+from cases.services.cases import FACT_KEYS
 from cases.services.transitions import workflow_for
+from cases.services.ui_support import recusal_decide_and_reassign
 from core.errors import DomainError, NotFound, ValidationFailed
 from org import selectors as org_selectors
 
@@ -46,6 +63,12 @@ SourceName = Literal[tuple(LeadSource.values)]  # type: ignore[valid-type]
 StatusName = Literal[tuple(CaseStatus.values)]  # type: ignore[valid-type]
 ProcedureName = Literal[tuple(Procedure.values)]  # type: ignore[valid-type]
 PartyTypeName = Literal[tuple(PartyType.values)]  # type: ignore[valid-type]
+ChannelName = Literal[tuple(PaymentChannel.values)]  # type: ignore[valid-type]
+RemedyKindName = Literal[tuple(RemedyKind.values)]  # type: ignore[valid-type]
+RemedyOutcomeName = Literal[tuple(RemedyOutcome.values)]  # type: ignore[valid-type]
+KindName = Literal[tuple(PenaltyKind.values)]  # type: ignore[valid-type]
+ApplicantName = Literal[tuple(RecusalApplicant.values)]  # type: ignore[valid-type]
+LandClassName = Literal["basic_farmland", "farmland", "other"]
 
 ACTION_ERRORS = (409, 422)
 
@@ -139,9 +162,69 @@ class AvailableActionOut(Schema):
     blocked_by: list[ViolationOut]
 
 
+class DeliveryOut(Schema):
+    id: int
+    document: str
+    method: str
+    recipient: str
+    witness: str
+    consent_signed: bool
+    announced_on: datetime.date | None
+    delivered_on: datetime.date = Field(..., description="the day the document counts as served")
+
+
+class PaymentOut(Schema):
+    id: int
+    amount: Decimal
+    paid_on: datetime.date
+    receipt_number: str
+    channel: str
+
+
+class PaymentStatusOut(Schema):
+    fine: Decimal | None
+    paid_total: Decimal
+    due_date: datetime.date | None
+    surcharge: Decimal = Field(..., description="加处罚款 on `on`: 3 % of the fine per day, at most the fine")
+    outstanding: Decimal = Field(..., description="fine + surcharge − paid, on `on`")
+    paid_in_full: bool
+    on: datetime.date
+
+
+class RemedyOut(Schema):
+    id: int
+    kind: str
+    filed_on: datetime.date
+    body: str
+    outcome: str = Field(..., description="empty while pending")
+    decided_on: datetime.date | None
+    note: str
+
+
+class RecusalOut(Schema):
+    id: int
+    officer_id: int
+    officer_name: str
+    applied_by: str
+    reason: str
+    outcome: str
+    decision_reason: str
+
+
 class CaseOut(CaseSummaryOut):
+    violation_code: str
+    act_started_on: datetime.date | None
+    act_ended_on: datetime.date | None = Field(..., description="empty while the act continues")
+    facts: dict[str, Any]
+    proposed_amount: Decimal | None
+    decided_amount: Decimal | None
     parties: list[PartyOut]
     deadlines: list[DeadlineOut]
+    deliveries: list[DeliveryOut]
+    payments: list[PaymentOut]
+    payment_status: PaymentStatusOut | None = Field(..., description="only for a decided fine")
+    remedies: list[RemedyOut]
+    recusals: list[RecusalOut]
     available_actions: list[AvailableActionOut]
 
 
@@ -198,8 +281,71 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
+def _delivery(d: Any) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "document": d.document,
+        "method": d.method,
+        "recipient": d.recipient,
+        "witness": d.witness,
+        "consent_signed": d.consent_signed,
+        "announced_on": d.announced_on,
+        "delivered_on": d.delivered_on,
+    }
+
+
+def _payment(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "amount": p.amount,
+        "paid_on": p.paid_on,
+        "receipt_number": p.receipt_number,
+        "channel": p.channel,
+    }
+
+
+def _remedy(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "filed_on": r.filed_on,
+        "body": r.body,
+        "outcome": r.outcome,
+        "decided_on": r.decided_on,
+        "note": r.note,
+    }
+
+
+def _recusal(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "officer_id": r.officer_id,
+        "officer_name": r.officer.name,
+        "applied_by": r.applied_by,
+        "reason": r.reason,
+        "outcome": r.outcome,
+        "decision_reason": r.decision_reason,
+    }
+
+
 def _detail(case: Case, actor: Any) -> dict[str, Any]:
     body = _summary(case)
+    has_fine = PenaltyKind.FINE in (case.decided_kinds or [])
+    body.update(
+        {
+            "violation_code": case.violation_code,
+            "act_started_on": case.act_started_on,
+            "act_ended_on": case.act_ended_on,
+            "facts": dict(case.facts or {}),
+            "proposed_amount": case.proposed_amount,
+            "decided_amount": case.decided_amount,
+            "deliveries": [_delivery(d) for d in case_selectors.case_deliveries(case=case)],
+            "payments": [_payment(p) for p in case_selectors.case_payments(case=case)],
+            "payment_status": case_selectors.payment_status(case=case).as_dict() if has_fine else None,
+            "remedies": [_remedy(r) for r in case_selectors.case_remedies(case=case)],
+            "recusals": [_recusal(r) for r in case_selectors.case_recusals(case=case)],
+        }
+    )
     body["parties"] = [
         {
             "id": p.pk,
@@ -501,10 +647,10 @@ def case_action(
         return response
 
 
-def _act(case: Case, actor: Any, action: str, data: dict[str, Any]) -> JsonResponse:
-    try:
-        moved = case_services.case_act(case=case, actor=actor, action=action, data=data)
-    except case_services.TransitionRefused as exc:
+def _refused(exc: DomainError) -> JsonResponse:
+    """A refusal as the Action API answers it: 409 for a rule (with every violation), 422 for an
+    invalid body (with field errors); any other error (403, 404…) is re-raised for the usual body."""
+    if isinstance(exc, case_services.TransitionRefused):
         return _refusal(
             409,
             exc.code,
@@ -512,7 +658,7 @@ def _act(case: Case, actor: Any, action: str, data: dict[str, Any]) -> JsonRespo
             violations=[v.as_dict() for v in exc.violations],
             basis=exc.basis,
         )
-    except ValidationFailed as exc:
+    if isinstance(exc, ValidationFailed):
         violations = [
             {"code": exc.code, "message": f"{field}: {msg}", "basis": exc.basis}
             for field, messages in exc.field_errors.items()
@@ -526,16 +672,22 @@ def _act(case: Case, actor: Any, action: str, data: dict[str, Any]) -> JsonRespo
             field_errors=exc.field_errors,
             basis=exc.basis,
         )
+    if exc.status != 409:
+        raise exc  # 403, 404…: the API's usual error body
+    return _refusal(
+        409,
+        exc.code,
+        exc.message,
+        violations=[{"code": exc.code, "message": exc.message, "basis": exc.basis}],
+        basis=exc.basis,
+    )
+
+
+def _act(case: Case, actor: Any, action: str, data: dict[str, Any]) -> JsonResponse:
+    try:
+        moved = case_services.case_act(case=case, actor=actor, action=action, data=data)
     except DomainError as exc:
-        if exc.status != 409:
-            raise  # 403, 404…: the API's usual error body
-        return _refusal(
-            409,
-            exc.code,
-            exc.message,
-            violations=[{"code": exc.code, "message": exc.message, "basis": exc.basis}],
-            basis=exc.basis,
-        )
+        return _refused(exc)
     return JsonResponse(_jsonable_detail(moved, actor), status=200, json_dumps_params={"ensure_ascii": False})
 
 
@@ -567,6 +719,320 @@ def case_events(request: HttpRequest, case_id: int = CASE_ID) -> Any:
         }
         for e in case_selectors.case_events(case=case).select_related("actor")
     ]
+
+
+# --- the case page's own writes: facts, payments, remedies, recusals; the discretion -------------
+
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+_FACT_FIELDS: dict[str, Any] = {
+    "violation_code": (Text | None, Field(None, max_length=40, description="discretion standard code")),
+    "act_started_on": (IsoDate | None, None),
+    "act_ended_on": (IsoDate | None, Field(None, description="omit (and set continuing) while it continues")),
+    "continuing": (bool, Field(False, description="the act still continues: clears act_ended_on")),
+    "land_class": (LandClassName | None, None),
+    "area_m2": (Decimal | None, Field(None, ge=0, max_digits=14, decimal_places=2, description="m²")),
+    "area_mu": (
+        Decimal | None,
+        Field(
+            None, ge=0, max_digits=12, decimal_places=4, description="亩, converted to m² (1 亩 = 666.67 m²)"
+        ),
+    ),
+    **{
+        key: (Decimal | None, Field(None, ge=0, max_digits=14, decimal_places=2, description="yuan"))
+        for key in ("illegal_income", "confiscation_value", "fee")
+        if key in FACT_KEYS
+    },
+    **{key: (bool | None, None) for key, _label in FACT_FLAGS if key in FACT_KEYS},
+    **{key: (Text | None, Field(None, max_length=200)) for key, _label in FACT_TEXTS if key in FACT_KEYS},
+}
+FactsIn = create_model("FactsIn", __base__=_Strict, **_FACT_FIELDS)  # type: ignore[call-overload]
+FactsIn.__doc__ = "The facts discretion and the guards read; only the fields sent are changed."
+
+
+class PaymentIn(_Strict):
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2, description="yuan")
+    paid_on: IsoDate
+    receipt_number: Text = Field(..., min_length=1, max_length=100)
+    channel: ChannelName = "bank"  # type: ignore[valid-type]
+
+
+class RemedyIn(_Strict):
+    kind: RemedyKindName  # type: ignore[valid-type]
+    filed_on: IsoDate
+    body: Text = Field(..., min_length=1, max_length=200, description="reconsideration body or court")
+    note: Text = Field("", max_length=5000)
+
+
+class RemedyOutcomeIn(_Strict):
+    outcome: RemedyOutcomeName  # type: ignore[valid-type]
+    decided_on: IsoDate
+    changed_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    changed_kinds: list[KindName] | None = Field(None, max_length=len(PenaltyKind.values))  # type: ignore[valid-type]
+    note: Text = Field("", max_length=5000)
+
+
+class RecusalIn(_Strict):
+    officer_id: int = Field(..., ge=1, le=2**62, description="an officer now handling the case")
+    applied_by: ApplicantName  # type: ignore[valid-type]
+    reason: Text = Field(..., min_length=1, max_length=5000)
+
+
+class RecusalDecisionIn(_Strict):
+    granted: bool
+    reason: Text = Field("", max_length=5000)
+    replacement_officer_id: int | None = Field(
+        None, ge=1, le=2**62, description="when granted: the officer who takes over (same role)"
+    )
+
+
+class ComparisonOut(Schema):
+    which: str = Field(..., description="proposed, notified or decided")
+    amount: Decimal
+    position: str = Field(..., description="within_range, below_range, above_range or no_range")
+    difference: Decimal | None = Field(..., description="amount − recommended")
+
+
+class DiscretionOut(Schema):
+    available: bool
+    problem: str = Field(..., description="why nothing could be computed (Chinese), when not available")
+    act_date: datetime.date | None
+    code: str
+    violation_name: str
+    version: int | None = Field(..., description="the version applied (行政处罚法 Art.37)")
+    effective_from: datetime.date | None
+    act_date_version: int | None = Field(..., description="the version in force on the act date")
+    tier: str
+    range_min: Decimal | None
+    range_max: Decimal | None
+    recommended: Decimal | None
+    outcome: str = Field(..., description="penalise, may_not_penalise (首违不罚) or shall_not_penalise")
+    mitigations: list[str]
+    reasons: list[str]
+    comparisons: list[ComparisonOut]
+
+
+RECUSAL_ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
+REMEDY_ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
+
+
+def _body_of(model: Any) -> dict[str, Any]:
+    """The OpenAPI request body of an endpoint that validates its JSON itself (422 on errors)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _parsed(request: HttpRequest, model: Any) -> Any:
+    """The body validated against `model`; ValidationFailed (answered 422) with Chinese field errors."""
+    data = _body(request)
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        raise ValidationFailed(
+            _("Some values are missing or invalid; correct the fields listed and send the request again."),
+            field_errors=field_errors_from(
+                [{**e, "loc": ("body", "payload", *e.get("loc", ()))} for e in exc.errors()]
+            ),
+        ) from None
+
+
+def _write(request: HttpRequest, model: Any, act: Callable[[Any, Any], tuple[int, dict[str, Any]]]) -> Any:
+    """Validate the body, run one service call; refusals as the Action API answers them."""
+    actor = caller(request)
+    try:
+        payload = _parsed(request, model)
+        status, body = act(actor, payload)
+    except DomainError as exc:
+        return _refused(exc)
+    return Status(status, body)
+
+
+def _case_for(actor: Any, case_id: int) -> Case:
+    return case_selectors.case_get(case_id=case_id, actor=actor)
+
+
+def _facts_update(request: HttpRequest, case_id: int) -> Any:
+    actor = caller(request)
+    case = _case_for(actor, case_id)
+
+    def act(actor: Any, payload: Any) -> tuple[int, dict[str, Any]]:
+        sent = payload.model_fields_set
+        facts: dict[str, Any] = {}
+        for key in sent - {"violation_code", "act_started_on", "act_ended_on", "continuing", "area_mu"}:
+            value = getattr(payload, key)
+            facts[key] = "" if value is None else (str(value) if isinstance(value, Decimal) else value)
+        if "area_mu" in sent and "area_m2" not in sent:
+            mu = payload.area_mu
+            facts["area_m2"] = (
+                "" if mu is None else str((mu * Decimal(10000) / Decimal(15)).quantize(Decimal("0.01")))
+            )
+        case_services.case_facts_update(
+            actor=actor,
+            case=case,
+            facts=facts,
+            act_started_on=payload.act_started_on,
+            act_ended_on=payload.act_ended_on,
+            continuing=payload.continuing,
+            violation_code=payload.violation_code if "violation_code" in sent else None,
+        )
+        return 200, _detail(_case_for(actor, case_id), actor)
+
+    return _write(request, FactsIn, act)
+
+
+FACTS_DOC = {
+    "response": _action_responses(CaseOut),
+    "summary": "Edit the facts used by discretion and the guards",
+    "openapi_extra": _body_of(FactsIn),
+}
+
+
+@router.patch("/cases/{case_id}/facts", **FACTS_DOC)
+def case_facts_patch(request: HttpRequest, case_id: int = CASE_ID) -> Any:
+    return _facts_update(request, case_id)
+
+
+@router.post("/cases/{case_id}/facts", **FACTS_DOC)
+def case_facts_post(request: HttpRequest, case_id: int = CASE_ID) -> Any:
+    return _facts_update(request, case_id)
+
+
+@router.get(
+    "/cases/{case_id}/discretion",
+    response=with_errors(DiscretionOut),
+    summary="The discretion standard applied to the case facts (read-only)",
+)
+def case_discretion(request: HttpRequest, case_id: int = CASE_ID) -> Any:
+    actor = caller(request)
+    return case_selectors.discretion_explanation(case=_case_for(actor, case_id)).as_dict()
+
+
+@router.post(
+    "/cases/{case_id}/payments",
+    response=_action_responses(PaymentOut, 201),
+    summary="Record a payment of the fine (缴款)",
+    openapi_extra=_body_of(PaymentIn),
+)
+def case_payment_record(request: HttpRequest, case_id: int = CASE_ID) -> Any:
+    case = _case_for(caller(request), case_id)
+
+    def act(actor: Any, payload: Any) -> tuple[int, dict[str, Any]]:
+        payment = case_services.payment_record(
+            actor=actor,
+            case=case,
+            amount=payload.amount,
+            paid_on=payload.paid_on,
+            receipt_number=payload.receipt_number,
+            channel=payload.channel,
+        )
+        return 201, _payment(payment)
+
+    return _write(request, PaymentIn, act)
+
+
+@router.post(
+    "/cases/{case_id}/remedies",
+    response=_action_responses(RemedyOut, 201),
+    summary="Record an application for reconsideration or a suit (复议 / 诉讼)",
+    openapi_extra=_body_of(RemedyIn),
+)
+def case_remedy_record(request: HttpRequest, case_id: int = CASE_ID) -> Any:
+    case = _case_for(caller(request), case_id)
+
+    def act(actor: Any, payload: Any) -> tuple[int, dict[str, Any]]:
+        remedy = case_services.remedy_record(
+            actor=actor,
+            case=case,
+            kind=payload.kind,
+            filed_on=payload.filed_on,
+            body=payload.body,
+            note=payload.note,
+        )
+        return 201, _remedy(remedy)
+
+    return _write(request, RemedyIn, act)
+
+
+@router.post(
+    "/cases/{case_id}/remedies/{remedy_id}/outcome",
+    response=_action_responses(RemedyOut),
+    summary="Record the outcome of a reconsideration or suit",
+    openapi_extra=_body_of(RemedyOutcomeIn),
+)
+def case_remedy_outcome(request: HttpRequest, case_id: int = CASE_ID, remedy_id: int = REMEDY_ID) -> Any:
+    case = _case_for(caller(request), case_id)
+    remedy = case_selectors.case_remedy_get(case=case, remedy_id=remedy_id)
+
+    def act(actor: Any, payload: Any) -> tuple[int, dict[str, Any]]:
+        decided = case_services.remedy_outcome_record(
+            actor=actor,
+            remedy=remedy,
+            outcome=payload.outcome,
+            decided_on=payload.decided_on,
+            changed_amount=payload.changed_amount,
+            changed_kinds=list(payload.changed_kinds) if payload.changed_kinds is not None else None,
+            note=payload.note,
+        )
+        return 200, _remedy(decided)
+
+    return _write(request, RemedyOutcomeIn, act)
+
+
+@router.post(
+    "/cases/{case_id}/recusals",
+    response=_action_responses(RecusalOut, 201),
+    summary="Apply for a recusal (回避, 行政处罚法 Art.43)",
+    openapi_extra=_body_of(RecusalIn),
+)
+def case_recusal_apply(request: HttpRequest, case_id: int = CASE_ID) -> Any:
+    case = _case_for(caller(request), case_id)
+
+    def act(actor: Any, payload: Any) -> tuple[int, dict[str, Any]]:
+        recusal = case_services.recusal_apply(
+            actor=actor,
+            case=case,
+            officer_id=payload.officer_id,
+            applied_by=payload.applied_by,
+            reason=payload.reason,
+        )
+        return 201, _recusal(case_selectors.case_recusal_get(case=case, recusal_id=recusal.pk))
+
+    return _write(request, RecusalIn, act)
+
+
+@router.post(
+    "/cases/{case_id}/recusals/{recusal_id}/decision",
+    response=_action_responses(RecusalOut),
+    summary="The head decides a recusal, naming who takes over",
+    openapi_extra=_body_of(RecusalDecisionIn),
+)
+def case_recusal_decide(request: HttpRequest, case_id: int = CASE_ID, recusal_id: int = RECUSAL_ID) -> Any:
+    case = _case_for(caller(request), case_id)
+    recusal = case_selectors.case_recusal_get(case=case, recusal_id=recusal_id)
+
+    def act(actor: Any, payload: Any) -> tuple[int, dict[str, Any]]:
+        if payload.replacement_officer_id is not None and not payload.granted:
+            raise ValidationFailed(
+                _("Name a replacement only when the recusal is granted."),
+                field_errors={
+                    "replacement_officer_id": [_("Name a replacement only when the recusal is granted.")]
+                },
+            )
+        recusal_decide_and_reassign(
+            actor=actor,
+            recusal=recusal,
+            granted=payload.granted,
+            reason=payload.reason,
+            replacement_id=payload.replacement_officer_id,
+        )
+        return 200, _recusal(case_selectors.case_recusal_get(case=case, recusal_id=recusal.pk))
+
+    return _write(request, RecusalDecisionIn, act)
 
 
 __all__ = ["ErrorOut", "router"]
