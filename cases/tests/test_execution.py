@@ -310,3 +310,177 @@ def test_remedy_refusals(world):
             actor=world.head.user, remedy=remedy, outcome="changed", decided_on=decided.decided_on
         )
     assert "changed_amount" in changed.value.field_errors
+
+
+# ---------------------------------------------------------------- deferral and instalments (Art.66)
+
+
+def _instalments(case, first="2500.00", second="2500.00", start=None):
+    start = start or case.delivered_on
+    return {
+        "kind": "instalments",
+        "applied_on": start.isoformat(),
+        "approved_on": start.isoformat(),
+        "reason": "当事人确有经济困难，申请分期缴纳",
+        "instalments": [
+            {"due_date": (start + datetime.timedelta(days=30)).isoformat(), "amount": first},
+            {"due_date": (start + datetime.timedelta(days=60)).isoformat(), "amount": second},
+        ],
+    }
+
+
+def test_payment_plan_is_approved_by_the_head_only_and_must_add_up(world):
+    from cases.services import case_act
+
+    case = walk(new_case(world), world, CaseStatus.EXECUTING)
+    with pytest.raises(TransitionRefused) as err:
+        case_act(case=case, actor=world.officer1.user, action="approve_payment_plan", data=_instalments(case))
+    assert {v.code: v.basis for v in err.value.violations}["head_required"] == "行政处罚法 Art.66"
+    with pytest.raises(TransitionRefused) as err:
+        act(case, world, "approve_payment_plan", data=_instalments(case, second="1000.00"))
+    assert err.value.violations[0].code == "payment_plan_invalid"
+    assert err.value.violations[0].basis == "行政处罚法 Art.66"
+    with pytest.raises(ValidationFailed) as bad:
+        act(case, world, "approve_payment_plan", data={**_instalments(case), "instalments": []})
+    assert "instalments" in bad.value.field_errors
+    case = act(case, world, "approve_payment_plan", data=_instalments(case))
+    with pytest.raises(TransitionRefused) as again:
+        act(case, world, "approve_payment_plan", data=_instalments(case))
+    assert again.value.violations[0].code == "payment_plan_exists"
+
+
+@pytest.mark.django_db
+def test_fine_paid_in_instalments_moves_the_deadline_and_surcharges_only_the_late_instalment():
+    with at(D(2026, 3, 2)):
+        world = case_world()
+        case = walk(new_case(world), world, CaseStatus.EXECUTING)  # fine 5,000, due 03-17
+        case = act(case, world, "approve_payment_plan", data=_instalments(case))
+    deadlines = list(case_deadlines(case=case, kind="cases.payment").order_by("pk"))
+    assert deadlines[0].status == Deadline.Status.CANCELLED  # the 15-day deadline moved
+    first, second = deadlines[1:]
+    assert (first.due_date, second.due_date) == (D(2026, 4, 1), D(2026, 5, 6))  # 05-01 falls in May Day
+    # no surcharge before an instalment is due, though the original 15 days have passed
+    assert case_late_surcharge(case=case, on=D(2026, 3, 31)) == Decimal("0.00")
+    with at(D(2026, 4, 1)):
+        payment_record(actor=world.officer1.user, case=case, amount=Decimal("2500.00"), paid_on=D(2026, 4, 1),
+                       receipt_number="R1")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Deadline.Status.SATISFIED and second.status != Deadline.Status.SATISFIED
+    # the second instalment, 2,500 yuan, is two days late: 3 % of 2,500 × 2
+    assert case_late_surcharge(case=case, on=D(2026, 5, 8)) == Decimal("150.00")
+    with at(D(2026, 5, 8)):
+        payment_record(actor=world.officer1.user, case=case, amount=Decimal("2500.00"), paid_on=D(2026, 5, 8),
+                       receipt_number="R2")
+        case.refresh_from_db()
+        case = act(case, world, "complete_execution", data={"completed_on": "2026-05-08"})
+    assert case.status == CaseStatus.EXECUTED
+    assert case_late_surcharge(case=case, on=D(2027, 1, 1)) == Decimal("150.00")
+
+
+@pytest.mark.django_db
+def test_deferral_moves_the_due_date_and_the_court_window():
+    from cases.services.execution import court_window
+
+    with at(D(2026, 3, 2)):
+        world = case_world()
+        case = walk(new_case(world), world, CaseStatus.EXECUTING)
+        before = court_window(case)
+        body = {"kind": "deferral", "applied_on": "2026-03-05", "approved_on": "2026-03-06",
+                "reason": "经济困难", "due_date": "2026-10-30"}
+        case = act(case, world, "approve_payment_plan", data=body)
+    assert payment_deadline_open(case).due_date == D(2026, 10, 30)
+    assert case_late_surcharge(case=case, on=D(2026, 10, 30)) == Decimal("0.00")
+    assert case_late_surcharge(case=case, on=D(2026, 11, 1)) == Decimal("300.00")
+    # 行政处罚法 Art.72: the court window runs from the end of the deferral
+    assert before[0] == D(2026, 9, 3)
+    assert court_window(case) == (D(2026, 10, 31), D(2027, 2, 1))  # 01-30 is a Saturday
+
+
+def payment_deadline_open(case):
+    return case_deadlines(case=case, kind="cases.payment", open_only=True).get()
+
+
+# ---------------------------------------------------------------- 催告 and the court (money)
+
+
+@pytest.mark.django_db
+def test_reminder_then_court_application_in_the_statutory_window():
+    """A fine unpaid: 催告 once it is late (Art.35), the court 10 WD later (Art.54) and only after the
+    复议/诉讼 periods, within 3 months (Art.53); the windows run across National Day 2026."""
+    with at(D(2026, 3, 2)):
+        world = case_world()
+        case = walk(new_case(world), world, CaseStatus.EXECUTING)  # delivered 03-02, due 03-17
+    reminder = {"subject": "fine", "delivered_on": "2026-03-17", "method": "in_person"}
+    with at(D(2026, 3, 17)), pytest.raises(TransitionRefused) as err:
+        act(case, world, "serve_reminder", data=reminder)
+    assert err.value.violations[0].code == "obligation_not_overdue"
+    apply = {"subject": "fine", "applied_on": "2026-09-25", "court": "县人民法院"}
+    with at(D(2026, 9, 25)), pytest.raises(TransitionRefused) as err:
+        act(case, world, "apply_to_court", data=apply)
+    assert {v.code for v in err.value.violations} == {"no_reminder"}
+    assert err.value.violations[0].basis == "行政强制法 Arts.35, 54"
+    with at(D(2026, 9, 25)):
+        case = act(case, world, "serve_reminder", data={**reminder, "delivered_on": "2026-09-25"})
+    served = case.enforcement["reminders"][0]
+    # 10 WD from Friday 09-25: 09-28, 09-29, 09-30, 10-08, 10-09, 10-10 (make-up), 10-12 … 10-15
+    assert served["perform_by"] == "2026-10-15" and served["surcharge"] == "5000.00"
+    assert case.deliveries.filter(document="reminder").exists()
+    wait = case_deadlines(case=case, kind="cases.reminder.fine").get()
+    window = case_deadlines(case=case, kind="cases.court_application.fine").get()
+    assert (wait.unit, wait.due_date) == ("workdays", D(2026, 10, 15))
+    # periods end 09-02 (6 months from 03-02); 3 months from then: 12-02
+    assert (window.unit, window.amount, window.due_date) == ("months", 3, D(2026, 12, 2))
+    with at(D(2026, 10, 15)), pytest.raises(TransitionRefused) as err:
+        act(case, world, "apply_to_court", data={**apply, "applied_on": "2026-10-15"})
+    assert err.value.violations[0].code == "reminder_period_running"
+    assert err.value.violations[0].basis == "行政强制法 Art.54"
+    with at(D(2026, 12, 3)), pytest.raises(TransitionRefused) as err:
+        act(case, world, "apply_to_court", data={**apply, "applied_on": "2026-12-03"})
+    assert err.value.violations[0].code == "court_window_passed"
+    assert err.value.violations[0].basis == "行政强制法 Art.53"
+    with at(D(2026, 10, 16)):
+        case = act(case, world, "apply_to_court", data={**apply, "applied_on": "2026-10-16"})
+    window.refresh_from_db()
+    assert window.status == Deadline.Status.SATISFIED
+    with at(D(2026, 11, 20)):
+        outcome = {"subject": "fine", "outcome": "enforced", "decided_on": "2026-11-20",
+                   "collected_amount": "5000.00", "receipt_number": "(2026)执123号"}
+        case = act(case, world, "record_court_outcome", data=outcome)
+        case = act(case, world, "complete_execution", data={"completed_on": "2026-11-20"})
+    assert case.enforcement["court"][0]["outcome"] == "enforced"
+    assert case.status == CaseStatus.EXECUTED
+
+
+def test_court_application_waits_for_a_pending_remedy_and_a_revoked_decision_is_not_enforced(world):
+    case = walk(new_case(world), world, CaseStatus.EXECUTING)
+    late = case.delivered_on + datetime.timedelta(days=40)
+    with at(late):
+        case = act(case, world, "serve_reminder", today=late)
+        remedy = remedy_record(actor=world.officer1.user, case=case, kind="litigation", filed_on=late,
+                               body="县人民法院")
+    case.refresh_from_db()
+    found = {v.code: v for v in _refusals(case, world, "apply_to_court", late + datetime.timedelta(days=200))}
+    assert found["remedy_pending"].basis == "行政强制法 Art.53"
+    with at(late):
+        remedy_outcome_record(actor=world.head.user, remedy=remedy, outcome="revoked", decided_on=late)
+    case.refresh_from_db()
+    assert "decision_revoked" in {v.code for v in _refusals(case, world, "serve_reminder", late)}
+
+
+def test_court_outcome_needs_an_application_and_paid_fines_are_not_enforced(world):
+    case = walk(new_case(world), world, CaseStatus.EXECUTING)
+    assert {v.code for v in _refusals(case, world, "record_court_outcome", case.delivered_on)} == {
+        "no_court_application"
+    }
+    payment_record(actor=world.officer1.user, case=case, amount=Decimal("5000.00"), paid_on=case.delivered_on,
+                   receipt_number="R1")
+    case.refresh_from_db()
+    later = case.delivered_on + datetime.timedelta(days=300)
+    assert "nothing_to_enforce" in {v.code for v in _refusals(case, world, "apply_to_court", later)}
+
+
+def _refusals(case, world, action, today):
+    with at(today), pytest.raises(TransitionRefused) as err:
+        act(case, world, action, today=today)
+    return err.value.violations

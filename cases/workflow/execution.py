@@ -465,7 +465,7 @@ def _set_payment_plan(ctx: Context) -> None:
     }
     start = d["approved_on"]
     if d["kind"] == "deferral":
-        deadline_open(
+        dl = deadline_open(
             ctx,
             kind=PAYMENT_DEADLINE_KIND,
             title="罚款暂缓缴纳期限",
@@ -475,7 +475,8 @@ def _set_payment_plan(ctx: Context) -> None:
             start=start,
             restart=False,
         )
-        plan["due_date"] = d["due_date"].isoformat()
+        # the due date as the clock reckons it (a last day on a rest day moves, 民诉法 Art.85)
+        plan["due_date"] = dl.due_date.isoformat()
     else:
         plan["instalments"] = []
         for n, item in enumerate(d["instalments"], start=1):
@@ -490,7 +491,7 @@ def _set_payment_plan(ctx: Context) -> None:
                 restart=False,
             )
             plan["instalments"].append(
-                {"due_date": item["due_date"].isoformat(), "amount": str(item["amount"]), "deadline_id": dl.pk}
+                {"due_date": dl.due_date.isoformat(), "amount": str(item["amount"]), "deadline_id": dl.pk}
             )
     ctx.case.payment_plan = plan
 
