@@ -163,3 +163,40 @@ def test_return_to_investigation_after_notice_cancels_the_statement_window_and_a
         case.notified_amount == 8000
         and case_deadlines(case=case, kind="cases.statement", open_only=True).count() == 1
     )
+
+
+def test_demolition_case_from_lead_to_archive(world):
+    """非法占用土地: fine, demolition and return of the land, performed by the party and verified on site."""
+    from decimal import Decimal
+
+    from cases.services import payment_record
+
+    case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
+    case = act(case, world, "order_correction")
+    case = act(case, world, "report", data={"proposed_outcome": "penalty", "kinds": ["fine", "demolition"],
+                                            "amount": "5000.00"})
+    case = act(case, world, "notify")
+    case = act(case, world, "record_statement")
+    orders = [
+        {"kind": "demolish", "days": 15, "description": "拆除在非法占用的土地上新建的建筑物"},
+        {"kind": "return_land", "days": 15, "description": "退还非法占用的土地"},
+    ]
+    case = act(case, world, "decide", data={"orders": orders})
+    case = act(case, world, "deliver")
+    case = act(case, world, "execute")
+    payment_record(actor=world.officer1.user, case=case, amount=Decimal("5000.00"), paid_on=case.delivered_on,
+                   receipt_number="R1")
+    case.refresh_from_db()
+    for n in (1, 2):
+        case = act(case, world, "verify_order", data={
+            "order": n, "verified_on": case.delivered_on.isoformat(),
+            "officer_ids": [world.officer1.pk, world.officer2.pk], "finding": "经现场核查已履行"})
+    case = act(case, world, "complete_execution", data={"completed_on": case.delivered_on.isoformat()})
+    case = act(case, world, "close")
+    case = act(case, world, "archive")
+    assert case.status == CaseStatus.ARCHIVED
+    assert [o["status"] for o in case.orders] == ["verified", "verified"]
+    assert not case_deadlines(case=case, open_only=True).exists()
+    statuses = {d.kind: d.status for d in case_deadlines(case=case)}
+    assert statuses["cases.order.1"] == statuses["cases.order.2"] == Deadline.Status.SATISFIED
+    assert statuses["cases.registration"] == Deadline.Status.SATISFIED

@@ -297,3 +297,106 @@ def test_granted_recusal_takes_the_officer_off_and_investigation_needs_a_replace
     case.refresh_from_db()
     assert act(case, world, "investigate").status == CaseStatus.INVESTIGATING
     assert not CaseOfficer.objects.get(case=case, officer=world.officer2).active
+
+
+# ---------------------------------------------------------------- 立案 time limit, discretion, 责令改正
+
+
+def test_late_registration_is_allowed_but_flagged_with_the_overdue_deadline(world):
+    from cases.models import CaseEvent
+    from cases.selectors import case_deadlines
+    from cases.services import available_actions
+
+    today = timezone.localdate()
+    case = new_case(world, discovered_on=today - datetime.timedelta(days=40))
+    case = act(case, world, "check")
+    actions = {a["action"]: a for a in available_actions(case=case, actor=world.head.user)}
+    assert actions["register"]["allowed"] is True
+    warning = actions["register"]["warnings"][0]
+    assert warning["code"] == "registration_late" and "Art.54" in warning["basis"]
+    case = act(case, world, "register")
+    assert case.status == CaseStatus.REGISTERED
+    event = CaseEvent.objects.filter(case=case, action="register").get()
+    assert event.payload["warnings"][0]["code"] == "registration_late"
+    assert case_deadlines(case=case, kind="cases.registration").get().status == "satisfied"
+
+
+def test_registration_in_time_carries_no_warning(world):
+    from cases.models import CaseEvent
+
+    case = act(new_case(world), world, "check")
+    case = act(case, world, "register")
+    assert "warnings" not in CaseEvent.objects.filter(case=case, action="register").get().payload
+
+
+def _with_standard(world):
+    from catalog.tests.factories import admin_of, occupation_standard
+    from cases.services import case_facts_update
+
+    occupation_standard(agency=world.agency, actor=admin_of(world.agency))
+    case = new_case(world)  # 300 m² of farmland: tier 轻微, 100–300 yuan/m², statutory 100–1000 yuan/m²
+    case_facts_update(actor=world.head.user, case=case, violation_code="illegal_occupation")
+    case.refresh_from_db()
+    return walk(case, world, CaseStatus.INVESTIGATING)
+
+
+def test_an_amount_outside_the_discretion_range_needs_a_written_reason_citing_art_34(world):
+    case = _with_standard(world)
+    found = refused(case, world, "report", data={**FINE_BODY, "amount": "5000.00"})
+    assert found["amount_reason_required"].basis == "行政处罚法 Art.34"
+    assert "30000" in str(found["amount_reason_required"].message)
+    case = act(case, world, "report", data={**FINE_BODY, "amount": "50000.00"})  # inside 30,000–90,000
+    assert case.proposed_amount == 50000
+    case = act(case, world, "reinvestigate")
+    reason = "当事人主动拆除大部分建筑物，减轻了危害后果"
+    case = act(case, world, "report", data={**FINE_BODY, "amount": "20000.00", "amount_reason": reason})
+    assert case.amount_reason == reason
+
+
+def test_an_amount_above_the_statutory_maximum_is_refused_even_with_a_reason(world):
+    case = _with_standard(world)
+    body = {**FINE_BODY, "amount": "300000.01", "amount_reason": "情节特别严重"}
+    found = refused(case, world, "report", data=body)
+    assert "amount_above_statutory_maximum" in found
+    assert "第57条" in found["amount_above_statutory_maximum"].basis
+    case = act(case, world, "report", data={**body, "amount": "300000.00"})
+    assert case.status == CaseStatus.INVESTIGATION_REPORTED
+
+
+def test_the_decision_amount_is_checked_against_the_range_too(world):
+    case = _with_standard(world)
+    case = act(case, world, "report", data={**FINE_BODY, "amount": "60000.00"})
+    case = act(case, world, "notify")
+    case = act(case, world, "record_statement")
+    later = hearing_request_end(case) + datetime.timedelta(days=1)
+    assert "amount_reason_required" in refused(case, world, "decide", today=later, data={"amount": "10000.00"})
+
+
+def test_correction_notice_starts_its_deadline_and_the_check_records_prompt_correction(world):
+    from cases.selectors import case_deadlines
+
+    case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
+    case = act(case, world, "order_correction")
+    order = case.correction_orders[0]
+    dl = case_deadlines(case=case, kind="cases.correction").get()
+    assert (dl.unit, dl.amount, order["due_on"]) == ("calendar_days", 15, dl.due_date.isoformat())
+    assert case.deliveries.filter(document="correction_order").exists()
+    case = act(case, world, "check_correction")
+    assert case.facts["promptly_corrected"] is True
+    dl.refresh_from_db()
+    assert dl.status == "satisfied"
+    assert refused(case, world, "check_correction")["no_open_correction_order"].basis == "行政处罚法 Art.28"
+
+
+def test_an_ended_act_cannot_be_ordered_to_stop(world):
+    today = timezone.localdate()
+    case = new_case(world, act_started_on=today - datetime.timedelta(days=90),
+                    act_ended_on=today - datetime.timedelta(days=10))
+    case = walk(case, world, CaseStatus.INVESTIGATING)
+    assert refused(case, world, "order_correction")["act_already_ended"].basis == "行政处罚法 Art.28"
+    body = {"kind": "correct", "issued_on": today.isoformat(), "content": "限期恢复土地原状", "days": 5}
+    case = act(case, world, "order_correction", data=body)
+    assert case.correction_orders[0]["unit"] == "workdays"  # a 5-day period (行政处罚法 Art.85)
+
+
+FINE_BODY = {"proposed_outcome": "penalty", "kinds": ["fine"]}

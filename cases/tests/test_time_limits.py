@@ -67,3 +67,57 @@ def test_payment_deadline_is_fifteen_calendar_days_from_delivery():
     payment = case_deadlines(case=case, kind="cases.payment").get()
     # 09-16 + 15 = 10-01, a holiday: the period ends on the next working day, 10-08.
     assert payment.due_date == datetime.date(2026, 10, 8)
+
+
+@pytest.mark.django_db
+def test_registration_time_limit_runs_ten_working_days_over_national_day():
+    with at(datetime.date(2026, 9, 28)):
+        world = case_world()
+        case = act(new_case(world), world, "check")  # discovered 09-28
+    dl = case_deadlines(case=case, kind="cases.registration").get()
+    # 09-29, 09-30, 10-08, 10-09, 10-10 (make-up), 10-12 … 10-16: ten working days
+    assert (dl.unit, dl.due_date) == ("workdays", datetime.date(2026, 10, 16))
+    with at(datetime.date(2026, 10, 16)):
+        case = act(case, world, "register")
+    assert case.status == CaseStatus.REGISTERED
+    assert "warnings" not in case.events.get(action="register").payload
+
+
+@pytest.mark.django_db
+def test_registration_after_the_time_limit_is_flagged():
+    with at(datetime.date(2026, 9, 28)):
+        world = case_world()
+        case = act(new_case(world), world, "check")
+    with at(datetime.date(2026, 10, 19)):
+        case = act(case, world, "register")
+    assert case.events.get(action="register").payload["warnings"][0]["code"] == "registration_late"
+
+
+@pytest.mark.django_db
+def test_correction_deadlines_five_working_days_or_fifteen_calendar_days_across_national_day():
+    with at(datetime.date(2026, 9, 29)):
+        world = case_world()
+        case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
+        body = {"kind": "stop_and_correct", "issued_on": "2026-09-29", "content": "停止施工，限期改正", "days": 5}
+        case = act(case, world, "order_correction", data=body)
+    # 5 days are working days (行政处罚法 Art.85): 09-30, 10-08, 10-09, 10-10 (make-up), 10-12
+    assert case.correction_orders[0]["due_on"] == "2026-10-12"
+    with at(datetime.date(2026, 9, 29)):
+        case = act(case, world, "order_correction", data={**body, "days": 15})
+    # 15 calendar days: 10-14
+    assert case.correction_orders[1]["due_on"] == "2026-10-14"
+
+
+@pytest.mark.django_db
+def test_order_deadline_ending_in_the_holiday_moves_to_the_next_working_day():
+    with at(datetime.date(2026, 9, 16)):
+        world = case_world()
+        case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
+        case = act(case, world, "report", data={"proposed_outcome": "penalty", "kinds": ["demolition"]})
+        case = act(case, world, "notify")
+        case = act(case, world, "record_statement")
+        orders = [{"kind": "demolish", "days": 15, "description": "拆除"}]
+        case = act(case, world, "decide", data={"orders": orders})
+        case = act(case, world, "deliver")
+    # 09-16 + 15 = 10-01 (National Day): the period ends on 10-08
+    assert case.orders[0]["due_on"] == "2026-10-08"
