@@ -724,7 +724,6 @@ def case_events(request: HttpRequest, case_id: int = CASE_ID) -> Any:
 # --- the case page's own writes: facts, payments, remedies, recusals; the discretion -------------
 
 
-
 class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -750,7 +749,7 @@ _FACT_FIELDS: dict[str, Any] = {
     **{key: (bool | None, None) for key, _label in FACT_FLAGS if key in FACT_KEYS},
     **{key: (Text | None, Field(None, max_length=200)) for key, _label in FACT_TEXTS if key in FACT_KEYS},
 }
-FactsIn = create_model("FactsIn", __base__=_Strict, **_FACT_FIELDS)  # type: ignore[call-overload]
+FactsIn = create_model("FactsIn", __base__=_Strict, **_FACT_FIELDS)
 FactsIn.__doc__ = "The facts discretion and the guards read; only the fields sent are changed."
 
 
@@ -885,7 +884,7 @@ def _facts_update(request: HttpRequest, case_id: int) -> Any:
     return _write(request, FactsIn, act)
 
 
-FACTS_DOC = {
+FACTS_DOC: dict[str, Any] = {
     "response": _action_responses(CaseOut),
     "summary": "Edit the facts used by discretion and the guards",
     "openapi_extra": _body_of(FactsIn),
