@@ -24,9 +24,9 @@ from cases.models import (
     RecusalApplicant,
     RecusalOutcome,
 )
+from cases.selectors import legal_setting_int
 from cases.services.identity import check_resident_id, check_uscc
 from cases.services.transitions import _event, _jsonable, record_created
-from cases.selectors import legal_setting_int
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Deadline
 from core.services.clock import deadline_start

@@ -305,7 +305,9 @@ def plan_end(case: Case) -> datetime.date | None:
 
 def _covered_dates(case: Case, schedule: list[tuple[datetime.date, Decimal]]) -> list[datetime.date | None]:
     """For each instalment, the day the payments (in order) covered it, or None."""
-    payments = list(Payment.objects.filter(case=case).order_by("paid_on", "pk").values_list("amount", "paid_on"))
+    payments = list(
+        Payment.objects.filter(case=case).order_by("paid_on", "pk").values_list("amount", "paid_on")
+    )
     out: list[datetime.date | None] = []
     need = Decimal("0")
     for _due, amount in schedule:

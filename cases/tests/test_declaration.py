@@ -66,6 +66,7 @@ def _prepare(world, status, action, heavy):
         return case, first
     return case, today
 
+
 ALLOWED = [(s, t.action) for t in PENALTY.transitions for s in t.sources]
 
 

@@ -362,16 +362,26 @@ def test_fine_paid_in_instalments_moves_the_deadline_and_surcharges_only_the_lat
     # no surcharge before an instalment is due, though the original 15 days have passed
     assert case_late_surcharge(case=case, on=D(2026, 3, 31)) == Decimal("0.00")
     with at(D(2026, 4, 1)):
-        payment_record(actor=world.officer1.user, case=case, amount=Decimal("2500.00"), paid_on=D(2026, 4, 1),
-                       receipt_number="R1")
+        payment_record(
+            actor=world.officer1.user,
+            case=case,
+            amount=Decimal("2500.00"),
+            paid_on=D(2026, 4, 1),
+            receipt_number="R1",
+        )
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Deadline.Status.SATISFIED and second.status != Deadline.Status.SATISFIED
     # the second instalment, 2,500 yuan, is two days late: 3 % of 2,500 × 2
     assert case_late_surcharge(case=case, on=D(2026, 5, 8)) == Decimal("150.00")
     with at(D(2026, 5, 8)):
-        payment_record(actor=world.officer1.user, case=case, amount=Decimal("2500.00"), paid_on=D(2026, 5, 8),
-                       receipt_number="R2")
+        payment_record(
+            actor=world.officer1.user,
+            case=case,
+            amount=Decimal("2500.00"),
+            paid_on=D(2026, 5, 8),
+            receipt_number="R2",
+        )
         case.refresh_from_db()
         case = act(case, world, "complete_execution", data={"completed_on": "2026-05-08"})
     assert case.status == CaseStatus.EXECUTED
@@ -386,8 +396,13 @@ def test_deferral_moves_the_due_date_and_the_court_window():
         world = case_world()
         case = walk(new_case(world), world, CaseStatus.EXECUTING)
         before = court_window(case)
-        body = {"kind": "deferral", "applied_on": "2026-03-05", "approved_on": "2026-03-06",
-                "reason": "经济困难", "due_date": "2026-10-30"}
+        body = {
+            "kind": "deferral",
+            "applied_on": "2026-03-05",
+            "approved_on": "2026-03-06",
+            "reason": "经济困难",
+            "due_date": "2026-10-30",
+        }
         case = act(case, world, "approve_payment_plan", data=body)
     assert payment_deadline_open(case).due_date == D(2026, 10, 30)
     assert case_late_surcharge(case=case, on=D(2026, 10, 30)) == Decimal("0.00")
@@ -444,8 +459,13 @@ def test_reminder_then_court_application_in_the_statutory_window():
     window.refresh_from_db()
     assert window.status == Deadline.Status.SATISFIED
     with at(D(2026, 11, 20)):
-        outcome = {"subject": "fine", "outcome": "enforced", "decided_on": "2026-11-20",
-                   "collected_amount": "5000.00", "receipt_number": "(2026)执123号"}
+        outcome = {
+            "subject": "fine",
+            "outcome": "enforced",
+            "decided_on": "2026-11-20",
+            "collected_amount": "5000.00",
+            "receipt_number": "(2026)执123号",
+        }
         case = act(case, world, "record_court_outcome", data=outcome)
         case = act(case, world, "complete_execution", data={"completed_on": "2026-11-20"})
     assert case.enforcement["court"][0]["outcome"] == "enforced"
@@ -457,8 +477,9 @@ def test_court_application_waits_for_a_pending_remedy_and_a_revoked_decision_is_
     late = case.delivered_on + datetime.timedelta(days=40)
     with at(late):
         case = act(case, world, "serve_reminder", today=late)
-        remedy = remedy_record(actor=world.officer1.user, case=case, kind="litigation", filed_on=late,
-                               body="县人民法院")
+        remedy = remedy_record(
+            actor=world.officer1.user, case=case, kind="litigation", filed_on=late, body="县人民法院"
+        )
     case.refresh_from_db()
     found = {v.code: v for v in _refusals(case, world, "apply_to_court", late + datetime.timedelta(days=200))}
     assert found["remedy_pending"].basis == "行政强制法 Art.53"
@@ -473,8 +494,13 @@ def test_court_outcome_needs_an_application_and_paid_fines_are_not_enforced(worl
     assert {v.code for v in _refusals(case, world, "record_court_outcome", case.delivered_on)} == {
         "no_court_application"
     }
-    payment_record(actor=world.officer1.user, case=case, amount=Decimal("5000.00"), paid_on=case.delivered_on,
-                   receipt_number="R1")
+    payment_record(
+        actor=world.officer1.user,
+        case=case,
+        amount=Decimal("5000.00"),
+        paid_on=case.delivered_on,
+        receipt_number="R1",
+    )
     case.refresh_from_db()
     later = case.delivered_on + datetime.timedelta(days=300)
     assert "nothing_to_enforce" in {v.code for v in _refusals(case, world, "apply_to_court", later)}

@@ -142,7 +142,10 @@ def test_completion_needs_every_order_verified_and_verification_needs_two_certif
     )
     before = (case.delivered_on - datetime.timedelta(days=1)).isoformat()
     assert "date_before_delivery" in refused(
-        case, world, "verify_order", data={**outsider, "officer_ids": [world.officer1.pk, world.officer2.pk], "verified_on": before}
+        case,
+        world,
+        "verify_order",
+        data={**outsider, "officer_ids": [world.officer1.pk, world.officer2.pk], "verified_on": before},
     )
     case = verify(case, world, 1, complied=False)
     assert case.orders[0]["status"] == "pending" and len(case.orders[0]["verifications"]) == 1
@@ -154,8 +157,12 @@ def test_completion_needs_every_order_verified_and_verification_needs_two_certif
         case,
         world,
         "verify_order",
-        data={"order": 1, "verified_on": case.delivered_on.isoformat(),
-              "officer_ids": [world.officer1.pk, world.officer2.pk], "finding": "再次核查"},
+        data={
+            "order": 1,
+            "verified_on": case.delivered_on.isoformat(),
+            "officer_ids": [world.officer1.pk, world.officer2.pk],
+            "finding": "再次核查",
+        },
     )
     case = act(case, world, "complete_execution", data=body)
     assert case.status == CaseStatus.EXECUTED
@@ -180,12 +187,23 @@ def test_confiscated_buildings_are_handed_over_and_the_handover_deadline_is_met(
     case = decided(world, ["fine", "confiscation"], [CONFISCATE], {"buildings": True})
     case = act(case, world, "execute")
     body = {"order": 1, "handed_on": case.delivered_on.isoformat(), "recipient": "县人民政府"}
-    assert "order_not_pending" in refused(case, world, "verify_order", data={
-        "order": 1, "verified_on": case.delivered_on.isoformat(),
-        "officer_ids": [world.officer1.pk, world.officer2.pk], "finding": "x"})
+    assert "order_not_pending" in refused(
+        case,
+        world,
+        "verify_order",
+        data={
+            "order": 1,
+            "verified_on": case.delivered_on.isoformat(),
+            "officer_ids": [world.officer1.pk, world.officer2.pk],
+            "finding": "x",
+        },
+    )
     case = act(case, world, "hand_over_confiscated", data=body)
     assert case.orders[0]["status"] == "handed_over"
-    assert case_deadlines(case=case, kind="cases.confiscation_handover").get().status == Deadline.Status.SATISFIED
+    assert (
+        case_deadlines(case=case, kind="cases.confiscation_handover").get().status
+        == Deadline.Status.SATISFIED
+    )
     assert "no_pending_order" in refused(case, world, "hand_over_confiscated", data=body)
 
 
@@ -210,8 +228,13 @@ def test_demolition_enforced_by_the_court_after_the_15_day_suit_window_and_recon
         found = refused(case, world, "serve_reminder", data=body, today=datetime.date(2026, 3, 17))
     assert found["obligation_not_overdue"].basis == "行政强制法 Arts.35, 54"
     with at(datetime.date(2026, 3, 18)):
-        case = act(case, world, "serve_reminder", data={**body, "delivered_on": "2026-03-18"},
-                   today=datetime.date(2026, 3, 18))
+        case = act(
+            case,
+            world,
+            "serve_reminder",
+            data={**body, "delivered_on": "2026-03-18"},
+            today=datetime.date(2026, 3, 18),
+        )
     # The suit window is 15 days (土地管理法 Art.83), reconsideration 60 days: the later one ends 05-01 (a
     # holiday: the period ends on the next working day).
     end = remedy_period_end(case, demolition_only=True)
@@ -220,10 +243,12 @@ def test_demolition_enforced_by_the_court_after_the_15_day_suit_window_and_recon
     with at(end):
         found = refused(case, world, "apply_to_court", data=apply, today=end)
     assert found["remedy_period_running"].basis == "土地管理法 Art.83; 行政强制法 Arts.44, 53"
-    first, last = court_window(case, demolition_only=True)
+    first, _last = court_window(case, demolition_only=True)
     assert first == end + datetime.timedelta(days=1)
     with at(first):
-        case = act(case, world, "apply_to_court", data={**apply, "applied_on": first.isoformat()}, today=first)
+        case = act(
+            case, world, "apply_to_court", data={**apply, "applied_on": first.isoformat()}, today=first
+        )
         outcome = {"subject": "orders", "outcome": "enforced", "decided_on": first.isoformat()}
         case = act(case, world, "record_court_outcome", data=outcome, today=first)
         assert case.orders[0]["status"] == "enforced"
@@ -237,8 +262,14 @@ def test_available_actions_show_the_execution_actions_with_their_reasons(world):
     case = decided(world, ["fine", "demolition"], [DEMOLISH])
     case = act(case, world, "execute")
     actions = {a["action"]: a for a in available_actions(case=case, actor=world.officer1.user)}
-    assert {"verify_order", "hand_over_confiscated", "serve_reminder", "apply_to_court",
-            "record_court_outcome", "approve_payment_plan"} <= set(actions)
+    assert {
+        "verify_order",
+        "hand_over_confiscated",
+        "serve_reminder",
+        "apply_to_court",
+        "record_court_outcome",
+        "approve_payment_plan",
+    } <= set(actions)
     assert actions["verify_order"]["allowed"] is True
     codes = {b["code"] for b in actions["apply_to_court"]["blocked_by"]}
     assert {"head_required", "no_reminder", "remedy_period_running"} <= codes

@@ -173,8 +173,12 @@ def test_demolition_case_from_lead_to_archive(world):
 
     case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
     case = act(case, world, "order_correction")
-    case = act(case, world, "report", data={"proposed_outcome": "penalty", "kinds": ["fine", "demolition"],
-                                            "amount": "5000.00"})
+    case = act(
+        case,
+        world,
+        "report",
+        data={"proposed_outcome": "penalty", "kinds": ["fine", "demolition"], "amount": "5000.00"},
+    )
     case = act(case, world, "notify")
     case = act(case, world, "record_statement")
     orders = [
@@ -184,13 +188,26 @@ def test_demolition_case_from_lead_to_archive(world):
     case = act(case, world, "decide", data={"orders": orders})
     case = act(case, world, "deliver")
     case = act(case, world, "execute")
-    payment_record(actor=world.officer1.user, case=case, amount=Decimal("5000.00"), paid_on=case.delivered_on,
-                   receipt_number="R1")
+    payment_record(
+        actor=world.officer1.user,
+        case=case,
+        amount=Decimal("5000.00"),
+        paid_on=case.delivered_on,
+        receipt_number="R1",
+    )
     case.refresh_from_db()
     for n in (1, 2):
-        case = act(case, world, "verify_order", data={
-            "order": n, "verified_on": case.delivered_on.isoformat(),
-            "officer_ids": [world.officer1.pk, world.officer2.pk], "finding": "经现场核查已履行"})
+        case = act(
+            case,
+            world,
+            "verify_order",
+            data={
+                "order": n,
+                "verified_on": case.delivered_on.isoformat(),
+                "officer_ids": [world.officer1.pk, world.officer2.pk],
+                "finding": "经现场核查已履行",
+            },
+        )
     case = act(case, world, "complete_execution", data={"completed_on": case.delivered_on.isoformat()})
     case = act(case, world, "close")
     case = act(case, world, "archive")

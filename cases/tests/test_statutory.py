@@ -330,8 +330,8 @@ def test_registration_in_time_carries_no_warning(world):
 
 
 def _with_standard(world):
-    from catalog.tests.factories import admin_of, occupation_standard
     from cases.services import case_facts_update
+    from catalog.tests.factories import admin_of, occupation_standard
 
     occupation_standard(agency=world.agency, actor=admin_of(world.agency))
     case = new_case(world)  # 300 m² of farmland: tier 轻微, 100–300 yuan/m², statutory 100–1000 yuan/m²
@@ -369,7 +369,9 @@ def test_the_decision_amount_is_checked_against_the_range_too(world):
     case = act(case, world, "notify")
     case = act(case, world, "record_statement")
     later = hearing_request_end(case) + datetime.timedelta(days=1)
-    assert "amount_reason_required" in refused(case, world, "decide", today=later, data={"amount": "10000.00"})
+    assert "amount_reason_required" in refused(
+        case, world, "decide", today=later, data={"amount": "10000.00"}
+    )
 
 
 def test_correction_notice_starts_its_deadline_and_the_check_records_prompt_correction(world):
@@ -390,8 +392,11 @@ def test_correction_notice_starts_its_deadline_and_the_check_records_prompt_corr
 
 def test_an_ended_act_cannot_be_ordered_to_stop(world):
     today = timezone.localdate()
-    case = new_case(world, act_started_on=today - datetime.timedelta(days=90),
-                    act_ended_on=today - datetime.timedelta(days=10))
+    case = new_case(
+        world,
+        act_started_on=today - datetime.timedelta(days=90),
+        act_ended_on=today - datetime.timedelta(days=10),
+    )
     case = walk(case, world, CaseStatus.INVESTIGATING)
     assert refused(case, world, "order_correction")["act_already_ended"].basis == "行政处罚法 Art.28"
     body = {"kind": "correct", "issued_on": today.isoformat(), "content": "限期恢复土地原状", "days": 5}

@@ -98,7 +98,12 @@ def test_correction_deadlines_five_working_days_or_fifteen_calendar_days_across_
     with at(datetime.date(2026, 9, 29)):
         world = case_world()
         case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
-        body = {"kind": "stop_and_correct", "issued_on": "2026-09-29", "content": "停止施工，限期改正", "days": 5}
+        body = {
+            "kind": "stop_and_correct",
+            "issued_on": "2026-09-29",
+            "content": "停止施工，限期改正",
+            "days": 5,
+        }
         case = act(case, world, "order_correction", data=body)
     # 5 days are working days (行政处罚法 Art.85): 09-30, 10-08, 10-09, 10-10 (make-up), 10-12
     assert case.correction_orders[0]["due_on"] == "2026-10-12"

@@ -153,8 +153,10 @@ def order_deadlines_after_delivery(ctx: Context) -> Violation | None:
         return None
     return Violation(
         "order_deadline_passed",
-        _("The deadline of order(s) %(orders)s is not after the delivery (%(on)s): the party has no time to "
-          "perform; correct the decision.")
+        _(
+            "The deadline of order(s) %(orders)s is not after the delivery (%(on)s): the party has no "
+            "time to perform; correct the decision."
+        )
         % {"orders": ", ".join(map(str, early)), "on": on},
         ("行政处罚法 Art.59"),
     )
@@ -270,8 +272,12 @@ def verifiers_certified(ctx: Context) -> Violation | None:
 
     if ctx.preview:
         return None
-    officers = list(visible_officers(None).filter(pk__in=ctx.data["officer_ids"], agency_id=ctx.case.agency_id))
-    verdict = officers_may_investigate(officers=officers, field_code=ctx.case.field_code, on=ctx.data["verified_on"])
+    officers = list(
+        visible_officers(None).filter(pk__in=ctx.data["officer_ids"], agency_id=ctx.case.agency_id)
+    )
+    verdict = officers_may_investigate(
+        officers=officers, field_code=ctx.case.field_code, on=ctx.data["verified_on"]
+    )
     if len(officers) >= 2 and verdict.allowed:
         return None
     return Violation(
@@ -375,7 +381,7 @@ def clean_payment_plan(data: Mapping[str, Any]) -> dict[str, Any]:
             _("Instalments are a list of at least two {due_date, amount}."),
             field_errors={"instalments": [_("Give at least two instalments with due date and amount.")]},
         )
-    items = []
+    items: list[dict[str, Any]] = []
     for item in raw:
         due = g.parse_date(item, "due_date")
         amount = g.parse_money(item, "amount", required=True)
@@ -435,19 +441,25 @@ def plan_consistent(ctx: Context) -> Violation | None:
         problems.append(str(_("the (first) new due date is not after the approval")))
     due = payment_due_date(ctx.case)
     if due is not None and first <= due:
-        problems.append(str(_("the (first) new due date is not after the current due date %(due)s") % {"due": due}))
+        problems.append(
+            str(_("the (first) new due date is not after the current due date %(due)s") % {"due": due})
+        )
     if d["kind"] == "instalments":
         total = sum((i["amount"] for i in d["instalments"]), Decimal("0"))
         owed = outstanding_fine(ctx.case)
         if total != owed:
             problems.append(
-                str(_("the instalments add up to %(total)s yuan, but %(owed)s yuan are owed") % {"total": total, "owed": owed})
+                str(
+                    _("the instalments add up to %(total)s yuan, but %(owed)s yuan are owed")
+                    % {"total": total, "owed": owed}
+                )
             )
     if not problems:
         return None
     return Violation(
         "payment_plan_invalid",
-        _("The deferral or instalment plan is not consistent: %(problems)s.") % {"problems": "；".join(problems)},
+        _("The deferral or instalment plan is not consistent: %(problems)s.")
+        % {"problems": "；".join(problems)},
         ("行政处罚法 Art.66"),
     )
 
@@ -533,13 +545,19 @@ def obligation_overdue(ctx: Context) -> Violation | None:
     if subject == "fine":
         if PenaltyKind.FINE in (ctx.case.decided_kinds or []) and overdue_amount(ctx.case, on) > 0:
             return None
-        if ctx.preview and any(o["due_on"] and o["due_on"] < on.isoformat() for o in _enforceable_orders(ctx.case)):
+        if ctx.preview and any(
+            o["due_on"] and o["due_on"] < on.isoformat() for o in _enforceable_orders(ctx.case)
+        ):
             return None
-        message = _("No part of the fine is overdue: a reminder is served only after the payment deadline passed.")
+        message = _(
+            "No part of the fine is overdue: a reminder is served only after the payment deadline passed."
+        )
     else:
         if any(o["due_on"] and o["due_on"] < on.isoformat() for o in _enforceable_orders(ctx.case)):
             return None
-        message = _("No order is overdue: a reminder is served only after an order's deadline passed unperformed.")
+        message = _(
+            "No order is overdue: a reminder is served only after an order's deadline passed unperformed."
+        )
     return Violation("obligation_not_overdue", message, ("行政强制法 Arts.35, 54"))
 
 
@@ -558,7 +576,9 @@ def _set_reminder(ctx: Context) -> None:
     """Record the reminder (its contents per Art.35), start the 10-WD wait (Art.54) and the court window."""
     from cases.services.execution import _delivery_create, case_late_surcharge, court_window, outstanding_fine
 
-    delivery = _delivery_create(actor=ctx.actor, case=ctx.case, document=DeliveredDocument.REMINDER, cleaned=ctx.data)
+    delivery = _delivery_create(
+        actor=ctx.actor, case=ctx.case, document=DeliveredDocument.REMINDER, cleaned=ctx.data
+    )
     subject, served = _subject(ctx), delivery.delivered_on
     wait = legal_setting_int("cases.reminder_perform_workdays", 10)
     perform_by = add_workdays(served, wait).date
@@ -638,7 +658,10 @@ def reminder_elapsed(ctx: Context) -> Violation | None:
         return None
     return Violation(
         "reminder_period_running",
-        _("The reminder was served on %(served)s; the party may perform until %(by)s. Apply to the court after that day.")
+        _(
+            "The reminder was served on %(served)s; the party may perform until %(by)s. Apply to the "
+            "court after that day."
+        )
         % {"served": reminder["served_on"], "by": perform_by},
         ("行政强制法 Art.54"),
     )
@@ -667,14 +690,19 @@ def remedy_periods_lapsed(ctx: Context) -> Violation | None:
     if subject == "orders":
         return Violation(
             "remedy_period_running",
-            _("The party may still apply for reconsideration or sue against the orders until %(end)s; "
-              "the court may be asked to enforce them only after that day.")
+            _(
+                "The party may still apply for reconsideration or sue against the orders until %(end)s; "
+                "the court may be asked to enforce them only after that day."
+            )
             % {"end": end},
             ("土地管理法 Art.83; 行政强制法 Arts.44, 53"),
         )
     return Violation(
         "remedy_period_running",
-        _("The party may still apply for reconsideration or sue until %(end)s; apply to the court after that day.")
+        _(
+            "The party may still apply for reconsideration or sue until %(end)s; apply to the court "
+            "after that day."
+        )
         % {"end": end},
         ("行政强制法 Art.53"),
     )
@@ -690,8 +718,10 @@ def within_court_window(ctx: Context) -> Violation | None:
         return None
     return Violation(
         "court_window_passed",
-        _("The court could be applied to until %(end)s (3 months after the reconsideration and litigation "
-          "periods ended); that window has passed.")
+        _(
+            "The court could be applied to until %(end)s (3 months after the reconsideration and litigation "
+            "periods ended); that window has passed."
+        )
         % {"end": window[1]},
         ("行政强制法 Art.53"),
     )
@@ -701,11 +731,18 @@ def still_unperformed(ctx: Context) -> Violation | None:
     from cases.services.execution import outstanding_fine
 
     subject = _subject(ctx)
-    if subject == "fine" and PenaltyKind.FINE in (ctx.case.decided_kinds or []) and outstanding_fine(ctx.case) > 0:
+    if (
+        subject == "fine"
+        and PenaltyKind.FINE in (ctx.case.decided_kinds or [])
+        and outstanding_fine(ctx.case) > 0
+    ):
         return None
     if subject == "orders" and _enforceable_orders(ctx.case):
         return None
-    if ctx.preview and (_enforceable_orders(ctx.case) or (PenaltyKind.FINE in (ctx.case.decided_kinds or []) and outstanding_fine(ctx.case) > 0)):
+    if ctx.preview and (
+        _enforceable_orders(ctx.case)
+        or (PenaltyKind.FINE in (ctx.case.decided_kinds or []) and outstanding_fine(ctx.case) > 0)
+    ):
         return None
     return Violation(
         "nothing_to_enforce",
@@ -764,7 +801,9 @@ def clean_court_outcome(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _open_application(case: Any, subject: str) -> dict[str, Any] | None:
-    found = [a for a in (case.enforcement or {}).get("court", []) if a["subject"] == subject and not a["outcome"]]
+    found = [
+        a for a in (case.enforcement or {}).get("court", []) if a["subject"] == subject and not a["outcome"]
+    ]
     return found[-1] if found else None
 
 
@@ -785,11 +824,16 @@ def _set_court_outcome(ctx: Context) -> None:
     subject, d = _subject(ctx), ctx.data
     application = _open_application(ctx.case, subject)
     enforcement = dict(ctx.case.enforcement or {})
-    applications = []
-    for a in enforcement.get("court", []):
-        if a is application:
-            a = {**a, "outcome": d["outcome"], "decided_on": d["decided_on"].isoformat(), "note": d["note"] or a["note"]}
-        applications.append(a)
+    applications: list[dict[str, Any]] = []
+    for row in enforcement.get("court", []):
+        if id(row) == id(application):
+            row = {
+                **row,
+                "outcome": d["outcome"],
+                "decided_on": d["decided_on"].isoformat(),
+                "note": d["note"] or row["note"],
+            }
+        applications.append(row)
     enforcement["court"] = applications
     ctx.case.enforcement = enforcement
     if d["outcome"] != "enforced":
@@ -955,7 +999,13 @@ EXECUTION_TRANSITIONS = [
         "approve_payment_plan",
         (S.EXECUTING,),
         S.EXECUTING,
-        (g.head_required("行政处罚法 Art.66"), decision_in_force, fine_outstanding, no_plan_yet, plan_consistent),
+        (
+            g.head_required("行政处罚法 Art.66"),
+            decision_in_force,
+            fine_outstanding,
+            no_plan_yet,
+            plan_consistent,
+        ),
         (_set_payment_plan,),
         gettext_lazy("approve deferral or instalments of the fine"),
         clean=clean_payment_plan,

@@ -83,6 +83,7 @@ def _render(workflow: Workflow) -> str:
         f"{escape(str(workflow.title))}</text>",
     ]
     side = 0
+    loops: dict[str, int] = {}
     for t in workflow.transitions:
         label = escape(str(t.label))
         for source in t.sources:
@@ -92,11 +93,15 @@ def _render(workflow: Workflow) -> str:
                 f'data-action="{escape(t.action)}" data-from="{escape(source)}" data-to="{escape(t.target)}"'
             )
             if source == t.target:
+                # several acts recorded in one state (e.g. execution): one loop each, labels stacked
+                i = loops.get(source, 0)
+                loops[source] = i + 1
                 x, y = sx + NODE_W, sy + NODE_H / 2
+                reach, lx, ly = x + 45 + 12 * i, x + 48 + 12 * i, y + 4 + 14 * i
                 out.append(
-                    f'<g class="edge" {attrs}><path d="M{x},{y - 8} C{x + 45},{y - 30} {x + 45},{y + 30} '
+                    f'<g class="edge" {attrs}><path d="M{x},{y - 8} C{reach},{y - 30} {reach},{y + 30} '
                     f'{x},{y + 8}" fill="none" stroke="#444" marker-end="url(#arrow)"/>'
-                    f'<text x="{x + 48}" y="{y + 4}" font-size="11" fill="#333">{label}</text></g>'
+                    f'<text x="{lx}" y="{ly}" font-size="11" fill="#333">{label}</text></g>'
                 )
                 continue
             if rank[t.target] > rank[source]:

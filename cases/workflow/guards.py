@@ -636,12 +636,11 @@ def discretion_act_date(case: Case, today: datetime.date) -> datetime.date | Non
     return today if case.act_started_on is not None else None
 
 
-def discretion_evaluation(ctx: Context) -> Any | None:
+def discretion_evaluation(ctx: Context) -> Any:
     """The catalog's evaluation of the case facts, or None when the case names no standard or the
     catalog cannot evaluate it (then only the statutory checks of the catalog apply)."""
     if "_discretion" not in ctx.notes:
         from catalog.services import discretion_evaluate
-
         from core.errors import DomainError
 
         evaluation = None
@@ -665,7 +664,6 @@ def statutory_maximum(ctx: Context) -> Decimal | None:
     """The statutory maximum fine in yuan for the case facts (the standard's 法定上限 × its base)."""
     from catalog.services.discretion import parse_facts
     from catalog.services.tiers import TierSpec, amount_range
-
     from core.errors import DomainError
 
     evaluation = discretion_evaluation(ctx)
