@@ -9,6 +9,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("review/", include("review.urls")),
     path("cases/", include("cases.urls")),
+    path("cases/<int:case_id>/records/", include("records.urls")),
     path("documents/", include("documents.urls")),
     path("v/", include("documents.public_urls")),  # public document verification (QR code)
     path("api/v1/", include("api.urls")),
