@@ -88,7 +88,7 @@ def _full_context(
         issued_on=on,
         kind_title=spec.official_title,
         verification_code=code,
-        verify_url=_verify_url(code),
+        verify_url=_verify_url(code) if code else "",
     )
     if rendering.is_empty(values.get("agency_name")):
         values["agency_name"] = _agency_name(agency)
@@ -218,7 +218,8 @@ def template_version_check(*, version: TemplateVersion) -> list[str]:
     """Labels of the legal elements missing from the version's rendered sample (empty: activatable)."""
     spec = kind_spec(version.kind)
     context = _sample_context(spec)
-    text = rendering.pdf_text(_render_pdf(spec, version.body, context, preview=True))
+    # Checked without the 样本 watermark, which would sit in the middle of the extracted text.
+    text = rendering.pdf_text(_render_pdf(spec, version.body, context))
     return [str(e.label) for e in rendering.missing_elements(spec, text, context)]
 
 
@@ -227,7 +228,7 @@ def template_version_activate(*, actor: Any, version: TemplateVersion) -> Templa
     policies.ensure(actor, "manage_templates")
     spec = kind_spec(version.kind)
     context = _sample_context(spec)
-    text = rendering.pdf_text(_render_pdf(spec, version.body, context, preview=True))
+    text = rendering.pdf_text(_render_pdf(spec, version.body, context))  # no watermark: see above
     _refuse_missing_elements(spec, text, context, what=_("sample rendered from this template version"))
     with transaction.atomic():
         version = TemplateVersion.objects.select_for_update().get(pk=version.pk)
