@@ -76,7 +76,10 @@ class Document(models.Model):
 
     kind = models.CharField(_("kind"), max_length=60, choices=kind_choices())
     template_version = models.ForeignKey(
-        TemplateVersion, on_delete=models.PROTECT, related_name="documents", verbose_name=_("template version")
+        TemplateVersion,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("template version"),
     )
     subject_type = models.CharField(_("subject type"), max_length=60, blank=True)
     subject_id = models.CharField(_("subject id"), max_length=60, blank=True)
@@ -94,6 +97,10 @@ class Document(models.Model):
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
     stored_file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     verification_code = models.CharField(_("verification code"), max_length=20, unique=True)
+    # The agency's signature (core.services.signing) of `signed_data()`, with the public key used.
+    signature = models.TextField(_("signature"), blank=True)
+    signature_public_key = models.TextField(_("public key of the signature"), blank=True)
+    signature_key_fingerprint = models.CharField(_("key fingerprint"), max_length=64, blank=True)
     supersedes = models.OneToOneField(
         "self",
         null=True,
@@ -125,6 +132,10 @@ class Document(models.Model):
     def kind_title(self) -> str:
         spec = KINDS.get(self.kind)
         return str(spec.title) if spec else self.kind
+
+    def signed_data(self) -> bytes:
+        """What the agency signs: the document's number and the SHA-256 of its PDF."""
+        return f"zhifa.document:{self.number}:{self.pdf_sha256}".encode()
 
     @property
     def verification_code_display(self) -> str:

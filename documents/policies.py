@@ -65,7 +65,9 @@ def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
     if verb == "view":
         if readable is None or (agency_id is not None and agency_id in readable):
             return None
-        return _("You may read only the documents of the agencies you may read; ask an officer of that agency.")
+        return _(
+            "You may read only the documents of the agencies you may read; ask an officer of that agency."
+        )
     # issue
     if roles & ISSUE_ROLES and readable is not None and agency_id is not None and agency_id in readable:
         officer = org_selectors.officer_for(actor)

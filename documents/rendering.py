@@ -31,9 +31,28 @@ from documents.templatetags.document_filters import chinese_date
 
 ALLOWED_TAGS = frozenset(
     {
-        "if", "elif", "else", "endif", "for", "empty", "endfor", "with", "endwith",
-        "comment", "endcomment", "firstof", "cycle", "spaceless", "endspaceless",
-        "filter", "endfilter", "verbatim", "endverbatim", "templatetag", "widthratio", "now",
+        "if",
+        "elif",
+        "else",
+        "endif",
+        "for",
+        "empty",
+        "endfor",
+        "with",
+        "endwith",
+        "comment",
+        "endcomment",
+        "firstof",
+        "cycle",
+        "spaceless",
+        "endspaceless",
+        "filter",
+        "endfilter",
+        "verbatim",
+        "endverbatim",
+        "templatetag",
+        "widthratio",
+        "now",
     }
 )
 FORBIDDEN_FILTERS = frozenset({"safe", "safeseq"})
@@ -209,7 +228,7 @@ def render_html(*, spec: KindSpec, body: str, context: Mapping[str, Any], previe
     verify_url = str(context.get("verify_url") or "")
     frame = {
         **context,
-        "body_html": mark_safe(inner),  # noqa: S308 - rendered with autoescape by the sandboxed engine
+        "body_html": mark_safe(inner),
         "preview": preview,
         "code_display": code_display(str(context.get("verification_code") or "")),
         "qr": qr_data_uri(verify_url or str(context.get("verification_code") or "")),
@@ -308,7 +327,9 @@ def docx_template(spec: KindSpec) -> bytes:
     for key in spec.keys:
         paragraph = word.add_paragraph()
         if key.many:
-            placeholder = "{% for item in " + key.name + " %}{{ item }}{% if not loop.last %}；{% endif %}{% endfor %}"
+            placeholder = (
+                "{% for item in " + key.name + " %}{{ item }}{% if not loop.last %}；{% endif %}{% endfor %}"
+            )
         elif key.flag:
             placeholder = "{% if " + key.name + " %}是{% else %}否{% endif %}"
         else:

@@ -47,7 +47,9 @@ def template_versions(*, kind: str) -> QuerySet[TemplateVersion]:
 def template_version_get(*, pk: int) -> TemplateVersion:
     version = TemplateVersion.objects.filter(pk=pk).select_related("created_by").first()
     if version is None:
-        raise NotFound(_("No template version %(pk)s exists.") % {"pk": pk}, code="document_template_not_found")
+        raise NotFound(
+            _("No template version %(pk)s exists.") % {"pk": pk}, code="document_template_not_found"
+        )
     return version
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.services.files import digest_stream, file_store
 from core.services.ledger import ledger_append
+from core.services import signing
 from core.services.numbering import number_take
 from documents import policies, rendering
 from documents.kinds import KINDS, SERVICE_KEYS, ContextKey, KindSpec
@@ -53,7 +54,8 @@ def kind_spec(kind: str) -> KindSpec:
     spec = KINDS.get(kind)
     if spec is None:
         raise ValidationFailed(
-            _("Unknown document kind %(kind)s; the kinds are declared in documents/kinds.py.") % {"kind": kind},
+            _("Unknown document kind %(kind)s; the kinds are declared in documents/kinds.py.")
+            % {"kind": kind},
             code="document_kind_unknown",
         )
     return spec
@@ -100,7 +102,10 @@ def _refuse_missing_keys(spec: KindSpec, context: Mapping[str, Any]) -> None:
     if missing:
         labels = "、".join(f"{k.label}（{k.name}）" for k in missing)
         raise ContextIncomplete(
-            _("The %(kind)s cannot be rendered: these required data are missing: %(missing)s. Nothing was rendered.")
+            _(
+                "The %(kind)s cannot be rendered: these required data are missing: %(missing)s. "
+                "Nothing was rendered."
+            )
             % {"kind": spec.official_title, "missing": labels},
             field_errors={k.name: [_("This is required.")] for k in missing},
         )
@@ -123,7 +128,9 @@ def _refuse_missing_elements(spec: KindSpec, text: str, context: Mapping[str, An
 
 def _render_pdf(spec: KindSpec, body: str, context: Mapping[str, Any], *, preview: bool = False) -> bytes:
     with translation.override("zh-hans"):
-        return rendering.html_to_pdf(rendering.render_html(spec=spec, body=body, context=context, preview=preview))
+        return rendering.html_to_pdf(
+            rendering.render_html(spec=spec, body=body, context=context, preview=preview)
+        )
 
 
 def _sample_context(spec: KindSpec, agency: Any = None) -> dict[str, Any]:
@@ -292,7 +299,8 @@ def document_issue(
     policies.ensure(actor, "issue", agency)
     if len(subject_type) > 60 or len(str(subject_id)) > 60:
         raise ValidationFailed(
-            _("The subject reference is too long (at most 60 characters each)."), code="document_subject_invalid"
+            _("The subject reference is too long (at most 60 characters each)."),
+            code="document_subject_invalid",
         )
     values = rendering.normalise_context(spec, context)
     _refuse_missing_keys(spec, values)
@@ -316,6 +324,10 @@ def document_issue(
             agency_id=agency.pk,
             act="document.file_store",
         )
+        signed = Document(number=issued.number, pdf_sha256=sha256).signed_data()
+        key_name = signing.agency_key_name(agency.pk)
+        key = signing.signing_key_ensure(key_name=key_name, actor=actor)
+        signature = signing.sign(key_name, signed)
         document = Document.objects.create(
             kind=kind,
             template_version=template,
@@ -331,6 +343,9 @@ def document_issue(
             stored_file=stored,
             verification_code=code,
             supersedes=supersedes,
+            signature=signature,
+            signature_public_key=key.public_key_pem,
+            signature_key_fingerprint=key.fingerprint,
         )
         ledger_append(
             actor=actor,
@@ -348,6 +363,8 @@ def document_issue(
                 "subject_type": subject_type,
                 "subject_id": str(subject_id),
                 "supersedes": supersedes.number if supersedes is not None else None,
+                "signature": signature,
+                "key_fingerprint": key.fingerprint,
             },
         )
     return document
@@ -402,6 +419,13 @@ def document_verify_bytes(*, document: Document, fileobj: IO[bytes] | Any) -> bo
     """Does an uploaded copy have exactly the bytes of the issued PDF (SHA-256)?"""
     digest, _size = digest_stream(fileobj, "sha256")
     return digest == document.pdf_sha256
+
+
+def document_signature_valid(*, document: Document) -> bool:
+    """Is the document's signature a valid signature of its number and digest by the recorded key?"""
+    if not document.signature or not document.signature_public_key:
+        return False
+    return signing.verify_signature(document.signature_public_key, document.signed_data(), document.signature)
 
 
 def all_service_keys() -> tuple[ContextKey, ...]:

@@ -143,8 +143,14 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "document": document,
         "correction": selectors.correction_of(document),
+        "signature_valid": services.document_signature_valid(document=document),
         "form": form,
         "match": match,
         "code": code,
     }
-    return render(request, "documents/verify.html", context, status=400 if request.method == "POST" and not form.is_valid() else 200)
+    return render(
+        request,
+        "documents/verify.html",
+        context,
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )

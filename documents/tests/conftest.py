@@ -4,17 +4,22 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from core.testing import evidence_dir  # noqa: F401
-from org.models import AgencyLevel
+from core.testing import evidence_dir, key_dir  # noqa: F401
 from org.roles import Role
 from org.tests.factories import AgencyFactory, OfficerFactory
 
 DAY = datetime.date(2026, 3, 5)
 
 
+@pytest.fixture(autouse=True)
+def _keys(key_dir):
+    """Agency signing keys in a temporary ZHIFA_KEY_DIR."""
+    return key_dir
+
+
 @pytest.fixture
 def agency(db):
-    return AgencyFactory(level=AgencyLevel.COUNTY, name="临安区自然资源局", short_name="临自然资")
+    return AgencyFactory(name="临安区自然资源局", short_name="临自然资")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.db import transaction
 
-from core.errors import PermissionDenied
+from core.errors import Conflict, PermissionDenied
 from core.models import IssuedNumber, LedgerEntry
 from core.services.files import file_open
 from documents.kinds import KINDS
@@ -36,7 +36,9 @@ def pdf_of(document):
         return fh.read()
 
 
-def test_given_a_decision_when_issued_then_the_pdf_text_has_chinese_number_and_date(evidence_dir, officer, agency):
+def test_given_a_decision_when_issued_then_the_pdf_text_has_chinese_number_and_date(
+    evidence_dir, officer, agency
+):
     document = issue(officer, agency, context=decision_context(party_name="张𠮷 & <某>"))
 
     text = squash(text_of(pdf_of(document)))
@@ -86,9 +88,14 @@ def _issue_with_broken_template(officer, agency):
     """Activate (directly, bypassing the activation check) a template without the remedies."""
     with transaction.atomic():
         active = TemplateVersion.objects.get(kind="penalty_decision", status=TemplateStatus.ACTIVE)
-        body = active.body.split("<p>如不服本处罚决定")[0] + '<div class="seal"><p>{{ agency_name }}</p><p>（印章）</p><p>{{ issued_on|cn_date }}</p></div>'
+        body = (
+            active.body.split("<p>如不服本处罚决定")[0]
+            + '<div class="seal"><p>{{ agency_name }}</p><p>（印章）</p><p>{{ issued_on|cn_date }}</p></div>'
+        )
         TemplateVersion.objects.filter(pk=active.pk).update(status=TemplateStatus.RETIRED)
-        broken = TemplateVersion.objects.create(kind="penalty_decision", version=99, body=body, status=TemplateStatus.ACTIVE)
+        broken = TemplateVersion.objects.create(
+            kind="penalty_decision", version=99, body=body, status=TemplateStatus.ACTIVE
+        )
     try:
         issue(officer, agency)
     finally:
@@ -137,8 +144,9 @@ def test_a_correction_references_the_old_document_once(evidence_dir, officer, ag
     new = issue(officer, agency, supersedes=old, context=decision_context(fine_amount="人民币肆万元整"))
 
     assert new.supersedes == old and old.superseded_by == new
-    with pytest.raises(Exception, match="already been corrected|已"):
+    with pytest.raises(Conflict) as exc:
         issue(officer, agency, supersedes=old)
+    assert exc.value.code == "document_already_corrected"
 
 
 def test_an_issued_document_is_immutable(evidence_dir, officer, agency):
@@ -165,12 +173,58 @@ def test_kind_context_keys_names_the_stable_keys():
     keys = kind_context_keys("penalty_decision")
 
     assert [k for k, v in keys.items() if v.required] == [
-        "party_name", "party_id_number", "party_address", "facts", "evidence",
-        "penalty_text", "basis", "performance", "reconsideration_body", "court",
+        "party_name",
+        "party_id_number",
+        "party_address",
+        "facts",
+        "evidence",
+        "penalty_text",
+        "basis",
+        "performance",
+        "reconsideration_body",
+        "court",
     ]
     assert keys["evidence"].many
     assert set(KINDS) >= {
-        "case_registration", "stop_order", "rectification_order", "penalty_notice", "hearing_notice",
-        "penalty_decision", "summary_decision", "no_penalty_decision", "delivery_receipt",
-        "payment_reminder", "closing_approval",
+        "case_registration",
+        "stop_order",
+        "rectification_order",
+        "penalty_notice",
+        "hearing_notice",
+        "penalty_decision",
+        "summary_decision",
+        "no_penalty_decision",
+        "delivery_receipt",
+        "payment_reminder",
+        "closing_approval",
     }
+
+
+def test_the_pdf_carries_a_qr_code_and_the_agency_signs_number_and_digest(evidence_dir, officer, agency):
+    import io
+
+    from pypdf import PdfReader
+
+    from documents.services import document_signature_valid
+
+    document = issue(officer, agency)
+
+    images = [image for page in PdfReader(io.BytesIO(pdf_of(document))).pages for image in page.images]
+    assert images, "the QR code is embedded as an image"
+    assert f"/v/{document.verification_code}/" in squash(text_of(pdf_of(document)))
+    assert document_signature_valid(document=document)
+    forged = Document(
+        number=document.number,
+        pdf_sha256="0" * 64,
+        signature=document.signature,
+        signature_public_key=document.signature_public_key,
+    )
+    assert not document_signature_valid(document=forged)
+    assert LedgerEntry.objects.filter(act="signing.key_created").count() == 1
+
+
+def test_verification_codes_are_random_not_derived_from_the_number(evidence_dir, officer, agency):
+    codes = {issue(officer, agency).verification_code for _ in range(3)}
+
+    assert len(codes) == 3
+    assert all(len(c) == 12 and c.isalnum() and c.isupper() or c.isdigit() for c in codes)

@@ -16,8 +16,12 @@ def paragraphs(data):
 
 def test_special_characters_survive_in_the_docx(officer, agency):
     data = document_render_docx(
-        actor=officer, kind="penalty_decision", context=decision_context(party_name="张 & <某>"), agency=agency,
-        number="临自然资〔2026〕7号", on=DAY,
+        actor=officer,
+        kind="penalty_decision",
+        context=decision_context(party_name="张 & <某>"),
+        agency=agency,
+        number="临自然资〔2026〕7号",
+        on=DAY,
     )
 
     text = "\n".join(paragraphs(data))
@@ -30,6 +34,10 @@ def test_special_characters_survive_in_the_docx(officer, agency):
 
 def test_docx_needs_the_required_data_and_the_right_to_issue(officer, agency, system_admin):
     with pytest.raises(ContextIncomplete):
-        document_render_docx(actor=officer, kind="penalty_decision", context={"party_name": "张三"}, agency=agency)
+        document_render_docx(
+            actor=officer, kind="penalty_decision", context={"party_name": "张三"}, agency=agency
+        )
     with pytest.raises(PermissionDenied):
-        document_render_docx(actor=system_admin, kind="penalty_decision", context=decision_context(), agency=agency)
+        document_render_docx(
+            actor=system_admin, kind="penalty_decision", context=decision_context(), agency=agency
+        )

@@ -15,7 +15,6 @@ from documents.services import (
     template_version_create,
 )
 from documents.tests.conftest import squash, text_of
-from org.models import AgencyLevel
 from org.roles import Role
 from org.tests.factories import AgencyFactory, OfficerFactory
 
@@ -33,13 +32,19 @@ def without_remedies(body):
 def test_the_migration_seeds_version_1_of_every_kind_as_active(db):
     from documents.kinds import KINDS
 
-    assert set(TemplateVersion.objects.filter(status="active", version=1).values_list("kind", flat=True)) == set(KINDS)
+    assert set(
+        TemplateVersion.objects.filter(status="active", version=1).values_list("kind", flat=True)
+    ) == set(KINDS)
 
 
 def test_an_edit_makes_a_new_draft_version_and_a_ledger_act(system_admin):
     base = active()
     version = template_version_create(
-        actor=system_admin, kind="penalty_decision", body=base.body + "<p>附：缴款说明。</p>", note="加缴款说明", based_on=base
+        actor=system_admin,
+        kind="penalty_decision",
+        body=base.body + "<p>附：缴款说明。</p>",
+        note="加缴款说明",
+        based_on=base,
     )
 
     assert (version.version, version.status, version.created_by) == (2, TemplateStatus.DRAFT, system_admin)
@@ -51,7 +56,9 @@ def test_an_edit_makes_a_new_draft_version_and_a_ledger_act(system_admin):
 
 def test_activation_retires_the_previous_version(system_admin):
     base = active()
-    draft = template_version_create(actor=system_admin, kind="penalty_decision", body=base.body, based_on=base)
+    draft = template_version_create(
+        actor=system_admin, kind="penalty_decision", body=base.body, based_on=base
+    )
 
     template_version_activate(actor=system_admin, version=draft)
 
@@ -110,7 +117,7 @@ def test_the_preview_renders_the_sample_marked_as_sample(system_admin):
 
 
 def test_only_the_system_administrator_of_a_top_level_agency_edits_templates(agency):
-    province = AgencyFactory(level=AgencyLevel.PROVINCE)
+    province = AgencyFactory(province=True)
     child = AgencyFactory(parent=province)
     refused = [
         OfficerFactory(agency=agency, roles=[Role.OFFICER]).user,

@@ -14,8 +14,13 @@ from org.mfa import force_login_verified
 @pytest.fixture
 def document(evidence_dir, officer, agency):
     return document_issue(
-        actor=officer, kind="penalty_decision", context=decision_context(), subject_type="cases.case",
-        subject_id=7, agency=agency, on=DAY,
+        actor=officer,
+        kind="penalty_decision",
+        context=decision_context(),
+        subject_type="cases.case",
+        subject_id=7,
+        agency=agency,
+        on=DAY,
     )
 
 
@@ -51,12 +56,19 @@ def test_an_uploaded_copy_matches_or_not(client, document):
 def test_an_unknown_code_is_a_404_and_a_corrected_document_says_so(client, document, officer, agency):
     assert client.get(reverse("documents_public:verify", args=["ABCDABCDABCD"])).status_code == 404
     correction = document_issue(
-        actor=officer, kind="penalty_decision", context=decision_context(), subject_type="cases.case",
-        subject_id=7, agency=agency, on=DAY, supersedes=document,
+        actor=officer,
+        kind="penalty_decision",
+        context=decision_context(),
+        subject_type="cases.case",
+        subject_id=7,
+        agency=agency,
+        on=DAY,
+        supersedes=document,
     )
 
     body = client.get(reverse("documents_public:verify", args=[document.verification_code])).content.decode()
     assert 'id="corrected"' in body and correction.number in body
+    assert "badge-valid" in body.split('id="signature"')[1][:200]
 
 
 def test_the_administrator_lists_edits_previews_and_activates(client, system_admin):
@@ -74,7 +86,9 @@ def test_the_administrator_lists_edits_previews_and_activates(client, system_adm
     draft = TemplateVersion.objects.get(kind="stop_order", version=2)
     assert response.status_code == 302 and draft.status == TemplateStatus.DRAFT
     preview = client.get(reverse("documents:version_preview", args=[draft.pk]))
-    assert preview["Content-Type"] == "application/pdf" and preview["Content-Disposition"].startswith("inline")
+    assert preview["Content-Type"] == "application/pdf" and preview["Content-Disposition"].startswith(
+        "inline"
+    )
     client.post(reverse("documents:version_activate", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == TemplateStatus.ACTIVE
@@ -83,7 +97,9 @@ def test_the_administrator_lists_edits_previews_and_activates(client, system_adm
 def test_a_syntax_error_is_shown_on_the_form(client, system_admin):
     force_login_verified(client, system_admin)
 
-    response = client.post(reverse("documents:version_new", args=["stop_order"]), {"body": "{% if x %}", "note": ""})
+    response = client.post(
+        reverse("documents:version_new", args=["stop_order"]), {"body": "{% if x %}", "note": ""}
+    )
 
     assert response.status_code == 400
     assert TemplateVersion.objects.filter(kind="stop_order").count() == 1
@@ -103,11 +119,14 @@ def test_a_refused_activation_shows_the_missing_elements(client, system_admin):
     assert draft.status == TemplateStatus.DRAFT
 
 
-@pytest.mark.parametrize("name,args", [
-    ("documents:template_list", []),
-    ("documents:template_kind", ["stop_order"]),
-    ("documents:version_new", ["stop_order"]),
-])
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("documents:template_list", []),
+        ("documents:template_kind", ["stop_order"]),
+        ("documents:version_new", ["stop_order"]),
+    ],
+)
 def test_a_non_administrator_gets_403(client, officer, name, args):
     client.force_login(officer)
 
