@@ -27,9 +27,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.services import signing
 from core.services.files import digest_stream, file_store
 from core.services.ledger import ledger_append
-from core.services import signing
 from core.services.numbering import number_take
 from documents import policies, rendering
 from documents.kinds import KINDS, SERVICE_KEYS, ContextKey, KindSpec

@@ -12,7 +12,7 @@ DAY = datetime.date(2026, 3, 5)
 
 
 @pytest.fixture(autouse=True)
-def _keys(key_dir):
+def _keys(key_dir):  # noqa: F811 - the fixture imported above
     """Agency signing keys in a temporary ZHIFA_KEY_DIR."""
     return key_dir
 
