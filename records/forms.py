@@ -20,15 +20,23 @@ from records.steps import step_choices
 
 STATE_SECRETS = _(
     "State secrets are never stored in this system (保守国家秘密法). Sensitive material (trade secrets, "
-    "personal privacy) is marked “sensitive” and only the case officers, the heads and legal reviewers see it."
+    "personal privacy) is marked “sensitive” and only the case officers, the heads and legal "
+    "reviewers see it."
 )
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service refusal on the form: per field where the field exists, always the message on top."""
     form.add_error(None, exc.message)
-    aliases = {"person_name": "person_name", "qa": "qa", "officer_ids": "officers", "file": "file",
-               "collected_by_ids": "collected_by", "file_ids": "files", "file_refs": "file_refs"}
+    aliases = {
+        "person_name": "person_name",
+        "qa": "qa",
+        "officer_ids": "officers",
+        "file": "file",
+        "collected_by_ids": "collected_by",
+        "file_ids": "file_ids",
+        "file_refs": "file_refs",
+    }
     for name, messages in exc.field_errors.items():
         target = aliases.get(name, name)
         for message in messages:
@@ -38,15 +46,17 @@ def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
 
 def _dt(label: Any, *, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
-        label=label, required=required,
+        label=label,
+        required=required,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 
 def _area(label: Any, *, required: bool = True, rows: int = 4, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": rows}))
+    return forms.CharField(
+        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+    )
 
 
 QA_LINE = re.compile(r"^\s*(问|答|Q|A)\s*[:：]\s*(.*)$", re.IGNORECASE)
@@ -98,17 +108,26 @@ class RecordForm(forms.Form):
     ended_at = _dt(_("Ended at"), required=False)
     place = forms.CharField(label=_("Place"), max_length=255)
     officers = forms.MultipleChoiceField(
-        label=_("Officers"), widget=forms.CheckboxSelectMultiple,
-        help_text=_("Questioning and inspection need at least two officers with valid certificates "
-                    "(行政处罚法 Arts.42 and 55)."),
+        label=_("Officers"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Questioning and inspection need at least two officers with valid certificates "
+            "(行政处罚法 Arts.42 and 55)."
+        ),
     )
     signature = forms.ChoiceField(label=_("Signature"), choices=SignatureStatus.choices)
     signature_note = forms.CharField(
-        label=_("Signature note"), required=False, max_length=255,
+        label=_("Signature note"),
+        required=False,
+        max_length=255,
         help_text=_("If the person refused to sign or was absent, note the circumstances and any witness."),
     )
-    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices,
-                                       initial=Classification.INTERNAL, help_text=STATE_SECRETS)
+    classification = forms.ChoiceField(
+        label=_("Classification"),
+        choices=Classification.choices,
+        initial=Classification.INTERNAL,
+        help_text=STATE_SECRETS,
+    )
 
     kind = ""
 
@@ -127,10 +146,15 @@ class RecordForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         cd = self.cleaned_data
         return {
-            "action": cd["action"], "started_at": cd["started_at"], "ended_at": cd.get("ended_at"),
-            "place": cd["place"], "in_case_room": bool(cd.get("in_case_room")),
-            "officer_ids": [int(i) for i in cd["officers"]], "content": self.content(),
-            "signature": cd["signature"], "signature_note": cd.get("signature_note", ""),
+            "action": cd["action"],
+            "started_at": cd["started_at"],
+            "ended_at": cd.get("ended_at"),
+            "place": cd["place"],
+            "in_case_room": bool(cd.get("in_case_room")),
+            "officer_ids": [int(i) for i in cd["officers"]],
+            "content": self.content(),
+            "signature": cd["signature"],
+            "signature_note": cd.get("signature_note", ""),
             "classification": cd["classification"],
         }
 
@@ -138,10 +162,14 @@ class RecordForm(forms.Form):
     def initial_from(cls, record: Any) -> dict[str, Any]:
         tz = timezone.get_current_timezone()
         initial = {
-            "action": record.action, "started_at": record.started_at.astimezone(tz),
-            "ended_at": record.ended_at.astimezone(tz) if record.ended_at else None, "place": record.place,
-            "in_case_room": record.in_case_room, "officers": [str(o.pk) for o in record.officers.all()],
-            "signature": record.signature, "signature_note": record.signature_note,
+            "action": record.action,
+            "started_at": record.started_at.astimezone(tz),
+            "ended_at": record.ended_at.astimezone(tz) if record.ended_at else None,
+            "place": record.place,
+            "in_case_room": record.in_case_room,
+            "officers": [str(o.pk) for o in record.officers.all()],
+            "signature": record.signature,
+            "signature_note": record.signature_note,
             "classification": record.classification,
         }
         initial.update(cls.initial_content(record.content))
@@ -158,13 +186,19 @@ class PersonMixin(forms.Form):
     person_id_number = forms.CharField(label=_("Identity document number"), max_length=40, required=False)
     person_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     person_address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    person_relation = forms.CharField(label=_("Relation to the case"), max_length=100, required=False,
-                                      help_text=_("e.g. party, witness, legal representative"))
+    person_relation = forms.CharField(
+        label=_("Relation to the case"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. party, witness, legal representative"),
+    )
 
     def person(self) -> dict[str, str]:
         cd = self.cleaned_data
-        return {k: cd.get(f"person_{k}", "") for k in ("name", "gender", "id_number", "phone", "address",
-                                                        "relation")}
+        return {
+            k: cd.get(f"person_{k}", "")
+            for k in ("name", "gender", "id_number", "phone", "address", "relation")
+        }
 
     @staticmethod
     def person_initial(content: dict[str, Any]) -> dict[str, Any]:
@@ -175,11 +209,15 @@ class PersonMixin(forms.Form):
 class InterviewForm(PersonMixin, RecordForm):
     kind = RecordKind.INTERVIEW
     in_case_room = forms.BooleanField(
-        label=_("Questioned in the agency's case-handling room (执法办案场所)"), required=False,
+        label=_("Questioned in the agency's case-handling room (执法办案场所)"),
+        required=False,
         help_text=_("Questioning in the case-handling room requires a whole-process audio-video recording."),
     )
-    qa = _area(_("Questions and answers"), rows=10,
-               help_text=_("One line per question “问：…” and per answer “答：…”."))
+    qa = _area(
+        _("Questions and answers"),
+        rows=10,
+        help_text=_("One line per question “问：…” and per answer “答：…”."),
+    )
 
     def content(self) -> dict[str, Any]:
         return {"person": self.person(), "qa": parse_qa(self.cleaned_data["qa"])}
@@ -191,23 +229,35 @@ class InterviewForm(PersonMixin, RecordForm):
 
 class InspectionForm(RecordForm):
     kind = RecordKind.INSPECTION
-    persons_present = _area(_("Persons present"), required=False, rows=3,
-                            help_text=_("One per line: name, role (e.g. 张三，当事人)."))
+    persons_present = _area(
+        _("Persons present"),
+        required=False,
+        rows=3,
+        help_text=_("One per line: name, role (e.g. 张三，当事人)."),
+    )
     findings = _area(_("Findings"), rows=8)
     sketch = _area(_("Sketch or description of the site"), required=False, rows=3)
-    file_refs = forms.MultipleChoiceField(label=_("Photos and files referred to"), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    file_refs = forms.MultipleChoiceField(
+        label=_("Photos and files referred to"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def content(self) -> dict[str, Any]:
         cd = self.cleaned_data
-        return {"persons_present": parse_people(cd.get("persons_present", "")), "findings": cd["findings"],
-                "sketch": cd.get("sketch", ""), "file_refs": [int(i) for i in cd.get("file_refs") or []]}
+        return {
+            "persons_present": parse_people(cd.get("persons_present", "")),
+            "findings": cd["findings"],
+            "sketch": cd.get("sketch", ""),
+            "file_refs": [int(i) for i in cd.get("file_refs") or []],
+        }
 
     @classmethod
     def initial_content(cls, content: dict[str, Any]) -> dict[str, Any]:
-        return {"persons_present": format_people(content.get("persons_present") or []),
-                "findings": content.get("findings", ""), "sketch": content.get("sketch", ""),
-                "file_refs": [str(i) for i in content.get("file_refs") or []]}
+        return {
+            "persons_present": format_people(content.get("persons_present") or []),
+            "findings": content.get("findings", ""),
+            "sketch": content.get("sketch", ""),
+            "file_refs": [str(i) for i in content.get("file_refs") or []],
+        }
 
 
 class StatementForm(PersonMixin, RecordForm):
@@ -221,30 +271,45 @@ class StatementForm(PersonMixin, RecordForm):
 
     @classmethod
     def initial_content(cls, content: dict[str, Any]) -> dict[str, Any]:
-        return {**cls.person_initial(content), "statement": content.get("statement", ""),
-                "response": content.get("response", "")}
+        return {
+            **cls.person_initial(content),
+            "statement": content.get("statement", ""),
+            "response": content.get("response", ""),
+        }
 
 
 class HearingForm(RecordForm):
     kind = RecordKind.HEARING
     chair = forms.CharField(label=_("Hearing chair"), max_length=100)
     recorder = forms.CharField(label=_("Recorder"), max_length=100)
-    participants = _area(_("Participants"), required=False, rows=3,
-                         help_text=_("One per line: name, role (e.g. 张三，当事人)."))
+    participants = _area(
+        _("Participants"),
+        required=False,
+        rows=3,
+        help_text=_("One per line: name, role (e.g. 张三，当事人)."),
+    )
     public = forms.BooleanField(label=_("Held in public"), required=False, initial=True)
     proceedings = _area(_("Course of the hearing"), rows=10)
 
     def content(self) -> dict[str, Any]:
         cd = self.cleaned_data
-        return {"chair": cd["chair"], "recorder": cd["recorder"],
-                "participants": parse_people(cd.get("participants", "")), "public": bool(cd.get("public")),
-                "proceedings": cd["proceedings"]}
+        return {
+            "chair": cd["chair"],
+            "recorder": cd["recorder"],
+            "participants": parse_people(cd.get("participants", "")),
+            "public": bool(cd.get("public")),
+            "proceedings": cd["proceedings"],
+        }
 
     @classmethod
     def initial_content(cls, content: dict[str, Any]) -> dict[str, Any]:
-        return {"chair": content.get("chair", ""), "recorder": content.get("recorder", ""),
-                "participants": format_people(content.get("participants") or []),
-                "public": content.get("public", True), "proceedings": content.get("proceedings", "")}
+        return {
+            "chair": content.get("chair", ""),
+            "recorder": content.get("recorder", ""),
+            "participants": format_people(content.get("participants") or []),
+            "public": content.get("public", True),
+            "proceedings": content.get("proceedings", ""),
+        }
 
 
 FORMS: dict[str, type[RecordForm]] = {
@@ -256,8 +321,11 @@ FORMS: dict[str, type[RecordForm]] = {
 
 
 class CorrectionMixin(forms.Form):
-    reason = _area(_("Reason for the correction"), rows=2,
-                   help_text=_("The previous version stays on file; the correction becomes a new version."))
+    reason = _area(
+        _("Reason for the correction"),
+        rows=2,
+        help_text=_("The previous version stays on file; the correction becomes a new version."),
+    )
 
 
 def correction_form(kind: str) -> type[RecordForm]:
@@ -266,21 +334,36 @@ def correction_form(kind: str) -> type[RecordForm]:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(
-        attrs={"accept": "image/*,video/*,audio/*,application/pdf", "capture": "environment"}))
-    media_kind = forms.ChoiceField(label=_("Kind of file"), required=False,
-                                   choices=[("", _("recognise from the file"))] + list(MediaKind.choices))
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,video/*,audio/*,application/pdf", "capture": "environment"}
+        ),
+    )
+    media_kind = forms.ChoiceField(
+        label=_("Kind of file"),
+        required=False,
+        choices=[("", _("recognise from the file")), *list(MediaKind.choices)],
+    )
     action = forms.ChoiceField(label=_("Case step"), required=False)
-    device = forms.CharField(label=_("Capture device"), required=False, max_length=120,
-                             help_text=_("e.g. body camera number, phone model"))
+    device = forms.CharField(
+        label=_("Capture device"),
+        required=False,
+        max_length=120,
+        help_text=_("e.g. body camera number, phone model"),
+    )
     captured_at = _dt(_("Captured at"), required=False)
     place = forms.CharField(label=_("Capture place"), required=False, max_length=255)
-    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices,
-                                       initial=Classification.INTERNAL, help_text=STATE_SECRETS)
+    classification = forms.ChoiceField(
+        label=_("Classification"),
+        choices=Classification.choices,
+        initial=Classification.INTERNAL,
+        help_text=STATE_SECRETS,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "—")] + step_choices()  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", "—"), *step_choices()]  # type: ignore[attr-defined]
 
 
 class EvidenceItemForm(forms.Form):
@@ -289,14 +372,17 @@ class EvidenceItemForm(forms.Form):
     proves = _area(_("What it proves"), rows=3)
     source = forms.CharField(label=_("Source"), max_length=255)
     collected_by = forms.MultipleChoiceField(label=_("Collected by"), widget=forms.CheckboxSelectMultiple)
-    collected_on = forms.DateField(label=_("Collected on"), widget=forms.DateInput(attrs={"type": "date"}),
-                                   initial=datetime.date.today)
-    files = forms.MultipleChoiceField(label=_("Files"), required=False, widget=forms.CheckboxSelectMultiple)
+    collected_on = forms.DateField(
+        label=_("Collected on"), widget=forms.DateInput(attrs={"type": "date"}), initial=datetime.date.today
+    )
+    file_ids = forms.MultipleChoiceField(
+        label=_("Files"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, officers: Any = (), files: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["collected_by"].choices = [(str(o.pk), o.name) for o in officers]  # type: ignore[attr-defined]
-        self.fields["files"].choices = [  # type: ignore[attr-defined]
+        self.fields["file_ids"].choices = [  # type: ignore[attr-defined]
             (str(f.pk), f"{f.filename} ({f.stored.digest[:12]}…)") for f in files
         ]
 

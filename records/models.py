@@ -62,13 +62,19 @@ class SignatureStatus(models.TextChoices):
 
 class Record(AppendOnly):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=RecordKind.choices)
     action = models.CharField(_("case step"), max_length=40)
     series = models.UUIDField(_("series"), default=uuid.uuid4, db_index=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
         verbose_name=_("supersedes"),
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
@@ -111,14 +117,21 @@ AV_KINDS = (MediaKind.AUDIO, MediaKind.VIDEO)
 
 class EvidenceFile(AppendOnly):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     stored = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=120, blank=True)
     media_kind = models.CharField(_("media kind"), max_length=16, choices=MediaKind.choices)
     action = models.CharField(_("case step"), max_length=40, blank=True)
     record = models.ForeignKey(
-        Record, null=True, blank=True, on_delete=models.PROTECT, related_name="files", verbose_name=_("record")
+        Record,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("record"),
     )
     device = models.CharField(_("capture device"), max_length=120, blank=True)
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
@@ -153,7 +166,9 @@ class UploadSession(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120, blank=True)
     media_kind = models.CharField(max_length=16, choices=MediaKind.choices)
@@ -167,8 +182,12 @@ class UploadSession(models.Model):
     device = models.CharField(max_length=120, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
     place = models.CharField(max_length=255, blank=True)
-    classification = models.CharField(max_length=16, choices=Classification.choices, default=Classification.INTERNAL)
-    evidence_file = models.ForeignKey(EvidenceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    classification = models.CharField(
+        max_length=16, choices=Classification.choices, default=Classification.INTERNAL
+    )
+    evidence_file = models.ForeignKey(
+        EvidenceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,7 +213,9 @@ class EvidenceKind(models.TextChoices):
 
 class EvidenceItem(AppendOnly):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind of evidence"), max_length=24, choices=EvidenceKind.choices)
     title = models.CharField(_("name"), max_length=200)
@@ -206,13 +227,17 @@ class EvidenceItem(AppendOnly):
     record = models.ForeignKey(
         Record, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("record")
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["case_id", "number"]
         verbose_name = _("evidence item")
-        constraints = [models.UniqueConstraint(fields=["case", "number"], name="records_evidence_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="records_evidence_number_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -224,12 +249,17 @@ class EvidenceExclusion(AppendOnly):
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="exclusions")
     excluded = models.BooleanField(default=True)
     reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["item_id", "pk"]
         verbose_name = _("evidence exclusion")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {'excluded' if self.excluded else 'reinstated'}"
 
 
 class AvRequirement(models.TextChoices):

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import BooleanField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import LedgerEntry
 from core.services.files import digest_stream, evidence_storage
@@ -53,12 +54,13 @@ def case_files(*, actor: Any, case: Any) -> QuerySet[EvidenceFile]:
 def evidence_items(*, case: Any) -> QuerySet[EvidenceItem]:
     """The evidence list with `is_excluded` (from the latest exclusion row) on each item."""
     latest = EvidenceExclusion.objects.filter(item=OuterRef("pk")).order_by("-pk").values("excluded")[:1]
-    return (
+    qs: QuerySet[EvidenceItem] = (
         EvidenceItem.objects.filter(case_id=case.pk)
         .annotate(is_excluded=Coalesce(Subquery(latest), Value(False), output_field=BooleanField()))
         .prefetch_related("collected_by", "files", "exclusions")
         .order_by("number")
     )
+    return qs
 
 
 # ----------------------------------------------------------------------------- audio-video
@@ -109,19 +111,28 @@ def av_missing(*, case_id: int, action: str, data: Mapping[str, Any] | None = No
                 ).exists()
                 if not has_av:
                     missing.append(
-                        _("%(rule)s requires whole-process audio-video recording (%(basis)s): record "
-                          "%(record)s made on %(date)s has no audio or video file. Attach the recording to "
-                          "that record before “%(step)s”.")
-                        % {"rule": rule.label, "basis": basis, "record": record,
-                           "date": record.started_at.date().isoformat(), "step": step_label(action)}
+                        _(
+                            "%(rule)s requires whole-process audio-video recording (%(basis)s): record "
+                            "%(record)s made on %(date)s has no audio or video file. Attach the recording to "
+                            "that record before “%(step)s”."
+                        )
+                        % {
+                            "rule": rule.label,
+                            "basis": basis,
+                            "record": record,
+                            "date": record.started_at.date().isoformat(),
+                            "step": step_label(action),
+                        }
                     )
             continue
         has_av = EvidenceFile.objects.filter(case_id=case_id, action=action, media_kind__in=AV_KINDS).exists()
         if not has_av:
             missing.append(
-                _("%(rule)s requires whole-process audio-video recording (%(basis)s): the case has no audio "
-                  "or video file for the step “%(step)s”. Upload the recording on the case's records page "
-                  "and attach it to that step.")
+                _(
+                    "%(rule)s requires whole-process audio-video recording (%(basis)s): the case has "
+                    "no audio or video file for the step “%(step)s”. Upload the recording on the case's "
+                    "records page and attach it to that step."
+                )
                 % {"rule": rule.label, "basis": basis, "step": step_label(action)}
             )
     return missing
@@ -144,11 +155,11 @@ class FileCheck:
 
 
 STATUS_LABELS = {
-    "ok": _("intact"),
-    "altered": _("altered: the bytes no longer match the digest"),
-    "missing": _("missing from the store"),
-    "ledger_mismatch": _("the ledger records another digest"),
-    "unrecorded": _("no ledger entry records the capture"),
+    "ok": gettext_lazy("intact"),
+    "altered": gettext_lazy("altered: the bytes no longer match the digest"),
+    "missing": gettext_lazy("missing from the store"),
+    "ledger_mismatch": gettext_lazy("the ledger records another digest"),
+    "unrecorded": gettext_lazy("no ledger entry records the capture"),
 }
 
 
@@ -165,7 +176,8 @@ def evidence_verify(case_id: int, *, files: QuerySet[EvidenceFile] | None = None
     entries = {
         e.object_id: e
         for e in LedgerEntry.objects.filter(
-            act="records.file_captured", object_type=EvidenceFile._meta.label_lower,
+            act="records.file_captured",
+            object_type=EvidenceFile._meta.label_lower,
             object_id__in=[str(f.pk) for f in qs],
         ).only("seq", "object_id", "file_digest")
     }
@@ -179,8 +191,9 @@ def evidence_verify(case_id: int, *, files: QuerySet[EvidenceFile] | None = None
             results.append(FileCheck(f, stored.digest, "unrecorded"))
             continue
         if entry.file_digest != stored.digest:
-            results.append(FileCheck(f, stored.digest, "ledger_mismatch",
-                                     f"ledger {entry.file_digest}", entry.seq))
+            results.append(
+                FileCheck(f, stored.digest, "ledger_mismatch", f"ledger {entry.file_digest}", entry.seq)
+            )
             continue
         if stored.digest not in hashed:
             if not storage.exists(stored.storage_name):
@@ -192,7 +205,9 @@ def evidence_verify(case_id: int, *, files: QuerySet[EvidenceFile] | None = None
         if got is None:
             results.append(FileCheck(f, stored.digest, "missing", stored.storage_name, entry.seq))
         elif got != (stored.digest, stored.size):
-            results.append(FileCheck(f, stored.digest, "altered", f"now {got[0]} ({got[1]} bytes)", entry.seq))
+            results.append(
+                FileCheck(f, stored.digest, "altered", f"now {got[0]} ({got[1]} bytes)", entry.seq)
+            )
         else:
             results.append(FileCheck(f, stored.digest, "ok", "", entry.seq))
     return results

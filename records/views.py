@@ -55,7 +55,9 @@ def _officers(case: Any) -> Any:
 
 
 def _record(request: HttpRequest, case: Any, record_id: int) -> Record:
-    record = selectors.case_records(actor=request.user, case=case, latest_only=False).filter(pk=record_id).first()
+    record = (
+        selectors.case_records(actor=request.user, case=case, latest_only=False).filter(pk=record_id).first()
+    )
     if record is None:
         raise Http404
     return record
@@ -64,8 +66,11 @@ def _record(request: HttpRequest, case: Any, record_id: int) -> Record:
 def _av_status(case: Any) -> list[dict[str, Any]]:
     rows = []
     for rule in selectors.av_rules().exclude(requirement=AvRequirement.OFF):
-        missing = selectors.av_missing(case_id=case.pk, action=rule.action, data=rule.when or None) \
-            if rule.requirement == AvRequirement.REQUIRED else []
+        missing = (
+            selectors.av_missing(case_id=case.pk, action=rule.action, data=rule.when or None)
+            if rule.requirement == AvRequirement.REQUIRED
+            else []
+        )
         rows.append({"rule": rule, "step": step_label(rule.action), "missing": missing})
     return rows
 
@@ -76,20 +81,27 @@ def records_home(request: HttpRequest, case_id: int) -> HttpResponse:
     return _home(request, case)
 
 
-def _home(request: HttpRequest, case: Any, *, status: int = 200, upload_form: UploadForm | None = None) -> HttpResponse:
+def _home(
+    request: HttpRequest, case: Any, *, status: int = 200, upload_form: UploadForm | None = None
+) -> HttpResponse:
     may_act = policies.can(request.user, "act", case)
     files = list(selectors.case_files(actor=request.user, case=case))
-    return render(request, "records/records_home.html", {
-        "case": case,
-        "records": selectors.case_records(actor=request.user, case=case),
-        "files": files,
-        "kinds": RecordKind.choices,
-        "may_act": may_act,
-        "upload_form": upload_form or (UploadForm() if may_act else None),
-        "av_rows": _av_status(case),
-        "chunk_size": max_chunk(),
-        "step_label": step_label,
-    }, status=status)
+    return render(
+        request,
+        "records/records_home.html",
+        {
+            "case": case,
+            "records": selectors.case_records(actor=request.user, case=case),
+            "files": files,
+            "kinds": RecordKind.choices,
+            "may_act": may_act,
+            "upload_form": upload_form or (UploadForm() if may_act else None),
+            "av_rows": _av_status(case),
+            "chunk_size": max_chunk(),
+            "step_label": step_label,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -104,7 +116,9 @@ def record_new(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
         form = form_class(request.POST, officers=_officers(case), files=files)
         if form.is_valid():
             try:
-                record = services.record_create(actor=request.user, case=case, kind=kind, **form.service_kwargs())
+                record = services.record_create(
+                    actor=request.user, case=case, kind=kind, **form.service_kwargs()
+                )
             except PermissionDenied as exc:
                 raise _forbidden(exc) from exc
             except DomainError as exc:
@@ -118,9 +132,17 @@ def record_new(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
             raise DjangoPermissionDenied(policies.reason_refused(request.user, "act", case))
         form = form_class(officers=_officers(case), files=files, initial={"action": "investigate"})
         status = 200
-    return render(request, "records/record_form.html", {
-        "case": case, "form": form, "kind_label": RecordKind(kind).label, "correcting": None,
-    }, status=status)
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "case": case,
+            "form": form,
+            "kind_label": RecordKind(kind).label,
+            "correcting": None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -136,8 +158,9 @@ def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpRe
             try:
                 kwargs = form.service_kwargs()
                 kwargs.pop("action")
-                new = services.record_correct(actor=request.user, record=record, case=case,
-                                              reason=form.cleaned_data["reason"], **kwargs)
+                new = services.record_correct(
+                    actor=request.user, record=record, case=case, reason=form.cleaned_data["reason"], **kwargs
+                )
             except PermissionDenied as exc:
                 raise _forbidden(exc) from exc
             except DomainError as exc:
@@ -149,9 +172,17 @@ def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpRe
     else:
         form = form_class(officers=_officers(case), files=files, initial=form_class.initial_from(record))
         status = 200
-    return render(request, "records/record_form.html", {
-        "case": case, "form": form, "kind_label": record.get_kind_display(), "correcting": record,
-    }, status=status)
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "case": case,
+            "form": form,
+            "kind_label": record.get_kind_display(),
+            "correcting": record,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -162,11 +193,21 @@ def record_detail(request: HttpRequest, case_id: int, record_id: int) -> HttpRes
     files = selectors.case_files(actor=request.user, case=case).filter(record__series=record.series)
     may_act = policies.can(request.user, "act", case)
     latest = not Record.objects.filter(supersedes=record).exists()
-    return render(request, "records/record_detail.html", {
-        "case": case, "record": record, "versions": versions, "files": files, "latest": latest,
-        "may_act": may_act, "upload_form": UploadForm(initial={"action": record.action}) if may_act else None,
-        "step": step_label(record.action), "chunk_size": max_chunk(),
-    })
+    return render(
+        request,
+        "records/record_detail.html",
+        {
+            "case": case,
+            "record": record,
+            "versions": versions,
+            "files": files,
+            "latest": latest,
+            "may_act": may_act,
+            "upload_form": UploadForm(initial={"action": record.action}) if may_act else None,
+            "step": step_label(record.action),
+            "chunk_size": max_chunk(),
+        },
+    )
 
 
 @login_required
@@ -183,9 +224,17 @@ def file_upload(request: HttpRequest, case_id: int) -> HttpResponse:
         cd = form.cleaned_data
         try:
             result = services.evidence_file_ingest(
-                actor=request.user, case=case, fileobj=upload, filename=upload.name,
-                content_type=upload.content_type or "", media_kind=cd["media_kind"], action=cd["action"] or "",
-                record=record, device=cd["device"], captured_at=cd["captured_at"], place=cd["place"],
+                actor=request.user,
+                case=case,
+                fileobj=upload,
+                filename=upload.name,
+                content_type=upload.content_type or "",
+                media_kind=cd["media_kind"],
+                action=cd["action"] or "",
+                record=record,
+                device=cd["device"],
+                captured_at=cd["captured_at"],
+                place=cd["place"],
                 classification=cd["classification"],
             )
         except PermissionDenied as exc:
@@ -194,11 +243,18 @@ def file_upload(request: HttpRequest, case_id: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             if result.duplicate:
-                messages.info(request, _("These bytes were already uploaded to this case as %(name)s (digest "
-                                         "%(digest)s); nothing new was stored.")
-                              % {"name": result.file.filename, "digest": result.file.stored.digest})
+                messages.info(
+                    request,
+                    _(
+                        "These bytes were already uploaded to this case as %(name)s (digest "
+                        "%(digest)s); nothing new was stored."
+                    )
+                    % {"name": result.file.filename, "digest": result.file.stored.digest},
+                )
             else:
-                messages.success(request, _("File stored; digest %(digest)s.") % {"digest": result.file.stored.digest})
+                messages.success(
+                    request, _("File stored; digest %(digest)s.") % {"digest": result.file.stored.digest}
+                )
             if record is not None:
                 return redirect("records:record_detail", case_id=case.pk, record_id=record.pk)
             return redirect("records:records_home", case_id=case.pk)
@@ -226,8 +282,13 @@ def _json_error(exc: DomainError) -> JsonResponse:
 
 
 def _session_json(session: Any) -> dict[str, Any]:
-    return {"token": str(session.token), "offset": session.received, "size": session.size,
-            "status": session.status, "chunk_size": max_chunk()}
+    return {
+        "token": str(session.token),
+        "offset": session.received,
+        "size": session.size,
+        "status": session.status,
+        "chunk_size": max_chunk(),
+    }
 
 
 @login_required
@@ -241,28 +302,45 @@ def upload_start(request: HttpRequest, case_id: int) -> JsonResponse:
         if not isinstance(body, dict):
             raise ValueError
     except ValueError:
-        return JsonResponse({"code": "bad_json", "message": _("The request body must be a JSON object.")},
-                            status=400)
+        return JsonResponse(
+            {"code": "bad_json", "message": _("The request body must be a JSON object.")}, status=400
+        )
     body.setdefault("classification", Classification.INTERNAL)
     form = UploadForm({k: v for k, v in body.items() if k != "file"})
     form.fields["file"].required = False
     if not form.is_valid():
-        return JsonResponse({"code": "validation_failed", "message": _("Check the file's details."),
-                             "field_errors": form.errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {
+                "code": "validation_failed",
+                "message": _("Check the file's details."),
+                "field_errors": form.errors,
+            },
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     cd = form.cleaned_data
     record = _record(request, case, int(body["record"])) if body.get("record") else None
     try:
         size = int(body.get("size", 0))
         session = services.upload_start(
-            actor=request.user, case=case, filename=str(body.get("filename", "")), size=size,
-            content_type=str(body.get("content_type", "")), media_kind=cd["media_kind"],
-            expected_digest=str(body.get("sha256", "")), action=cd["action"] or "", record=record,
-            device=cd["device"], captured_at=cd["captured_at"], place=cd["place"],
+            actor=request.user,
+            case=case,
+            filename=str(body.get("filename", "")),
+            size=size,
+            content_type=str(body.get("content_type", "")),
+            media_kind=cd["media_kind"],
+            expected_digest=str(body.get("sha256", "")),
+            action=cd["action"] or "",
+            record=record,
+            device=cd["device"],
+            captured_at=cd["captured_at"],
+            place=cd["place"],
             classification=cd["classification"] or Classification.INTERNAL,
         )
     except (TypeError, ValueError):
-        return JsonResponse({"code": "validation_failed", "message": _("The size must be a number of bytes.")},
-                            status=400)
+        return JsonResponse(
+            {"code": "validation_failed", "message": _("The size must be a number of bytes.")}, status=400
+        )
     except DomainError as exc:
         return _json_error(exc)
     return JsonResponse(_session_json(session), status=201)
@@ -282,10 +360,19 @@ def upload_chunk(request: HttpRequest, case_id: int, token: str) -> JsonResponse
                 offset = int(request.GET.get("offset", ""))
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return JsonResponse({"code": "validation_failed",
-                                     "message": _("Give the chunk's offset (?offset=N) and its length.")}, status=400)
+                return JsonResponse(
+                    {
+                        "code": "validation_failed",
+                        "message": _("Give the chunk's offset (?offset=N) and its length."),
+                    },
+                    status=400,
+                )
             session = services.upload_chunk(
-                actor=request.user, token=token, offset=offset, stream=request, length=length,
+                actor=request.user,
+                token=token,
+                offset=offset,
+                stream=request,
+                length=length,
                 chunk_sha256=request.headers.get("X-Chunk-SHA256", ""),
             )
     except DomainError as exc:
@@ -304,9 +391,18 @@ def upload_finish(request: HttpRequest, case_id: int, token: str) -> JsonRespons
     except DomainError as exc:
         return _json_error(exc)
     ef = result.file
-    return JsonResponse({"file_id": ef.pk, "digest": ef.stored.digest, "algorithm": ef.stored.algorithm,
-                         "size": ef.stored.size, "duplicate": result.duplicate, "bytes_known": result.bytes_known},
-                        status=201, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "file_id": ef.pk,
+            "digest": ef.stored.digest,
+            "algorithm": ef.stored.algorithm,
+            "size": ef.stored.size,
+            "duplicate": result.duplicate,
+            "bytes_known": result.bytes_known,
+        },
+        status=201,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 # ----------------------------------------------------------------------------- evidence list
@@ -326,9 +422,15 @@ def evidence_list(request: HttpRequest, case_id: int) -> HttpResponse:
             cd = form.cleaned_data
             try:
                 services.evidence_item_add(
-                    actor=request.user, case=case, kind=cd["kind"], title=cd["title"], proves=cd["proves"],
-                    source=cd["source"], collected_by_ids=[int(i) for i in cd["collected_by"]],
-                    collected_on=cd["collected_on"], file_ids=[int(i) for i in cd["files"]],
+                    actor=request.user,
+                    case=case,
+                    kind=cd["kind"],
+                    title=cd["title"],
+                    proves=cd["proves"],
+                    source=cd["source"],
+                    collected_by_ids=[int(i) for i in cd["collected_by"]],
+                    collected_on=cd["collected_on"],
+                    file_ids=[int(i) for i in cd["file_ids"]],
                 )
             except PermissionDenied as exc:
                 raise _forbidden(exc) from exc
@@ -340,10 +442,18 @@ def evidence_list(request: HttpRequest, case_id: int) -> HttpResponse:
         status = 400
     elif may_act:
         form = EvidenceItemForm(officers=_officers(case), files=files)
-    return render(request, "records/evidence_list.html", {
-        "case": case, "items": selectors.evidence_items(case=case), "form": form, "may_act": may_act,
-        "exclusion_form": ExclusionForm(),
-    }, status=status)
+    return render(
+        request,
+        "records/evidence_list.html",
+        {
+            "case": case,
+            "items": selectors.evidence_items(case=case),
+            "form": form,
+            "may_act": may_act,
+            "exclusion_form": ExclusionForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -378,9 +488,15 @@ def evidence_verification(request: HttpRequest, case_id: int) -> HttpResponse:
     files = selectors.case_files(actor=request.user, case=case)
     checks = selectors.evidence_verify(case.pk, files=files)
     rows = [{"check": c, "label": STATUS_LABELS[c.status]} for c in checks]
-    return render(request, "records/verify.html", {
-        "case": case, "rows": rows, "all_ok": all(c.ok for c in checks),
-    })
+    return render(
+        request,
+        "records/verify.html",
+        {
+            "case": case,
+            "rows": rows,
+            "all_ok": all(c.ok for c in checks),
+        },
+    )
 
 
 # ----------------------------------------------------------------------------- AV rules
@@ -394,13 +510,16 @@ def av_rules(request: HttpRequest, case_id: int) -> HttpResponse:
     may_configure = policies.can(request.user, "configure", None)
     error = ""
     if request.method == "POST":
-        rule = AvRule.objects.filter(pk=request.POST.get("rule")).first()
+        rule_id = request.POST.get("rule", "")
+        rule = AvRule.objects.filter(pk=int(rule_id)).first() if rule_id.isdigit() else None
         form = AvRuleForm(request.POST)
         if rule is None or not form.is_valid():
             error = _("Choose a rule and a requirement.")
         else:
             try:
-                services.av_rule_update(actor=request.user, rule=rule, requirement=form.cleaned_data["requirement"])
+                services.av_rule_update(
+                    actor=request.user, rule=rule, requirement=form.cleaned_data["requirement"]
+                )
             except PermissionDenied as exc:
                 raise _forbidden(exc) from exc
             except DomainError as exc:
@@ -408,8 +527,18 @@ def av_rules(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Audio-video rule changed."))
                 return redirect("records:av_rules", case_id=case.pk)
-    rows = [{"rule": r, "step": step_label(r.action), "form": AvRuleForm(initial={"requirement": r.requirement})}
-            for r in selectors.av_rules()]
-    return render(request, "records/av_rules.html", {
-        "case": case, "rows": rows, "may_configure": may_configure, "error": error,
-    }, status=400 if error else 200)
+    rows = [
+        {"rule": r, "step": step_label(r.action), "form": AvRuleForm(initial={"requirement": r.requirement})}
+        for r in selectors.av_rules()
+    ]
+    return render(
+        request,
+        "records/av_rules.html",
+        {
+            "case": case,
+            "rows": rows,
+            "may_configure": may_configure,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

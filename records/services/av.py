@@ -24,8 +24,10 @@ def _snapshot(rule: AvRule) -> dict[str, Any]:
 
 def _clean_when(when: Any) -> dict[str, list[str]]:
     if not isinstance(when, Mapping):
-        raise ValidationFailed(_("The condition must map a field of the action's data to its values."),
-                               field_errors={"when": [_("Invalid condition.")]})
+        raise ValidationFailed(
+            _("The condition must map a field of the action's data to its values."),
+            field_errors={"when": [_("Invalid condition.")]},
+        )
     out: dict[str, list[str]] = {}
     for key, values in when.items():
         if not isinstance(values, Sequence) or isinstance(values, str) or not values:
@@ -38,8 +40,14 @@ def _clean_when(when: Any) -> dict[str, list[str]]:
 
 
 def av_rule_update(
-    *, actor: Any, rule: AvRule, requirement: str | None = None, action: str | None = None,
-    label: str | None = None, when: Mapping[str, Any] | None = None, record_kind: str | None = None,
+    *,
+    actor: Any,
+    rule: AvRule,
+    requirement: str | None = None,
+    action: str | None = None,
+    label: str | None = None,
+    when: Mapping[str, Any] | None = None,
+    record_kind: str | None = None,
     basis: str | None = None,
 ) -> AvRule:
     """Change an audio-video rule (a system administrator); the ledger keeps old and new values."""
@@ -47,17 +55,22 @@ def av_rule_update(
     old = _snapshot(rule)
     if requirement is not None:
         if requirement not in AvRequirement.values:
-            raise ValidationFailed(_("Choose required, as needed or not required."),
-                                   field_errors={"requirement": [_("Choose.")]})
+            raise ValidationFailed(
+                _("Choose required, as needed or not required."), field_errors={"requirement": [_("Choose.")]}
+            )
         rule.requirement = requirement
     if action is not None:
         if not STEP_RE.match(action):
-            raise ValidationFailed(_("The case action must be a workflow action code such as “seize”."),
-                                   field_errors={"action": [_("Invalid action code.")]})
+            raise ValidationFailed(
+                _("The case action must be a workflow action code such as “seize”."),
+                field_errors={"action": [_("Invalid action code.")]},
+            )
         rule.action = action
     if label is not None:
         if not label.strip():
-            raise ValidationFailed(_("Name the step."), field_errors={"label": [_("This field is required.")]})
+            raise ValidationFailed(
+                _("Name the step."), field_errors={"label": [_("This field is required.")]}
+            )
         rule.label = label.strip()[:100]
     if when is not None:
         rule.when = _clean_when(when)
@@ -72,9 +85,15 @@ def av_rule_update(
         return rule
     with transaction.atomic():
         rule.save()
-        ledger_append(actor=actor, act="records.av_rule_changed", obj=rule,
-                      payload={"old": {k: v for k, v in old.items() if v != new[k] or k == "code"},
-                               "new": {k: v for k, v in new.items() if v != old[k] or k == "code"}})
+        ledger_append(
+            actor=actor,
+            act="records.av_rule_changed",
+            obj=rule,
+            payload={
+                "old": {k: v for k, v in old.items() if v != new[k] or k == "code"},
+                "new": {k: v for k, v in new.items() if v != old[k] or k == "code"},
+            },
+        )
     return rule
 
 
@@ -88,12 +107,17 @@ def av_rules_record_defaults(*, actor: Any = None) -> list[AvRule]:
         rules = list(AvRule.objects.order_by("pk"))
         known = set(
             LedgerEntry.objects.filter(
-                object_type=AvRule._meta.label_lower, object_id__in=[str(r.pk) for r in rules],
+                object_type=AvRule._meta.label_lower,
+                object_id__in=[str(r.pk) for r in rules],
                 act__startswith="records.av_rule_",
             ).values_list("object_id", flat=True)
         )
         recorded = [r for r in rules if str(r.pk) not in known]
         for rule in recorded:
-            ledger_append(actor=actor, act="records.av_rule_seeded", obj=rule,
-                          payload={"new": _snapshot(rule), "source": "records/migrations/0002"})
+            ledger_append(
+                actor=actor,
+                act="records.av_rule_seeded",
+                obj=rule,
+                payload={"new": _snapshot(rule), "source": "records/migrations/0002"},
+            )
     return recorded

@@ -26,18 +26,28 @@ from records.models import EvidenceExclusion, EvidenceFile, EvidenceItem, Eviden
 def _required(value: str, field: str, label: str, limit: int) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(_("Fill in “%(label)s”.") % {"label": label},
-                               field_errors={field: [_("This field is required.")]})
+        raise ValidationFailed(
+            _("Fill in “%(label)s”.") % {"label": label}, field_errors={field: [_("This field is required.")]}
+        )
     if len(text) > limit:
-        raise ValidationFailed(_("“%(label)s” may have at most %(limit)d characters.") % {"label": label,
-                                                                                      "limit": limit},
-                               field_errors={field: [_("Too long.")]})
+        raise ValidationFailed(
+            _("“%(label)s” may have at most %(limit)d characters.") % {"label": label, "limit": limit},
+            field_errors={field: [_("Too long.")]},
+        )
     return text
 
 
 def evidence_item_add(
-    *, actor: Any, case: Any, kind: str, title: str, proves: str, source: str,
-    collected_by_ids: Sequence[int], collected_on: datetime.date, file_ids: Sequence[int] = (),
+    *,
+    actor: Any,
+    case: Any,
+    kind: str,
+    title: str,
+    proves: str,
+    source: str,
+    collected_by_ids: Sequence[int],
+    collected_on: datetime.date,
+    file_ids: Sequence[int] = (),
     record: Record | None = None,
 ) -> EvidenceItem:
     """List one item of evidence for `case` (numbered 1, 2, … per case)."""
@@ -58,28 +68,48 @@ def evidence_item_add(
         )
     files = list(EvidenceFile.objects.filter(case_id=case.pk, pk__in=list(file_ids)))
     if len(files) != len(set(file_ids)):
-        raise ValidationFailed(_("Some files are not files of this case."),
-                               field_errors={"file_ids": [_("Unknown file.")]})
+        raise ValidationFailed(
+            _("Some files are not files of this case."), field_errors={"file_ids": [_("Unknown file.")]}
+        )
     if record is not None and record.case_id != case.pk:
         raise ValidationFailed(_("The record belongs to another case."), code="record_other_case")
     with transaction.atomic():
         number = (EvidenceItem.objects.filter(case_id=case.pk).aggregate(n=Max("number"))["n"] or 0) + 1
         item = EvidenceItem(
-            case_id=case.pk, agency_id=case.agency_id, number=number, kind=kind, title=title, proves=proves,
-            source=source, collected_on=collected_on, record=record,
+            case_id=case.pk,
+            agency_id=case.agency_id,
+            number=number,
+            kind=kind,
+            title=title,
+            proves=proves,
+            source=source,
+            collected_on=collected_on,
+            record=record,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
         item.save()
         item.collected_by.set(officers)
         item.files.set(files)
         ledger_append(
-            actor=actor, act="records.evidence_listed", obj=item, agency_id=case.agency_id,
-            payload={"case_id": case.pk, "new": {
-                "number": number, "kind": kind, "title": title, "proves": proves, "source": source,
-                "collected_by": sorted(o.pk for o in officers), "collected_on": collected_on.isoformat(),
-                "files": sorted(f.pk for f in files), "file_digests": sorted({f.stored.digest for f in files}),
-                "record_id": record.pk if record else None,
-            }},
+            actor=actor,
+            act="records.evidence_listed",
+            obj=item,
+            agency_id=case.agency_id,
+            payload={
+                "case_id": case.pk,
+                "new": {
+                    "number": number,
+                    "kind": kind,
+                    "title": title,
+                    "proves": proves,
+                    "source": source,
+                    "collected_by": sorted(o.pk for o in officers),
+                    "collected_on": collected_on.isoformat(),
+                    "files": sorted(f.pk for f in files),
+                    "file_digests": sorted({f.stored.digest for f in files}),
+                    "record_id": record.pk if record else None,
+                },
+            },
         )
     return item
 
@@ -96,17 +126,31 @@ def _toggle(*, actor: Any, case: Any, item: EvidenceItem, reason: str, exclude: 
     reason = _required(reason, "reason", _("reason"), 5000)
     with transaction.atomic():
         if evidence_is_excluded(item) == exclude:
-            message = (_("Evidence %(item)s is already excluded.") if exclude
-                       else _("Evidence %(item)s is not excluded; there is nothing to reinstate."))
+            message = (
+                _("Evidence %(item)s is already excluded.")
+                if exclude
+                else _("Evidence %(item)s is not excluded; there is nothing to reinstate.")
+            )
             raise Conflict(message % {"item": item}, code="evidence_state")
-        row = EvidenceExclusion(item=item, excluded=exclude, reason=reason,
-                                decided_by=actor if getattr(actor, "pk", None) else None)
+        row = EvidenceExclusion(
+            item=item,
+            excluded=exclude,
+            reason=reason,
+            decided_by=actor if getattr(actor, "pk", None) else None,
+        )
         row.save()
         ledger_append(
-            actor=actor, act="records.evidence_excluded" if exclude else "records.evidence_reinstated",
-            obj=item, agency_id=case.agency_id,
-            payload={"case_id": case.pk, "number": item.number, "old": {"excluded": not exclude},
-                     "new": {"excluded": exclude}, "reason": reason},
+            actor=actor,
+            act="records.evidence_excluded" if exclude else "records.evidence_reinstated",
+            obj=item,
+            agency_id=case.agency_id,
+            payload={
+                "case_id": case.pk,
+                "number": item.number,
+                "old": {"excluded": not exclude},
+                "new": {"excluded": exclude},
+                "reason": reason,
+            },
         )
     return row
 

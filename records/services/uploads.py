@@ -85,8 +85,12 @@ def clean_filename(name: str) -> str:
     base = _CONTROL.sub("", base).strip().strip(".").strip()
     if not base:
         raise ValidationFailed(
-            _("The file has no usable name; rename it (letters, digits, Chinese characters) and upload again."),
-            code="file_name_invalid", field_errors={"file": [_("No usable file name.")]},
+            _(
+                "The file has no usable name; rename it (letters, digits, Chinese characters) "
+                "and upload again."
+            ),
+            code="file_name_invalid",
+            field_errors={"file": [_("No usable file name.")]},
         )
     if len(base) > 255:
         stem, dot, ext = base.rpartition(".")
@@ -107,8 +111,10 @@ def media_kind_for(content_type: str, filename: str = "") -> str:
 
 def sniff(head: bytes) -> str:
     """The broad type the first bytes show: image, audio, video, pdf, or "" when unknown."""
-    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n") or head[:6] in (
-        b"GIF87a", b"GIF89a"
+    if (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or head[:6] in (b"GIF87a", b"GIF89a")
     ):
         return "image"
     if head.startswith(b"%PDF-"):
@@ -148,9 +154,13 @@ def check_type(content_type: str, head: bytes) -> None:
     }[seen]
     if not ok:
         raise ValidationFailed(
-            _("The file is declared as %(declared)s but its content is %(seen)s; choose the right file "
-              "(or the right type) and upload again.") % {"declared": declared, "seen": seen},
-            code="file_type_mismatch", field_errors={"file": [_("Content does not match the type.")]},
+            _(
+                "The file is declared as %(declared)s but its content is %(seen)s; choose the right file "
+                "(or the right type) and upload again."
+            )
+            % {"declared": declared, "seen": seen},
+            code="file_type_mismatch",
+            field_errors={"file": [_("Content does not match the type.")]},
         )
 
 
@@ -181,9 +191,9 @@ def _pieces(stream: IO[bytes] | Any, limit: int | None = None) -> Iterator[bytes
 # ----------------------------------------------------------------------------- storing a spool
 
 
-def _commit_spool(spool: Path, *, digest: str, size: int, algorithm: str, content_type: str) -> tuple[
-    StoredFile, bool
-]:
+def _commit_spool(
+    spool: Path, *, digest: str, size: int, algorithm: str, content_type: str
+) -> tuple[StoredFile, bool]:
     """Move a hashed spool file into the store (inside the caller's transaction); (stored, created)."""
     stored = StoredFile.objects.filter(digest=digest).first()
     if stored is not None:
@@ -212,7 +222,11 @@ def _commit_spool(spool: Path, *, digest: str, size: int, algorithm: str, conten
     try:
         with transaction.atomic():
             stored = StoredFile.objects.create(
-                digest=digest, algorithm=algorithm, size=size, content_type=content_type[:120], storage_name=name
+                digest=digest,
+                algorithm=algorithm,
+                size=size,
+                content_type=content_type[:120],
+                storage_name=name,
             )
         return stored, True
     except IntegrityError:  # another process stored the same bytes meanwhile
@@ -226,11 +240,19 @@ class IngestResult:
     bytes_known: bool  # the store already held the bytes (not stored twice)
 
 
-def _meta_checks(*, case: Any, action: str, record: Record | None, classification: str, media_kind: str,
-                 captured_at: datetime.datetime | None) -> None:
+def _meta_checks(
+    *,
+    case: Any,
+    action: str,
+    record: Record | None,
+    classification: str,
+    media_kind: str,
+    captured_at: datetime.datetime | None,
+) -> None:
     if action and not STEP_RE.match(action):
-        raise ValidationFailed(_("Choose the case step the file belongs to."),
-                               field_errors={"action": [_("Choose a step.")]})
+        raise ValidationFailed(
+            _("Choose the case step the file belongs to."), field_errors={"action": [_("Choose a step.")]}
+        )
     if record is not None and record.case_id != case.pk:
         raise ValidationFailed(_("The record belongs to another case."), code="record_other_case")
     if classification not in Classification.values:
@@ -239,11 +261,26 @@ def _meta_checks(*, case: Any, action: str, record: Record | None, classificatio
         raise ValidationFailed(_("Unknown kind of file."), field_errors={"media_kind": [_("Choose.")]})
 
 
-def _capture(*, actor: Any, case: Any, stored: StoredFile, created: bool, filename: str, content_type: str,
-             media_kind: str, action: str, record: Record | None, device: str,
-             captured_at: datetime.datetime | None, place: str, classification: str) -> IngestResult:
+def _capture(
+    *,
+    actor: Any,
+    case: Any,
+    stored: StoredFile,
+    created: bool,
+    filename: str,
+    content_type: str,
+    media_kind: str,
+    action: str,
+    record: Record | None,
+    device: str,
+    captured_at: datetime.datetime | None,
+    place: str,
+    classification: str,
+) -> IngestResult:
     """Link stored bytes to the case and record the capture in the ledger (caller's transaction)."""
-    existing = EvidenceFile.objects.filter(case_id=case.pk, stored=stored, action=action, record=record).first()
+    existing = EvidenceFile.objects.filter(
+        case_id=case.pk, stored=stored, action=action, record=record
+    ).first()
     officer = officer_for(actor)
     payload = {
         "case_id": case.pk,
@@ -263,50 +300,93 @@ def _capture(*, actor: Any, case: Any, stored: StoredFile, created: bool, filena
         "bytes_known": not created,
     }
     if existing is not None:
-        ledger_append(actor=actor, act="records.file_duplicate", obj=existing, agency_id=case.agency_id,
-                      file_digest=stored.digest, payload=payload)
+        ledger_append(
+            actor=actor,
+            act="records.file_duplicate",
+            obj=existing,
+            agency_id=case.agency_id,
+            file_digest=stored.digest,
+            payload=payload,
+        )
         return IngestResult(existing, duplicate=True, bytes_known=True)
     ef = EvidenceFile(
-        case_id=case.pk, agency_id=case.agency_id, stored=stored, filename=filename,
-        content_type=content_type, media_kind=media_kind or media_kind_for(content_type, filename),
-        action=action, record=record, device=device, captured_at=captured_at, place=place,
-        classification=classification, deduplicated=not created,
+        case_id=case.pk,
+        agency_id=case.agency_id,
+        stored=stored,
+        filename=filename,
+        content_type=content_type,
+        media_kind=media_kind or media_kind_for(content_type, filename),
+        action=action,
+        record=record,
+        device=device,
+        captured_at=captured_at,
+        place=place,
+        classification=classification,
+        deduplicated=not created,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
     ef.save()
     payload["media_kind"] = ef.media_kind
-    ledger_append(actor=actor, act="records.file_captured", obj=ef, agency_id=case.agency_id,
-                  file_digest=stored.digest, payload=payload)
+    ledger_append(
+        actor=actor,
+        act="records.file_captured",
+        obj=ef,
+        agency_id=case.agency_id,
+        file_digest=stored.digest,
+        payload=payload,
+    )
     return IngestResult(ef, duplicate=False, bytes_known=not created)
 
 
 def _size_check(size: int) -> None:
     if size <= 0:
         raise ValidationFailed(
-            _("The file is empty (0 bytes); nothing was stored. Choose the file again — the recording "
-              "may not have been saved on the device."),
-            code="file_empty", field_errors={"file": [_("Empty file.")]},
+            _(
+                "The file is empty (0 bytes); nothing was stored. Choose the file again — the recording "
+                "may not have been saved on the device."
+            ),
+            code="file_empty",
+            field_errors={"file": [_("Empty file.")]},
         )
     if size > max_file():
         raise ValidationFailed(
-            _("The file has %(size)d bytes; at most %(limit)d bytes are accepted per file. Split the "
-              "recording into parts.") % {"size": size, "limit": max_file()},
-            code="file_too_large", field_errors={"file": [_("File too large.")]},
+            _(
+                "The file has %(size)d bytes; at most %(limit)d bytes are accepted per file. Split the "
+                "recording into parts."
+            )
+            % {"size": size, "limit": max_file()},
+            code="file_too_large",
+            field_errors={"file": [_("File too large.")]},
         )
 
 
 def evidence_file_ingest(
-    *, actor: Any, case: Any, fileobj: IO[bytes] | Any, filename: str, content_type: str = "",
-    media_kind: str = "", action: str = "", record: Record | None = None, device: str = "",
-    captured_at: datetime.datetime | None = None, place: str = "",
+    *,
+    actor: Any,
+    case: Any,
+    fileobj: IO[bytes] | Any,
+    filename: str,
+    content_type: str = "",
+    media_kind: str = "",
+    action: str = "",
+    record: Record | None = None,
+    device: str = "",
+    captured_at: datetime.datetime | None = None,
+    place: str = "",
     classification: str = Classification.INTERNAL,
 ) -> IngestResult:
     """Store a whole stream as an evidence file of `case` (see the module docstring)."""
     policies.ensure(actor, "act", case)
     filename = clean_filename(filename)
     content_type = (content_type or "application/octet-stream")[:120]
-    _meta_checks(case=case, action=action, record=record, classification=classification,
-                 media_kind=media_kind, captured_at=captured_at)
+    _meta_checks(
+        case=case,
+        action=action,
+        record=record,
+        classification=classification,
+        media_kind=media_kind,
+        captured_at=captured_at,
+    )
     algorithm = default_algorithm()
     hasher = new_hasher(algorithm)
     size = 0
@@ -326,11 +406,24 @@ def evidence_file_ingest(
         _size_check(size)
         digest = hasher.hexdigest()
         with transaction.atomic():
-            stored, created = _commit_spool(spool, digest=digest, size=size, algorithm=algorithm,
-                                            content_type=content_type)
-            return _capture(actor=actor, case=case, stored=stored, created=created, filename=filename,
-                            content_type=content_type, media_kind=media_kind, action=action, record=record,
-                            device=device, captured_at=captured_at, place=place, classification=classification)
+            stored, created = _commit_spool(
+                spool, digest=digest, size=size, algorithm=algorithm, content_type=content_type
+            )
+            return _capture(
+                actor=actor,
+                case=case,
+                stored=stored,
+                created=created,
+                filename=filename,
+                content_type=content_type,
+                media_kind=media_kind,
+                action=action,
+                record=record,
+                device=device,
+                captured_at=captured_at,
+                place=place,
+                classification=classification,
+            )
     finally:
         spool.unlink(missing_ok=True)
 
@@ -377,12 +470,15 @@ def _open_rw(path: Path) -> IO[bytes]:
 def _session(*, actor: Any, token: Any) -> tuple[UploadSession, Any]:
     session = UploadSession.objects.filter(token=str(token)).first()
     if session is None:
-        raise NotFound(_("No upload %(token)s exists; start the upload again.") % {"token": token},
-                       code="upload_not_found")
+        raise NotFound(
+            _("No upload %(token)s exists; start the upload again.") % {"token": token},
+            code="upload_not_found",
+        )
     uploader = getattr(actor, "pk", None)
     if session.created_by_id is not None and session.created_by_id != uploader:
-        raise PermissionDenied(_("Only the officer who started this upload may continue it."),
-                               code="upload_not_yours")
+        raise PermissionDenied(
+            _("Only the officer who started this upload may continue it."), code="upload_not_yours"
+        )
     case = case_get(case_id=session.case_id, actor=actor)
     return session, case
 
@@ -392,38 +488,75 @@ def _open_check(session: UploadSession) -> None:
         raise Conflict(_("This upload is already complete; the file is on the case."), code="upload_complete")
     if session.status == UploadStatus.FAILED:
         raise Conflict(
-            _("This upload was stopped (%(why)s); start a new upload of the file.") % {"why": session.failure},
+            _("This upload was stopped (%(why)s); start a new upload of the file.")
+            % {"why": session.failure},
             code="upload_failed",
         )
 
 
 def upload_start(
-    *, actor: Any, case: Any, filename: str, size: int, content_type: str = "", media_kind: str = "",
-    expected_digest: str = "", action: str = "", record: Record | None = None, device: str = "",
-    captured_at: datetime.datetime | None = None, place: str = "", classification: str = Classification.INTERNAL,
+    *,
+    actor: Any,
+    case: Any,
+    filename: str,
+    size: int,
+    content_type: str = "",
+    media_kind: str = "",
+    expected_digest: str = "",
+    action: str = "",
+    record: Record | None = None,
+    device: str = "",
+    captured_at: datetime.datetime | None = None,
+    place: str = "",
+    classification: str = Classification.INTERNAL,
 ) -> UploadSession:
     """Open a chunked upload of `size` bytes; the client then sends chunks from offset 0."""
     policies.ensure(actor, "act", case)
     filename = clean_filename(filename)
     _size_check(int(size))
-    _meta_checks(case=case, action=action, record=record, classification=classification,
-                 media_kind=media_kind, captured_at=captured_at)
+    _meta_checks(
+        case=case,
+        action=action,
+        record=record,
+        classification=classification,
+        media_kind=media_kind,
+        captured_at=captured_at,
+    )
     expected_digest = (expected_digest or "").strip().lower()
     if expected_digest and not re.fullmatch(r"[0-9a-f]{64}", expected_digest):
-        raise ValidationFailed(_("The declared digest must be 64 hexadecimal characters."),
-                               code="upload_digest_invalid")
+        raise ValidationFailed(
+            _("The declared digest must be 64 hexadecimal characters."), code="upload_digest_invalid"
+        )
     with transaction.atomic():
         session = UploadSession.objects.create(
-            case_id=case.pk, agency_id=case.agency_id,
-            created_by=actor if getattr(actor, "pk", None) else None, filename=filename,
+            case_id=case.pk,
+            agency_id=case.agency_id,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            filename=filename,
             content_type=(content_type or "application/octet-stream")[:120],
-            media_kind=media_kind or media_kind_for(content_type, filename), size=int(size),
-            expected_digest=expected_digest, action=action, record=record, device=device[:120],
-            captured_at=captured_at, place=place[:255], classification=classification,
+            media_kind=media_kind or media_kind_for(content_type, filename),
+            size=int(size),
+            expected_digest=expected_digest,
+            action=action,
+            record=record,
+            device=device[:120],
+            captured_at=captured_at,
+            place=place[:255],
+            classification=classification,
         )
-        ledger_append(actor=actor, act="records.upload_started", obj=session, agency_id=case.agency_id,
-                      payload={"case_id": case.pk, "filename": filename, "size": int(size),
-                               "content_type": session.content_type, "expected_digest": expected_digest})
+        ledger_append(
+            actor=actor,
+            act="records.upload_started",
+            obj=session,
+            agency_id=case.agency_id,
+            payload={
+                "case_id": case.pk,
+                "filename": filename,
+                "size": int(size),
+                "content_type": session.content_type,
+                "expected_digest": expected_digest,
+            },
+        )
     _spool_of(session).touch()
     return session
 
@@ -435,7 +568,13 @@ def upload_status(*, actor: Any, token: Any) -> UploadSession:
 
 
 def upload_chunk(
-    *, actor: Any, token: Any, offset: int, stream: IO[bytes] | Any, length: int, chunk_sha256: str = "",
+    *,
+    actor: Any,
+    token: Any,
+    offset: int,
+    stream: IO[bytes] | Any,
+    length: int,
+    chunk_sha256: str = "",
 ) -> UploadSession:
     """Append `length` bytes read from `stream` at `offset` (which must equal the bytes received).
 
@@ -454,20 +593,29 @@ def upload_chunk(
         received = session.received
         if offset != received:
             raise Conflict(
-                _("The chunk starts at byte %(offset)d but %(received)d bytes have been received; resume "
-                  "from byte %(received)d.") % {"offset": offset, "received": received},
+                _(
+                    "The chunk starts at byte %(offset)d but %(received)d bytes have been received; resume "
+                    "from byte %(received)d."
+                )
+                % {"offset": offset, "received": received},
                 code="upload_offset_mismatch",
             )
         if length <= 0 or length > max_chunk():
             raise ValidationFailed(
-                _("A chunk must have 1 to %(limit)d bytes; this one declares %(length)d. Send smaller chunks.")
+                _(
+                    "A chunk must have 1 to %(limit)d bytes; this one declares %(length)d. "
+                    "Send smaller chunks."
+                )
                 % {"limit": max_chunk(), "length": length},
                 code="upload_chunk_size",
             )
         if received + length > session.size:
             raise ValidationFailed(
-                _("The chunk would take the file to %(end)d bytes, beyond its declared size of %(size)d "
-                  "bytes; nothing of it was kept.") % {"end": received + length, "size": session.size},
+                _(
+                    "The chunk would take the file to %(end)d bytes, beyond its declared size of %(size)d "
+                    "bytes; nothing of it was kept."
+                )
+                % {"end": received + length, "size": session.size},
                 code="upload_oversized",
             )
         hasher = _running_hasher(session, spool)
@@ -489,15 +637,20 @@ def upload_chunk(
                 written += len(piece)
             if written != length:
                 raise ValidationFailed(
-                    _("The chunk arrived incomplete (%(written)d of %(length)d bytes); nothing of it was "
-                      "kept. Send it again from byte %(received)d.")
+                    _(
+                        "The chunk arrived incomplete (%(written)d of %(length)d bytes); nothing of it was "
+                        "kept. Send it again from byte %(received)d."
+                    )
                     % {"written": written, "length": length, "received": received},
                     code="upload_chunk_truncated",
                 )
             if chunk_sha256 and chunk_hasher.hexdigest() != chunk_sha256.strip().lower():
                 raise ValidationFailed(
-                    _("The chunk arrived corrupted (its SHA-256 differs from the one sent); nothing of it was "
-                      "kept. Send it again from byte %(received)d.") % {"received": received},
+                    _(
+                        "The chunk arrived corrupted (its SHA-256 differs from the one sent); "
+                        "nothing of it was kept. Send it again from byte %(received)d."
+                    )
+                    % {"received": received},
                     code="upload_chunk_corrupt",
                 )
             fh.flush()
@@ -531,8 +684,11 @@ def upload_complete(*, actor: Any, token: Any) -> IngestResult:
         _open_check(session)
         if session.received != session.size:
             raise Conflict(
-                _("Only %(received)d of %(size)d bytes have arrived; send the rest from byte %(received)d, "
-                  "then complete the upload.") % {"received": session.received, "size": session.size},
+                _(
+                    "Only %(received)d of %(size)d bytes have arrived; send the rest from byte %(received)d, "
+                    "then complete the upload."
+                )
+                % {"received": session.received, "size": session.size},
                 code="upload_incomplete",
             )
         os.ftruncate(fh.fileno(), session.received)
@@ -548,13 +704,29 @@ def upload_complete(*, actor: Any, token: Any) -> IngestResult:
             raise ValidationFailed(message, code="upload_digest_mismatch")
         record = Record.objects.filter(pk=session.record_id).first() if session.record_id else None
         with transaction.atomic():
-            stored, created = _commit_spool(spool, digest=digest, size=session.size, algorithm=algorithm,
-                                            content_type=session.content_type)
-            result = _capture(actor=actor, case=case, stored=stored, created=created, filename=session.filename,
-                              content_type=session.content_type, media_kind=session.media_kind,
-                              action=session.action, record=record, device=session.device,
-                              captured_at=session.captured_at, place=session.place,
-                              classification=session.classification)
-            UploadSession.objects.filter(pk=session.pk).update(status=UploadStatus.COMPLETE,
-                                                               evidence_file=result.file)
+            stored, created = _commit_spool(
+                spool,
+                digest=digest,
+                size=session.size,
+                algorithm=algorithm,
+                content_type=session.content_type,
+            )
+            result = _capture(
+                actor=actor,
+                case=case,
+                stored=stored,
+                created=created,
+                filename=session.filename,
+                content_type=session.content_type,
+                media_kind=session.media_kind,
+                action=session.action,
+                record=record,
+                device=session.device,
+                captured_at=session.captured_at,
+                place=session.place,
+                classification=session.classification,
+            )
+            UploadSession.objects.filter(pk=session.pk).update(
+                status=UploadStatus.COMPLETE, evidence_file=result.file
+            )
     return result

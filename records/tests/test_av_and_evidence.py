@@ -16,15 +16,21 @@ from records.services import (
     evidence_file_ingest,
     evidence_item_add,
     evidence_reinstate,
-    record_create,
     record_correct,
+    record_create,
 )
 from records.tests.helpers import JPEG, interview_content, started, stream, video_bytes
 
 
 def _video(world, case, **kw):
-    args = dict(actor=world.officer1.user, case=case, fileobj=stream(video_bytes()), filename="录像.mp4",
-                content_type="video/mp4", device="DSJ-01")
+    args = dict(
+        actor=world.officer1.user,
+        case=case,
+        fileobj=stream(video_bytes()),
+        filename="录像.mp4",
+        content_type="video/mp4",
+        device="DSJ-01",
+    )
     args.update(kw)
     return evidence_file_ingest(**args).file
 
@@ -32,17 +38,31 @@ def _video(world, case, **kw):
 def test_default_rules_seeded(db):
     rules = {r.code: r for r in AvRule.objects.all()}
     assert {c for c, r in rules.items() if r.requirement == "required"} == {
-        "seizure", "demolition", "questioning_in_room"}
+        "seizure",
+        "demolition",
+        "questioning_in_room",
+    }
     assert {c for c, r in rules.items() if r.requirement == "as_needed"} == {
-        "on_site", "investigation", "hearing", "delivery_left", "delivery_notice"}
+        "on_site",
+        "investigation",
+        "hearing",
+        "delivery_left",
+        "delivery_notice",
+    }
 
 
 def test_av_rule_blocks_seizure_until_a_video_is_attached_to_that_step(world, case):
     missing = selectors.av_missing(case_id=case.pk, action="seize")
     assert len(missing) == 1 and "查封、扣押" in missing[0]
     # A photo or a video of another step does not satisfy the rule.
-    evidence_file_ingest(actor=world.officer1.user, case=case, fileobj=stream(JPEG), filename="p.jpg",
-                         content_type="image/jpeg", action="seize")
+    evidence_file_ingest(
+        actor=world.officer1.user,
+        case=case,
+        fileobj=stream(JPEG),
+        filename="p.jpg",
+        content_type="image/jpeg",
+        action="seize",
+    )
     _video(world, case, action="investigate")
     assert selectors.av_missing(case_id=case.pk, action="seize")
     _video(world, case, action="seize", fileobj=stream(video_bytes(seed=2)))
@@ -57,9 +77,16 @@ def test_as_needed_rules_do_not_block_and_unknown_actions_pass(world, case):
 
 def test_questioning_in_case_room_needs_av_before_report(world, case):
     record = record_create(
-        actor=world.officer1.user, case=case, kind="interview", action="investigate", started_at=started(),
-        place="执法办案场所询问室1", in_case_room=True, officer_ids=[world.officer1.pk, world.officer2.pk],
-        content=interview_content(), signature="signed",
+        actor=world.officer1.user,
+        case=case,
+        kind="interview",
+        action="investigate",
+        started_at=started(),
+        place="执法办案场所询问室1",
+        in_case_room=True,
+        officer_ids=[world.officer1.pk, world.officer2.pk],
+        content=interview_content(),
+        signature="signed",
     )
     missing = selectors.av_missing(case_id=case.pk, action="report")
     assert len(missing) == 1 and "执法办案场所内询问" in missing[0]
@@ -93,9 +120,16 @@ def test_seeded_rules_recorded_once(db):
 
 
 def _item(world, case, **kw):
-    args = dict(actor=world.officer1.user, case=case, kind="audiovisual", title="现场录像",
-                proves="当事人在耕地上建房的事实", source="执法人员现场拍摄",
-                collected_by_ids=[world.officer1.pk, world.officer2.pk], collected_on=datetime.date.today())
+    args = dict(
+        actor=world.officer1.user,
+        case=case,
+        kind="audiovisual",
+        title="现场录像",
+        proves="当事人在耕地上建房的事实",
+        source="执法人员现场拍摄",
+        collected_by_ids=[world.officer1.pk, world.officer2.pk],
+        collected_on=datetime.date.today(),
+    )
     args.update(kw)
     return evidence_item_add(**args)
 
@@ -124,7 +158,12 @@ def test_exclusion_keeps_history(world, case):
     assert listed[item.pk].is_excluded is False
     history = list(EvidenceExclusion.objects.filter(item=item).values_list("excluded", "reason"))
     assert history == [(True, "以偷拍方式取得，违反法定程序"), (False, "经核实系合法取得")]
-    assert LedgerEntry.objects.filter(act__in=["records.evidence_excluded", "records.evidence_reinstated"]).count() == 2
+    assert (
+        LedgerEntry.objects.filter(
+            act__in=["records.evidence_excluded", "records.evidence_reinstated"]
+        ).count()
+        == 2
+    )
     with pytest.raises(ValidationFailed):
         evidence_exclude(actor=world.officer1.user, case=case, item=item, reason="")
 

@@ -18,8 +18,16 @@ from records.tests.helpers import JPEG, sha256, stream, video_bytes
 
 
 def _ingest(world, case, data=JPEG, **kw):
-    args = dict(actor=world.officer1.user, case=case, fileobj=stream(data), filename="现场照片1.jpg",
-                content_type="image/jpeg", device="执法记录仪 DSJ-01", place="东村三组", action="investigate")
+    args = dict(
+        actor=world.officer1.user,
+        case=case,
+        fileobj=stream(data),
+        filename="现场照片1.jpg",
+        content_type="image/jpeg",
+        device="执法记录仪 DSJ-01",
+        place="东村三组",
+        action="investigate",
+    )
     args.update(kw)
     return evidence_file_ingest(**args)
 
@@ -74,20 +82,35 @@ def test_officer_of_another_agency_refused_upload(world, case):
     with pytest.raises(PermissionDenied):
         _ingest(world, case, actor=world.outsider.user)
     with pytest.raises(PermissionDenied):
-        upload_start(actor=world.outsider.user, case=case, filename="a.mp4", size=10, content_type="video/mp4")
+        upload_start(
+            actor=world.outsider.user, case=case, filename="a.mp4", size=10, content_type="video/mp4"
+        )
     assert not EvidenceFile.objects.exists()
 
 
 def _start(world, case, data, **kw):
-    args = dict(actor=world.officer1.user, case=case, filename="执法记录仪.mp4", size=len(data),
-                content_type="video/mp4", device="DSJ-01", action="seize")
+    args = dict(
+        actor=world.officer1.user,
+        case=case,
+        filename="执法记录仪.mp4",
+        size=len(data),
+        content_type="video/mp4",
+        device="DSJ-01",
+        action="seize",
+    )
     args.update(kw)
     return upload_start(**args)
 
 
 def _put(world, session, data, offset, **kw):
-    return upload_chunk(actor=world.officer1.user, token=session.token, offset=offset,
-                        stream=io.BytesIO(data), length=kw.pop("length", len(data)), **kw)
+    return upload_chunk(
+        actor=world.officer1.user,
+        token=session.token,
+        offset=offset,
+        stream=io.BytesIO(data),
+        length=kw.pop("length", len(data)),
+        **kw,
+    )
 
 
 def test_resumable_upload_across_interruption(world, case, settings):
@@ -169,8 +192,13 @@ def test_only_the_uploader_continues_an_upload(world, case):
     data = video_bytes(100)
     session = _start(world, case, data)
     with pytest.raises(PermissionDenied):
-        upload_chunk(actor=world.officer2.user, token=session.token, offset=0, stream=io.BytesIO(data),
-                     length=len(data))
+        upload_chunk(
+            actor=world.officer2.user,
+            token=session.token,
+            offset=0,
+            stream=io.BytesIO(data),
+            length=len(data),
+        )
 
 
 def test_zero_and_too_large_sizes_refused_at_start(world, case, settings):
@@ -213,8 +241,13 @@ def test_large_file_streamed_in_chunks_in_constant_memory(world, case, evidence_
         while offset < total:
             n = min(chunk, total - offset)
             tracemalloc.reset_peak()
-            upload_chunk(actor=world.officer1.user, token=session.token, offset=offset,
-                         stream=_Wire(rnd, n, expected, offset == 0), length=n)
+            upload_chunk(
+                actor=world.officer1.user,
+                token=session.token,
+                offset=offset,
+                stream=_Wire(rnd, n, expected, offset == 0),
+                length=n,
+            )
             peaks.append(tracemalloc.get_traced_memory()[1])
             offset += n
         result = upload_complete(actor=world.officer1.user, token=session.token)

@@ -13,9 +13,15 @@ from records.tests.helpers import interview_content, started
 
 def _interview(world, case, **kw):
     args = dict(
-        actor=world.officer1.user, case=case, kind="interview", action="investigate", started_at=started(),
-        place="城关镇东村三组现场", officer_ids=[world.officer1.pk, world.officer2.pk],
-        content=interview_content(), signature="signed",
+        actor=world.officer1.user,
+        case=case,
+        kind="interview",
+        action="investigate",
+        started_at=started(),
+        place="城关镇东村三组现场",
+        officer_ids=[world.officer1.pk, world.officer2.pk],
+        content=interview_content(),
+        signature="signed",
     )
     args.update(kw)
     return record_create(**args)
@@ -63,22 +69,40 @@ def test_interview_needs_questions_and_identity(world, case):
 
 def test_inspection_statement_hearing_records(world, case):
     ins = record_create(
-        actor=world.officer1.user, case=case, kind="inspection", action="investigate", started_at=started(),
-        place="东村三组", officer_ids=[world.officer1.pk, world.officer2.pk],
-        content={"persons_present": [{"name": "张三", "role": "当事人"}], "findings": "新建砖混房屋一栋，占地约300平方米"},
+        actor=world.officer1.user,
+        case=case,
+        kind="inspection",
+        action="investigate",
+        started_at=started(),
+        place="东村三组",
+        officer_ids=[world.officer1.pk, world.officer2.pk],
+        content={
+            "persons_present": [{"name": "张三", "role": "当事人"}],
+            "findings": "新建砖混房屋一栋，占地约300平方米",
+        },
         signature="signed",
     )
     assert ins.content["persons_present"][0]["name"] == "张三"
     st = record_create(
-        actor=world.officer1.user, case=case, kind="statement", action="record_statement", started_at=started(),
-        place="局机关", officer_ids=[world.officer1.pk],
+        actor=world.officer1.user,
+        case=case,
+        kind="statement",
+        action="record_statement",
+        started_at=started(),
+        place="局机关",
+        officer_ids=[world.officer1.pk],
         content={"person": {"name": "张三", "id_number": "11010519491231002X"}, "statement": "面积有误"},
         signature="signed",
     )
     assert st.kind == "statement"
     hr = record_create(
-        actor=world.officer1.user, case=case, kind="hearing", action="hold_hearing", started_at=started(),
-        place="听证室", officer_ids=[world.chair.pk],
+        actor=world.officer1.user,
+        case=case,
+        kind="hearing",
+        action="hold_hearing",
+        started_at=started(),
+        place="听证室",
+        officer_ids=[world.chair.pk],
         content={"chair": "王主持", "recorder": "赵记录", "proceedings": "调查人员陈述，当事人申辩"},
         signature="signed",
     )
