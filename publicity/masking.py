@@ -351,7 +351,12 @@ def _address_variants(address: str) -> list[str]:
     """The address as given, and without its province / city, as decisions often shorten it."""
     variants = [address]
     rest = address
-    for unit in (r"^.{1,8}?(?:省|自治区)", r"^.{1,8}?(?:市|州|盟)"):
+    for unit in (
+        r"^.{1,8}?(?:省|自治区)",
+        r"^.{1,8}?(?:市|自治州|盟)",
+        r"^.{1,8}?(?:县|区|旗|市)",
+        r"^.{1,8}?(?:镇|乡|街道)",
+    ):
         m = re.match(unit, rest)
         if m and len(rest) - m.end() >= 4:
             rest = rest[m.end() :]

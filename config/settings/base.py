@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "review",
     "records",
     "documents",
+    "publicity",
     "api",
     "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",

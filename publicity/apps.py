@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicityConfig(AppConfig):
+    name = "publicity"
+    verbose_name = _("Publicity")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.acts import register_acts
+
+        register_acts(
+            {
+                "publication.draft": _("Publication drafted"),
+                "publication.mask": _("Publication masked"),
+                "publication.approve": _("Publication approved"),
+                "publication.publish": _("Decision published"),
+                "publication.withdraw": _("Publication withdrawn"),
+            }
+        )

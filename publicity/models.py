@@ -1,0 +1,62 @@
+"""事后公开: a decision's publication, from the unmasked draft to the public page and its withdrawal."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    MASKED = "masked", _("masked, awaiting review")
+    APPROVED = "approved", _("approved")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+PUBLIC_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)
+
+
+class Publication(models.Model):
+    """One published decision. The case is known only by reference (case_id, agency_id)."""
+
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
+    case_id = models.PositiveBigIntegerField(_("case"), db_index=True)
+    agency_id = models.PositiveBigIntegerField(_("agency"), db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True, db_index=True)
+    party_label = models.CharField(_("party (masked)"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    due_on = models.DateField(_("publish by"))
+    # Never rendered on a public page: the unmasked decision text and the party data it came with.
+    original_text = models.TextField(_("original text"))
+    party_data = models.JSONField(_("party data"), default=dict, blank=True)
+    masked_text = models.TextField(_("masked text"), blank=True)
+    findings = models.JSONField(_("masking findings"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title

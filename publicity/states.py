@@ -1,0 +1,29 @@
+"""The one table of allowed publication moves, and what each move requires (for refusals)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from publicity.models import PublicationStatus as S
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.MASKED}),
+    S.MASKED: frozenset({S.APPROVED}),
+    S.APPROVED: frozenset({S.PUBLISHED}),
+    S.PUBLISHED: frozenset({S.WITHDRAWN}),
+    S.WITHDRAWN: frozenset(),
+}
+
+# Why a move into each status is refused from elsewhere: the rule and its basis.
+RULES = {
+    S.MASKED: (_("Only a draft can be masked."), "LEGAL.md §8"),
+    S.APPROVED: (
+        _("Only a masked text can be approved: personal data is removed before review."),
+        "行政处罚法第五十条",
+    ),
+    S.PUBLISHED: (
+        _("Only an approved publication can be published: a reviewer approves the masked text first."),
+        "行政处罚法第四十八条",
+    ),
+    S.WITHDRAWN: (_("Only a published decision can be withdrawn."), "行政处罚法第四十八条第二款"),
+}

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from publicity import views
+
+app_name = "publicity"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("staff/", views.staff, name="staff"),
+    path("powers/", views.powers, name="powers"),
+    path("powers/<int:pk>/", views.power_detail, name="power_detail"),
+    path("standards/", views.standards, name="standards"),
+    path("remedies/", views.remedies, name="remedies"),
+    path("procedures/", views.procedures, name="procedures"),
+    path("certificates/", views.certificate_check, name="certificate_check"),
+    path("certificates/<str:number>/qr.svg", views.certificate_qr, name="certificate_qr"),
+    path("decisions/", views.decisions, name="decisions"),
+    path("decisions/<uuid:public_id>/", views.decision_detail, name="decision_detail"),
+    path("manage/<int:pk>/", views.review, name="review"),
+]

@@ -1,0 +1,204 @@
+"""Public portal (no login) and the officers' review screen for publications."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import DomainError
+from publicity import policies, selectors, services
+from publicity.masking import KIND_LABELS
+
+CHECKS_PER_MINUTE = 20
+PAGE_SIZE = 20
+
+public = cache_control(public=True, max_age=300)
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _throttled(request: HttpRequest, bucket: str, limit: int) -> bool:
+    key = f"publicity:{bucket}:{_client(request)}:{datetime.datetime.now():%Y%m%d%H%M}"
+    cache.add(key, 0, 90)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > limit
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+# --- 事前公开 -------------------------------------------------------------------------------------
+
+
+@require_GET
+@public
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "publicity/index.html")
+
+
+@require_GET
+@public
+def agencies(request: HttpRequest) -> HttpResponse:
+    return render(request, "publicity/agencies.html", {"agencies": selectors.public_agencies()})
+
+
+@require_GET
+@public
+def staff(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.public_staff(), 50).get_page(request.GET.get("page"))
+    return render(request, "publicity/staff.html", {"page": page})
+
+
+@require_GET
+@public
+def powers(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:50]
+    page = Paginator(selectors.public_power_items(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "publicity/powers.html", {"page": page, "q": q, "query": query})
+
+
+@require_GET
+@public
+def power_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.public_power_item(pk)
+    if item is None:
+        raise Http404
+    return render(request, "publicity/power_detail.html", {"item": item})
+
+
+@require_GET
+@public
+def standards(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:50]
+    page = Paginator(selectors.public_standards(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "publicity/standards.html", {"page": page, "q": q, "query": query})
+
+
+@require_GET
+@public
+def remedies(request: HttpRequest) -> HttpResponse:
+    return render(request, "publicity/remedies.html")
+
+
+@require_GET
+@public
+def procedures(request: HttpRequest) -> HttpResponse:
+    return render(request, "publicity/procedures.html", {"charts": selectors.procedure_flowcharts()})
+
+
+# --- 事中公示 -------------------------------------------------------------------------------------
+
+
+@require_GET
+def certificate_check(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("number", "")[:60]
+    context: dict[str, object] = {"number": number, "searched": bool(number.strip())}
+    status = 200
+    if number.strip():
+        if _throttled(request, "cert", CHECKS_PER_MINUTE):
+            context["throttled"] = True
+            status = 429
+        else:
+            context["result"] = selectors.certificate_check(number)
+    response = render(request, "publicity/certificate_check.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@public
+def certificate_qr(request: HttpRequest, number: str) -> HttpResponse:
+    """QR code (SVG) pointing to the public check of this certificate."""
+    if _throttled(request, "qr", CHECKS_PER_MINUTE * 3) or selectors.certificate_check(number) is None:
+        raise Http404
+    url = request.build_absolute_uri(
+        reverse("publicity:certificate_check") + "?" + urlencode({"number": number})
+    )
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+# --- 事后公开 -------------------------------------------------------------------------------------
+
+
+@require_GET
+@public
+def decisions(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:50]
+    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    qs = selectors.published_decisions(q=q, date_from=date_from, date_to=date_to)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = selectors.agency_names({p.agency_id for p in page})
+    rows = [(p, names.get(p.agency_id, "")) for p in page]
+    query = urlencode({k: v for k, v in {"q": q, "from": date_from or "", "to": date_to or ""}.items() if v})
+    return render(
+        request,
+        "publicity/decisions.html",
+        {"page": page, "rows": rows, "q": q, "date_from": date_from, "date_to": date_to, "query": query},
+    )
+
+
+@require_GET
+@public
+def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    pub = selectors.published_decision(public_id)
+    if pub is None:
+        raise Http404
+    agency = selectors.agency_names({pub.agency_id}).get(pub.agency_id, "")
+    return render(request, "publicity/decision_detail.html", {"pub": pub, "agency": agency})
+
+
+# --- officers: review and publish -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Side by side: the original and the masked text with its findings; approve, publish, withdraw."""
+    pub = get_object_or_404(selectors.publications_for(request.user).defer(None), pk=pk)
+    if not policies.can(request.user, "view", pub.agency_id):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.publication_approve(
+                    actor=request.user, publication=pub, masked_text=request.POST.get("masked_text", "")
+                )
+            elif action == "publish":
+                services.publication_publish(actor=request.user, publication=pub)
+            elif action == "withdraw":
+                services.publication_withdraw(
+                    actor=request.user, publication=pub, reason=request.POST.get("reason", "")
+                )
+            return redirect("publicity:review", pk=pub.pk)
+        except DomainError as exc:
+            error = exc
+    findings = [{**f, "label": KIND_LABELS.get(f["kind"], f["kind"])} for f in pub.findings]
+    return render(request, "publicity/review.html", {"pub": pub, "findings": findings, "error": error})
