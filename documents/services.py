@@ -35,7 +35,8 @@ from documents import policies, rendering
 from documents.kinds import KINDS, SERVICE_KEYS, ContextKey, KindSpec
 from documents.models import TEMPLATE_TRANSITIONS, Document, TemplateStatus, TemplateVersion
 
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent / "default_templates"
+# Under templates/ so that the package data (pyproject: templates/**/*) ships them.
+DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "defaults"
 PREVIEW_CODE = "YANGBEN00000"  # shown on previews; never a real code (real codes exclude 0)
 
 

@@ -1,4 +1,4 @@
-"""Version 1 of each kind's template, active: the bodies in documents/default_templates/.
+"""Version 1 of each kind's template, active: the bodies in documents/templates/documents/defaults/.
 
 Seeding is not an act of anyone, so it writes no ledger entry; every later change goes through
 documents.services (a new version, a ledger act).
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "default_templates"
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents" / "defaults"
 KINDS = [
     "case_registration",
     "stop_order",
