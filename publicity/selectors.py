@@ -27,7 +27,7 @@ def public_agencies() -> list[dict[str, Any]]:
                 "id": agency.pk,
                 "name": agency.name,
                 "level": agency.get_level_display(),
-                "parent": agency.parent.name if agency.parent_id else "",
+                "parent": agency.parent.name if agency.parent is not None else "",
                 "duties": agency.duties,
                 "address": agency.address,
                 "phone": agency.phone,

@@ -39,7 +39,12 @@ from publicity.models import Publication
 from publicity.models import PublicationStatus as S
 from publicity.states import RULES, TRANSITIONS
 
-VERB_OF = {S.MASKED: "mask", S.APPROVED: "approve", S.PUBLISHED: "publish", S.WITHDRAWN: "withdraw"}
+VERB_OF: dict[str, str] = {
+    S.MASKED: "mask",
+    S.APPROVED: "approve",
+    S.PUBLISHED: "publish",
+    S.WITHDRAWN: "withdraw",
+}
 
 
 def _move(publication: Publication, *, to: str, actor: Any, payload: dict[str, Any] | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from publicity.models import PublicationStatus as S
@@ -15,7 +17,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Why a move into each status is refused from elsewhere: the rule and its basis.
-RULES = {
+RULES: dict[str, tuple[Any, str]] = {
     S.MASKED: (_("Only a draft can be masked."), "LEGAL.md §8"),
     S.APPROVED: (
         _("Only a masked text can be approved: personal data is removed before review."),

@@ -155,7 +155,12 @@ def decisions(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     names = selectors.agency_names({p.agency_id for p in page})
     rows = [(p, names.get(p.agency_id, "")) for p in page]
-    query = urlencode({k: v for k, v in {"q": q, "from": date_from or "", "to": date_to or ""}.items() if v})
+    params = {
+        "q": q,
+        "from": date_from.isoformat() if date_from else "",
+        "to": date_to.isoformat() if date_to else "",
+    }
+    query = urlencode({k: v for k, v in params.items() if v})
     return render(
         request,
         "publicity/decisions.html",
