@@ -619,7 +619,7 @@ def upload_chunk(
                 code="upload_oversized",
             )
         hasher = _running_hasher(session, spool)
-        chunk_hasher = hashlib.sha256()
+        chunk_hasher = hashlib.sha256() if chunk_sha256 else None
         os.ftruncate(fh.fileno(), received)  # cut off what an interrupted chunk may have left
         fh.seek(received)
         written = 0
@@ -633,7 +633,8 @@ def upload_chunk(
                         raise
                 fh.write(piece)
                 hasher.update(piece)
-                chunk_hasher.update(piece)
+                if chunk_hasher is not None:
+                    chunk_hasher.update(piece)
                 written += len(piece)
             if written != length:
                 raise ValidationFailed(
@@ -644,7 +645,7 @@ def upload_chunk(
                     % {"written": written, "length": length, "received": received},
                     code="upload_chunk_truncated",
                 )
-            if chunk_sha256 and chunk_hasher.hexdigest() != chunk_sha256.strip().lower():
+            if chunk_hasher is not None and chunk_hasher.hexdigest() != chunk_sha256.strip().lower():
                 raise ValidationFailed(
                     _(
                         "The chunk arrived corrupted (its SHA-256 differs from the one sent); "

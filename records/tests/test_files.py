@@ -270,3 +270,16 @@ def test_verify_reports_altered_and_missing_files(world, case, evidence_dir):
     (evidence_dir / b.stored.storage_name).unlink()
     checks = {c.file.pk: c for c in selectors.evidence_verify(case.pk)}
     assert checks[a.pk].status == "altered" and checks[b.pk].status == "missing"
+
+
+def test_bench_command_runs_on_a_small_file(world, case):
+    import os
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    size = os.environ.get("RECORDS_BENCH_SIZE", "3M")  # e.g. RECORDS_BENCH_SIZE=2G pytest -s -k bench
+    call_command("records_bench_ingest", case=case.pk, size=size, chunk="8M", stdout=out)
+    print(out.getvalue())
+    assert "MB/s" in out.getvalue() and "peak RSS" in out.getvalue()
