@@ -310,10 +310,10 @@ _ADDRESS_CUE = re.compile(
 _PLACE_UNIT = re.compile(
     r"省|自治区|市|州|盟|县|区|旗|镇|乡|街道|村|社区|组|路|街|巷|弄|胡同|小区|号|栋|幢|单元|室|楼"
 )
-_HOUSE_ADDRESS = re.compile(
-    r"(?:[^\s" + _STOP + r"]{1,10}?(?:省|自治区|市|州|县|区|旗|镇|乡|街道|村|社区)){2,}"
-    r"[^\s" + _STOP + r"]{0,12}?[0-9一二三四五六七八九十]+(?:号|栋|幢|单元|室|户)(?:[0-9]+(?:号|室|户))?"
-)
+_HOUSE_NUMBER = re.compile(r"[0-9一二三四五六七八九十]+(?:号|栋|幢|单元|室|户)(?:[0-9]+(?:号|室|户))?")
+_ADMIN_UNIT = re.compile(r"省|自治区|市|州|县|区|旗|镇|乡|街道|村|社区|路|街|巷")
+# Characters that end an address on its left (在新密市… / 位于新密市…).
+_ADDRESS_LEFT_STOP = set(_STOP) | set(" 在于住位至到的及和与从向往")
 _KEEP_PREFIX = re.compile(
     r"^(?:[^省市县区旗镇乡村组路街巷号\s]{1,8}?(?:省|自治区))?"
     r"(?:[^省市县区旗镇乡村组路街巷号\s]{1,8}?(?:市|自治州|盟|地区))?"
@@ -342,8 +342,12 @@ def _address_findings(original: str, norm: str, party: PartyData) -> list[Findin
             end += 1
         if end - start >= 4 and _PLACE_UNIT.search(norm, start, end):
             found.append(_finding(ADDRESS, start, end, original, "pattern", "住址提示词后"))
-    for m in _HOUSE_ADDRESS.finditer(norm):
-        found.append(_finding(ADDRESS, m.start(), m.end(), original, "pattern", "门牌号级地址"))
+    for m in _HOUSE_NUMBER.finditer(norm):  # a linear scan: no backtracking on long texts
+        start = m.start()
+        while start > 0 and m.start() - start < 30 and norm[start - 1] not in _ADDRESS_LEFT_STOP:
+            start -= 1
+        if len(_ADMIN_UNIT.findall(norm, start, m.start())) >= 2:
+            found.append(_finding(ADDRESS, start, m.end(), original, "pattern", "门牌号级地址"))
     return found
 
 
