@@ -27,6 +27,7 @@ from cases.models import (
 from cases.selectors import legal_setting_int
 from cases.services.identity import check_resident_id, check_uscc
 from cases.services.transitions import _event, _jsonable, record_created
+from catalog.services.discretion import standard_versions
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Deadline
 from core.services.clock import deadline_start
@@ -37,6 +38,8 @@ from org.selectors import is_unrestricted, officer_for, roles_of, visible_office
 FACT_KEYS = {
     "land_class",
     "area_m2",
+    "area_mu",
+    "fee",
     "illegal_income",
     "confiscation_value",
     "buildings",
@@ -45,6 +48,10 @@ FACT_KEYS = {
     "no_harm",
     "minor",
     "promptly_corrected",
+    "reduced_harm",
+    "coerced",
+    "confessed",
+    "assisted",
     "limitation_extended",
     "major_rights",
     "major_public_interest",
@@ -181,6 +188,13 @@ def case_facts_update(
         raise ValidationFailed(
             _("The act cannot end before it began."),
             field_errors={"act_ended_on": [_("Choose a day on or after the start.")]},
+        )
+    if violation_code and not standard_versions(code=violation_code, agency=case.agency):
+        raise ValidationFailed(
+            _("No published discretion standard has the code “%(code)s” for this agency; choose a "
+              "violation from the catalog (the system administrator publishes the standards).")
+            % {"code": violation_code},
+            field_errors={"violation_code": [_("Choose a violation from the catalog.")]},
         )
     with transaction.atomic():
         locked = _locked(case)
