@@ -147,6 +147,77 @@ def _crime_fields() -> dict[str, forms.Field]:
     }
 
 
+def _certificates_shown() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Both officers showed their enforcement certificates (出示执法证件)"),
+        required=False,
+        help_text=_("行政处罚法 Art.52."),
+    )
+
+
+def _on_spot_decision_fields() -> dict[str, forms.Field]:
+    """What the decision on the spot states and records (cases.workflow.summary.clean_decision)."""
+    return {
+        "legal_basis": forms.CharField(
+            label=_("Legal basis (law and article)"),
+            max_length=255,
+            help_text=_("E.g. 《城市道路管理条例》第二十七条、第四十二条 (行政处罚法 Arts.51, 52)."),
+        ),
+        "rights_informed": forms.BooleanField(
+            label=_(
+                "The party was told the facts, reasons and basis of the penalty and the right to state "
+                "and defend (陈述、申辩)"
+            ),
+            required=False,
+            help_text=_("行政处罚法 Art.44."),
+        ),
+        "party_statement": _text(
+            _("The party's statement and defence"),
+            required=False,
+            rows=3,
+            help_text=_("Empty when the party stated nothing."),
+        ),
+        "statement_response": _text(
+            _("Review of the statement (adopted, or why not)"),
+            required=False,
+            rows=3,
+            help_text=_("Required when the party made a statement (行政处罚法 Art.45)."),
+        ),
+        "remedies_informed": forms.BooleanField(
+            label=_(
+                "The decision states the route and period for administrative reconsideration and "
+                "litigation"
+            ),
+            required=False,
+            help_text=_("行政处罚法 Art.52."),
+        ),
+        "party_signed": forms.BooleanField(
+            label=_("The party signed for the decision on the spot"),
+            required=False,
+            help_text=_("行政处罚法 Art.52."),
+        ),
+        "refusal_note": forms.CharField(
+            label=_("Note of the refusal to sign"),
+            required=False,
+            max_length=500,
+            help_text=_(
+                "Required when the party did not sign: what was noted on the decision, e.g. "
+                "“当事人拒绝签收，已当场宣读并交付”."
+            ),
+        ),
+    }
+
+
+def _filing_fields() -> dict[str, forms.Field]:
+    return {
+        "filed_on": _date(
+            _("Filed with the agency on"),
+            required=False,
+            help_text=_("Empty: today. The filing (备案) is due by the date shown under Deadlines."),
+        ),
+    }
+
+
 # The fields of each action's form, by the `data` key the declaration reads. Actions absent here
 # take no data: their page asks for a confirmation only.
 ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
@@ -208,15 +279,18 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
         "receipt_number": _line(_("Payment receipt number"), required=False, max_length=100),
         "note": _text(_("Note"), required=False, rows=2),
     },
-    # The summary procedure (cases/workflow/summary.py)
+    # The summary procedure (cases/workflow/summary.py: clean_record, clean_decision, clean_payment, …)
     "record_on_spot": lambda: {
         "findings": _text(_("Facts found on the spot"), rows=4),
-        "location": _line(_("Location"), required=False, max_length=255),
+        "location": _line(_("Place (where the violation was found)"), required=False, max_length=255),
         "facts_certain": _flag(_("The facts are certain (违法事实确凿)")),
+        "certificates_shown": _certificates_shown(),
     },
     "decide_on_spot": lambda: {
         "kinds": _kinds(_("Penalty kinds"), required=True),
         "amount": _money(_("Fine (yuan)")),
+        "decided_on": _date(_("Decided on"), required=False, help_text=_("Empty: today.")),
+        **_on_spot_decision_fields(),
     },
     "collect_on_spot": lambda: {
         "receipt_number": _line(_("Fiscal receipt number"), required=False, max_length=100),
@@ -224,16 +298,25 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
         "collected_on": _date(_("Collected on"), required=False, help_text=_("Empty: today.")),
     },
     "record_payment": lambda: {
-        "paid_on": _date(_("Paid on")),
+        "channel": forms.ChoiceField(
+            label=_("Channel"),
+            choices=[(c, PaymentChannel(c).label) for c in (PaymentChannel.BANK, PaymentChannel.ONLINE)],
+            initial=PaymentChannel.BANK,
+            widget=forms.RadioSelect,
+        ),
         "paid_amount": _money(_("Amount paid (yuan)")),
+        "paid_on": _date(
+            _("Paid on"),
+            required=False,
+            help_text=_("Needed with an amount; leave both empty when the payments are already recorded."),
+        ),
         "receipt_number": _line(_("Payment receipt number"), required=False, max_length=100),
     },
     "hand_over_cash": lambda: {
         "handed_on": _date(_("Handed to the agency on"), required=False, help_text=_("Empty: today.")),
     },
-    "file_with_agency": lambda: {
-        "filed_on": _date(_("Filed with the agency on"), required=False, help_text=_("Empty: today.")),
-    },
+    "file_with_agency": lambda: _filing_fields(),
+    "file_pending_payment": lambda: _filing_fields(),
 }
 
 
@@ -356,52 +439,128 @@ SUMMARY_PAYMENT = [
 
 
 class SummaryCaseForm(forms.Form):
-    """简易程序 on the spot: party, facts, penalty and payment in one form (cases.services.summary)."""
+    """简易程序 on the spot: party, officers, facts, notice, decision, delivery and payment in one form
+    → cases.services.summary.summary_case_record (all or nothing). The form checks the shape of what
+    was typed; the law's conditions are the declaration's guards (cases/workflow/summary.py), whose
+    refusals the view shows next to the fields they concern (`VIOLATION_FIELDS`)."""
 
+    # 1. the party
     party_type = _choice(_("Party type"), PartyType.choices)
     party_name = _line(_("Name of the party"))
     id_number = _line(_("Identity number (身份证号 or 统一社会信用代码)"), max_length=32)
     party_address = _line(_("Address"), required=False, max_length=255)
+    # 2. the officers
+    co_officer_id = forms.TypedChoiceField(
+        label=_("Second officer on the spot"),
+        coerce=int,
+        empty_value=None,
+        help_text=_("At least two officers certified for the field (行政处罚法 Arts.42, 52)."),
+    )
+    certificates_shown = _certificates_shown()
+    # 3. the facts
     findings = _text(_("Facts found on the spot"), rows=4)
-    location = _line(_("Location"), required=False, max_length=255)
-    facts_certain = _flag(_("The facts are certain (违法事实确凿)"))
+    location = forms.CharField(
+        label=_("Place (where the violation was found)"),
+        max_length=255,
+        help_text=_("The decision states the place (行政处罚法 Art.52)."),
+    )
+    facts_certain = forms.BooleanField(
+        label=_("The facts are certain (违法事实确凿)"),
+        required=False,
+        help_text=_("Otherwise use the general procedure (行政处罚法 Art.51)."),
+    )
+    # 4.–6. notice, statement, decision, delivery: the fields shared with the action form
     kinds = forms.MultipleChoiceField(
-        label=_("Penalty"), choices=SUMMARY_KINDS, widget=forms.CheckboxSelectMultiple
+        label=_("Penalty"),
+        choices=SUMMARY_KINDS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A warning, or a fine of at most 200 yuan for a natural person or 3,000 yuan for an "
+            "organisation (行政处罚法 Art.51)."
+        ),
     )
     amount = _money(_("Fine (yuan)"))
+    # 7. the payment
     payment = forms.ChoiceField(
         label=_("Payment"), choices=SUMMARY_PAYMENT, initial="later", widget=forms.RadioSelect, required=False
     )
     receipt_number = _line(_("Fiscal receipt number"), required=False, max_length=100)
     hard_to_collect = _flag(_("The fine would be hard to collect afterwards"))
 
-    def data_for_service(self) -> dict[str, Any]:
-        from decimal import Decimal, InvalidOperation
+    # The wizard's steps, in order: (title, field names).
+    STEPS: list[tuple[Any, tuple[str, ...]]] = [
+        (_("Party"), ("party_type", "party_name", "id_number", "party_address")),
+        (_("Officers on the spot"), ("co_officer_id", "certificates_shown")),
+        (_("Facts and legal basis"), ("findings", "location", "facts_certain", "legal_basis")),
+        (
+            _("Notice, statement and defence"),
+            ("rights_informed", "party_statement", "statement_response"),
+        ),
+        (_("Decision"), ("kinds", "amount", "remedies_informed")),
+        (_("Handing over the decision"), ("party_signed", "refusal_note")),
+        (_("Payment of the fine"), ("payment", "receipt_number", "hard_to_collect")),
+    ]
 
-        cd = dict(self.cleaned_data)
-        raw = (cd.pop("amount") or "").strip()
-        amount: Decimal | None = None
-        if raw and "fine" in cd["kinds"]:
-            try:
-                amount = Decimal(raw)
-            except InvalidOperation:
-                amount = None
-        cd["kinds"] = list(cd["kinds"])
-        cd["payment"] = cd.get("payment") or "later"
-        return {**cd, "amount": amount}
+    def __init__(self, *args: Any, co_officers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_on_spot_decision_fields())
+        field = self.fields["co_officer_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = BLANK + [(str(o.pk), str(o.name)) for o in co_officers]
+
+    def steps(self) -> list[tuple[Any, list[Any]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.STEPS]
 
     def clean_amount(self) -> str:
-        from decimal import Decimal, InvalidOperation
-
         raw = (self.cleaned_data.get("amount") or "").strip()
-        if raw:
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00.")) from None
-            if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-                raise forms.ValidationError(_("Enter an amount in yuan, e.g. 50.00."))
+        parse_amount(raw)
         return raw
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The keyword arguments of summary_case_record."""
+        cd = dict(self.cleaned_data)
+        raw = cd.pop("amount") or ""
+        kinds = list(cd.pop("kinds"))
+        return {
+            **cd,
+            "kinds": kinds,
+            "amount": parse_amount(raw) if "fine" in kinds else None,
+            "payment": cd.get("payment") or "later",
+            "co_officer_id": cd["co_officer_id"],
+            "legal_basis": cd["legal_basis"].strip(),
+            "location": cd["location"].strip(),
+            "party_statement": (cd.get("party_statement") or "").strip(),
+            "statement_response": (cd.get("statement_response") or "").strip(),
+            "refusal_note": (cd.get("refusal_note") or "").strip(),
+        }
+
+
+# A refusal of the declaration (its code) and the wizard field it concerns, to show it there too.
+VIOLATION_FIELDS: dict[str, str] = {
+    "two_officers_required": "co_officer_id",
+    "certificates_not_shown": "certificates_shown",
+    "no_party": "party_name",
+    "party_identity_invalid": "id_number",
+    "facts_not_certain": "facts_certain",
+    "summary_kind_not_allowed": "kinds",
+    "summary_fine_too_high": "amount",
+    "decision_content_missing": "legal_basis",
+    "statement_right_not_told": "rights_informed",
+    "statement_not_answered": "statement_response",
+    "remedies_not_stated": "remedies_informed",
+    "receipt_not_signed": "refusal_note",
+    "on_spot_collection_refused": "payment",
+    "no_fiscal_receipt": "receipt_number",
+}
+
+
+def add_violations(form: forms.BaseForm, violations: list[dict[str, str]]) -> None:
+    """Each refused rule next to the field it concerns, with its article (the list stays on top)."""
+    for v in violations:
+        name = VIOLATION_FIELDS.get(v["code"])
+        if name in form.fields:
+            text = f"{v['message']}（{v['basis']}）" if v.get("basis") else v["message"]
+            form.add_error(name, text)
 
 
 # ---------------------------------------------------------------- the case page's own forms

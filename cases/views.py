@@ -6,6 +6,7 @@ user's agencies is a 404; any other refusal is shown on the page with its rule a
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -45,17 +47,20 @@ from cases.forms import (
     SummaryCaseForm,
     action_needs_data,
     add_domain_error,
+    add_violations,
 )
-from cases.models import Case, CaseOfficer, PenaltyKind, RecusalOutcome
+from cases.models import Case, CaseOfficer, PenaltyKind, Procedure, RecusalOutcome
 from cases.services.summary import summary_case_record
 from cases.services.transitions import workflow_for
 from cases.services.ui_support import recusal_decide_and_reassign
 from cases.workflow.flowchart import render_svg
+from cases.workflow.summary import summary_facts
 from core.errors import Conflict, DomainError, PermissionDenied
 from org.roles import Role
-from org.selectors import is_unrestricted, officer_for, roles_of, visible_officers
+from org.selectors import is_unrestricted, officer_for, officer_may_enforce, roles_of, visible_officers
 
 PAGE_SIZE = 25
+SUMMARY_FIELD = "land"  # the field of enforcement of cases decided on the spot (the service's default)
 LIST_CAP = 1000  # the list counts at most this many matches; narrower filters find the rest
 
 EVENT_LABELS = {
@@ -144,21 +149,45 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/lead_form.html", {"form": form}, status=status)
 
 
+def _co_officers(user: Any, officer: Any) -> list[Any]:
+    """The wizard's choice of second officer: the agency's other active officers whose certificate
+    covers the field today (行政处罚法 Arts.42, 52); the guards check it again when deciding."""
+    if officer is None:
+        return []
+    today = timezone.localdate()
+    candidates = (
+        visible_officers(None)
+        .filter(agency_id=officer.agency_id, active=True, user__is_active=True)
+        .exclude(pk=officer.pk)
+        .order_by("name", "pk")
+    )
+    return [
+        o for o in candidates if officer_may_enforce(officer=o, field_code=SUMMARY_FIELD, on=today).allowed
+    ]
+
+
 @login_required
 def summary_new(request: HttpRequest) -> HttpResponse:
-    """简易程序 wizard → summary_case_record (one transaction: register, record, decide, pay)."""
-    form = SummaryCaseForm(request.POST or None)
+    """简易程序 wizard → summary_case_record (one transaction: register, record, decide, deliver, pay).
+
+    A refusal re-renders the form with everything that was typed: form errors (400), or the rules
+    that refused (409), listed on top and next to the fields they concern, each with its article.
+    """
+    officer = officer_for(request.user)
+    form = SummaryCaseForm(request.POST or None, co_officers=_co_officers(request.user, officer))
     violations: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
-        officer = officer_for(request.user)
         try:
             if officer is None:
                 raise PermissionDenied(_("Only officers of the agency may decide on the spot."))
-            case = summary_case_record(actor=request.user, agency=officer.agency, **form.data_for_service())
+            case = summary_case_record(
+                actor=request.user, agency=officer.agency, field_code=SUMMARY_FIELD, **form.data_for_service()
+            )
         except PermissionDenied as exc:
             raise _forbidden(exc) from exc
         except services.TransitionRefused as exc:
             violations = [v.as_dict() for v in exc.violations]
+            add_violations(form, violations)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -273,7 +302,7 @@ def _fact_rows(case: Case) -> list[tuple[Any, Any]]:
     classes = dict(LAND_CLASSES)
     rows: list[tuple[Any, Any]] = []
     for key, value in (case.facts or {}).items():
-        if key == "area_m2" or value in ("", None, False):
+        if key in ("area_m2", "summary") or value in ("", None, False) or isinstance(value, dict):
             continue
         if key == "land_class":
             rows.append((_("Land class"), classes.get(str(value), value)))
@@ -282,6 +311,30 @@ def _fact_rows(case: Case) -> list[tuple[Any, Any]]:
         else:
             rows.append((labels.get(key, key), value))
     return rows
+
+
+def _summary(case: Case) -> dict[str, Any] | None:
+    """What was recorded on the spot (case.facts["summary"], cases/workflow/summary.py), for the page."""
+    if case.procedure != Procedure.SUMMARY:
+        return None
+    facts = summary_facts(case)
+    delivery = facts.get("delivery") if isinstance(facts.get("delivery"), dict) else {}
+    return {
+        **facts,
+        "delivered": bool(delivery),
+        "party_signed": bool(delivery.get("party_signed")),
+        "refusal_note": delivery.get("refusal_note") or "",
+        "filed_on": _iso(facts.get("filed_on")),
+        "filing_due": _iso(facts.get("filing_due")),
+        "recorded_on": _iso(facts.get("recorded_on")),
+    }
+
+
+def _iso(raw: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
 
 
 def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
@@ -308,6 +361,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "may_act": may_act,
         "area_mu": _area_mu(case),
         "fact_rows": _fact_rows(case),
+        "summary": _summary(case),
         "discretion": selectors.discretion_explanation(case=case),
         "reviews": _review_steps(case),
         "deliveries": selectors.case_deliveries(case=case),

@@ -669,11 +669,6 @@ def _wizard_post(client, world, **over: Any):
     return client.post(reverse("cases:summary_new"), {**body, **over})
 
 
-@pytest.mark.xfail(
-    reason="the summary form (cases/forms.py SummaryCaseForm, not owned here) does not pass co_officer_id, "
-    "certificates_shown, legal_basis, rights_informed, remedies_informed, party_signed/refusal_note yet",
-    strict=False,
-)
 def test_wizard_screen_records_the_case_and_is_linked_from_the_list(client, world):
     from django.urls import reverse
 
