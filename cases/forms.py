@@ -185,8 +185,7 @@ def _on_spot_decision_fields() -> dict[str, forms.Field]:
         ),
         "remedies_informed": forms.BooleanField(
             label=_(
-                "The decision states the route and period for administrative reconsideration and "
-                "litigation"
+                "The decision states the route and period for administrative reconsideration and litigation"
             ),
             required=False,
             help_text=_("行政处罚法 Art.52."),

@@ -318,7 +318,8 @@ def _summary(case: Case) -> dict[str, Any] | None:
     if case.procedure != Procedure.SUMMARY:
         return None
     facts = summary_facts(case)
-    delivery = facts.get("delivery") if isinstance(facts.get("delivery"), dict) else {}
+    raw = facts.get("delivery")
+    delivery: dict[str, Any] = raw if isinstance(raw, dict) else {}
     return {
         **facts,
         "delivered": bool(delivery),
