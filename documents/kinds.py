@@ -41,6 +41,34 @@ Context keys per kind (* = required):
   obligation*, performance*, surcharge_text, contact_phone
 - closing_approval 结案审批表: case_number*, case_name*, party_name*, decision_number, outcome*,
   execution*, closing_reason*, officers* (list), officer_opinion*, head_opinion
+- inquiry_notice 询问通知书: party_name*, party_address, case_name*, inquiry_time*, inquiry_place*,
+  materials (list: what to bring), contact_person, contact_phone
+- investigation_report 调查报告: case_number, case_name*, case_source, party_name*, party_id_number,
+  party_address, process* (the course of the investigation), facts*, evidence* (list), basis*,
+  discretion_reason, proposal* (the penalty or other handling proposed), officers* (list); the
+  report's date is issued_on
+- legal_review_opinion 法制审核意见书: case_number, case_name*, party_name*, proposed_decision*,
+  review_points* (list, one line per point of 国办发〔2018〕118号, e.g. "执法主体合法：符合"),
+  review_opinion* (通过 / 退回补正 / 不通过, with the reasons), reviewers* (list)
+- collective_discussion 集体讨论记录: case_number, case_name*, party_name*, discussion_time*,
+  discussion_place*, presiding*, recorder*, attendees* (list), absentees, case_summary*,
+  opinions* (list, one line per person: "姓名：意见"), conclusion*
+- risk_assessment 重大事项风险评估报告: case_number, case_name*, party_name*, matter* (the decision
+  assessed), assessment* (list, one line per dimension: 合法性、合理性、可行性、可控性、安全性、
+  完整性), risk_level*, measures* (prevention and mitigation), conclusion*, assessors* (list)
+- hearing_right_notice 听证告知书: party_name*, party_id_number, party_address, facts*,
+  penalty_text* (the penalty intended), basis*, contact_address, contact_phone
+- enforcement_application 强制执行申请书: court* (the court applied to), party_name*,
+  party_id_number*, party_address*, decision_number*, decision_date* (date), obligation*,
+  reminder_number*, reminder_date* (date), non_performance*, application_text*, property_info,
+  attachments (list), contact_person, contact_phone
+- case_file_cover 案卷封面和卷内目录: case_number*, case_name*, party_name*, outcome*, opened_on* (date),
+  closed_on* (date), retention_period*, volume_label, archive_number, filer, checker,
+  file_items* (list, one line per filed document: "题名|文号|日期|页号"; the table splits the line
+  at "|")
+- electronic_delivery_confirmation 电子送达确认书: party_name*, party_id_number, party_address,
+  case_name, delivery_channels* (list: "电子邮箱：…", "手机号码：…"), documents_scope,
+  contact_phone
 """
 
 from __future__ import annotations
@@ -683,6 +711,475 @@ _register(
             "officers": ["张明 执法证号33010001", "李华 执法证号33010002"],
             "officer_opinion": "建议结案。",
             "head_opinion": "同意结案。",
+        },
+    )
+)
+
+# ------------------------------------------------------------------ the kinds added for the rest of the case file
+
+CASE_SAMPLE = {
+    "case_number": "某自然资立〔2026〕1号",
+    "case_name": "某某建材有限公司非法占用土地案",
+}
+
+_register(
+    KindSpec(
+        code="inquiry_notice",
+        official_title="询问通知书",
+        title=_("notice to attend an inquiry"),
+        basis="《行政处罚法》第54条、第55条",
+        keys=(
+            PARTY_NAME,
+            PARTY_ADDRESS,
+            _k("case_name", _("cause of the case"), True),
+            _k("inquiry_time", _("time of the inquiry"), True),
+            _k("inquiry_place", _("place of the inquiry"), True),
+            _k("materials", _("materials to bring"), many=True),
+            _k("contact_person", _("contact person")),
+            _k("contact_phone", _("agency's telephone")),
+        ),
+        elements=(
+            PARTY,
+            Element("case", _("cause of the case"), keys=("case_name",)),
+            Element(
+                "time_place",
+                _("time and place of the inquiry"),
+                keys=("inquiry_time", "inquiry_place"),
+                markers=("接受询问",),
+            ),
+            Element("duty", _("the duty to cooperate truthfully"), markers=("如实",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            **PARTY_SAMPLE,
+            "case_name": "某某建材有限公司非法占用土地案",
+            "inquiry_time": "2026年2月15日上午9时",
+            "inquiry_place": "某某县自然资源局执法监察大队二楼询问室",
+            "materials": ["营业执照副本复印件", "法定代表人身份证明", "授权委托书（委托他人的）"],
+            "contact_person": "张明",
+            "contact_phone": "0571-12345678",
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="investigation_report",
+        official_title="调查报告",
+        title=_("investigation report"),
+        basis="《行政处罚法》第54条、第55条、第57条",
+        keys=(
+            _k("case_number", _("case number")),
+            _k("case_name", _("cause of the case"), True),
+            _k("case_source", _("source of the case")),
+            PARTY_NAME,
+            PARTY_ID,
+            PARTY_ADDRESS,
+            _k("process", _("course of the investigation"), True),
+            FACTS,
+            EVIDENCE,
+            BASIS,
+            _k("discretion_reason", _("reasons for the discretion")),
+            _k("proposal", _("handling proposed"), True),
+            OFFICERS,
+        ),
+        elements=(
+            Element("case", _("cause of the case"), keys=("case_name",), markers=("案由",)),
+            PARTY,
+            Element("process", _("course of the investigation"), keys=("process",), markers=("调查经过",)),
+            Element(
+                "facts_evidence",
+                _("facts and evidence of the violation"),
+                keys=("facts", "evidence"),
+                markers=("违法事实", "证据"),
+            ),
+            Element("basis", _("legal basis"), keys=("basis",), markers=("依据",)),
+            Element("proposal", _("handling proposed"), keys=("proposal",), markers=("处理意见",)),
+            Element("officers", _("officers in charge"), keys=("officers",), markers=("承办人",)),
+            AGENCY_DATE,
+        ),
+        sample={
+            **PARTY_SAMPLE,
+            **CASE_SAMPLE,
+            "case_source": "巡查发现",
+            "process": "2026年2月10日巡查发现后，本局于2026年2月12日立案，执法人员于2月12日进行现场勘测，"
+            "2月15日询问当事人法定代表人陈某，调取了土地权属资料和规划资料。",
+            "facts": "当事人于2025年6月起未经批准擅自占用某某村集体土地2000平方米建设厂房，"
+            "所占土地符合土地利用总体规划。",
+            "evidence": ["现场勘测笔录及勘测定界图", "询问笔录", "现场照片12张", "土地利用总体规划图"],
+            "basis": "《中华人民共和国土地管理法》第七十七条第一款、《中华人民共和国土地管理法实施条例》第五十七条",
+            "discretion_reason": "违法占地面积较小且积极配合调查，依照裁量基准属一般情形。",
+            "proposal": "责令退还非法占用的土地，没收在非法占用的土地上新建的建筑物和其他设施，"
+            "并处罚款人民币伍万元整",
+            "officers": ["张明 执法证号33010001", "李华 执法证号33010002"],
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="legal_review_opinion",
+        official_title="法制审核意见书",
+        title=_("legal review opinion"),
+        basis="《行政处罚法》第58条；国办发〔2018〕118号",
+        keys=(
+            _k("case_number", _("case number")),
+            _k("case_name", _("cause of the case"), True),
+            PARTY_NAME,
+            _k("proposed_decision", _("decision proposed"), True),
+            _k("review_points", _("the points reviewed, each with its finding"), True, many=True),
+            _k("review_opinion", _("opinion of the legal review, with the reasons"), True),
+            _k("reviewers", _("legal reviewers"), True, many=True),
+        ),
+        elements=(
+            Element("case", _("cause of the case"), keys=("case_name",), markers=("案由",)),
+            PARTY,
+            Element("proposal", _("decision proposed"), keys=("proposed_decision",), markers=("拟作出",)),
+            Element("points", _("the points reviewed"), keys=("review_points",), markers=("审核内容",)),
+            Element("opinion", _("opinion of the legal review"), keys=("review_opinion",), markers=("审核意见",)),
+            Element("reviewers", _("legal reviewers"), keys=("reviewers",), markers=("审核人员",)),
+            AGENCY_DATE,
+        ),
+        sample={
+            **CASE_SAMPLE,
+            "party_name": "某某建材有限公司",
+            "proposed_decision": "责令退还非法占用的土地，没收在非法占用的土地上新建的建筑物和其他设施，"
+            "并处罚款人民币伍万元整",
+            "review_points": [
+                "执法主体合法，执法人员具备执法资格：符合",
+                "执法程序合法：符合",
+                "事实清楚，证据合法充分：符合",
+                "适用法律、法规、规章准确，适用裁量基准适当：符合",
+                "未超越法定权限：符合",
+                "执法文书完备、规范：符合",
+                "涉嫌犯罪需移送司法机关：不适用",
+            ],
+            "review_opinion": "通过。本案事实清楚，证据确凿，适用依据正确，程序合法，处罚适当。",
+            "reviewers": ["王平 法律职业资格证书号A20161100000000"],
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="collective_discussion",
+        official_title="集体讨论记录",
+        title=_("record of the collective deliberation"),
+        basis="《行政处罚法》第57条第2款",
+        keys=(
+            _k("case_number", _("case number")),
+            _k("case_name", _("cause of the case"), True),
+            PARTY_NAME,
+            _k("discussion_time", _("time of the deliberation"), True),
+            _k("discussion_place", _("place of the deliberation"), True),
+            _k("presiding", _("presiding person"), True),
+            _k("recorder", _("recorder"), True),
+            _k("attendees", _("persons present"), True, many=True),
+            _k("absentees", _("persons absent and why")),
+            _k("case_summary", _("summary of the case presented"), True),
+            _k("opinions", _("opinions expressed (one per person)"), True, many=True),
+            _k("conclusion", _("decision of the deliberation"), True),
+        ),
+        elements=(
+            Element("case", _("cause of the case"), keys=("case_name",), markers=("案由",)),
+            PARTY,
+            Element(
+                "time_place",
+                _("time and place of the deliberation"),
+                keys=("discussion_time", "discussion_place"),
+                markers=("讨论时间", "讨论地点"),
+            ),
+            Element(
+                "persons",
+                _("presiding person, recorder and persons present"),
+                keys=("presiding", "recorder", "attendees"),
+                markers=("主持人", "记录人", "出席人员"),
+            ),
+            Element("opinions", _("opinions expressed"), keys=("opinions",), markers=("讨论意见",)),
+            Element("conclusion", _("decision of the deliberation"), keys=("conclusion",), markers=("讨论决定",)),
+            Element("signatures", _("signatures of the persons present"), markers=("出席人员签名",)),
+            AGENCY_DATE,
+        ),
+        sample={
+            **CASE_SAMPLE,
+            "party_name": "某某建材有限公司",
+            "discussion_time": "2026年2月25日下午3时",
+            "discussion_place": "某某县自然资源局三楼会议室",
+            "presiding": "赵局长",
+            "recorder": "孙丽",
+            "attendees": ["赵局长", "钱副局长", "孙科长", "李科长", "张明（承办人）"],
+            "absentees": "周副局长（出差）",
+            "case_summary": "承办人张明汇报了案件调查情况、拟处罚意见及法制审核意见。",
+            "opinions": [
+                "钱副局长：事实清楚，同意承办人意见。",
+                "孙科长：罚款数额符合裁量基准一般情形，同意。",
+                "李科长：同意。",
+            ],
+            "conclusion": "同意承办人意见，对当事人作出责令退还土地、没收建筑物并处罚款人民币伍万元整的行政处罚。",
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="risk_assessment",
+        official_title="重大事项风险评估报告",
+        title=_("risk assessment report on a major decision"),
+        basis="新密国土资〔2013〕9号；《重大行政决策程序暂行条例》第22条",
+        keys=(
+            _k("case_number", _("case number")),
+            _k("case_name", _("cause of the case"), True),
+            PARTY_NAME,
+            _k("matter", _("decision assessed"), True),
+            _k("assessment", _("assessment per dimension (one line each)"), True, many=True),
+            _k("risk_level", _("overall risk level"), True),
+            _k("measures", _("prevention and mitigation measures"), True),
+            _k("conclusion", _("conclusion of the assessment"), True),
+            _k("assessors", _("assessors"), True, many=True),
+        ),
+        elements=(
+            Element("case", _("cause of the case"), keys=("case_name",), markers=("案由",)),
+            PARTY,
+            Element("matter", _("decision assessed"), keys=("matter",), markers=("评估事项",)),
+            Element("assessment", _("assessment per dimension"), keys=("assessment",), markers=("风险分析",)),
+            Element("level", _("overall risk level"), keys=("risk_level",), markers=("风险等级",)),
+            Element("measures", _("prevention and mitigation measures"), keys=("measures",), markers=("措施",)),
+            Element("conclusion", _("conclusion of the assessment"), keys=("conclusion",), markers=("评估结论",)),
+            Element("assessors", _("assessors"), keys=("assessors",), markers=("评估人员",)),
+            AGENCY_DATE,
+        ),
+        sample={
+            **CASE_SAMPLE,
+            "party_name": "某某建材有限公司",
+            "matter": "没收当事人在非法占用的土地上新建的厂房（建筑面积1800平方米）",
+            "assessment": [
+                "合法性：决定有明确法律依据，程序合法，风险低",
+                "合理性：处罚与违法情节相当，风险低",
+                "可行性：当事人表示配合，执行条件具备，风险低",
+                "可控性：厂房内有工人二十余名，需做好安置解释工作，风险中",
+                "安全性：执行过程无重大安全隐患，风险低",
+                "完整性：相关部门意见已征求，风险低",
+            ],
+            "risk_level": "中",
+            "measures": "执行前与当事人及所在镇政府沟通，做好工人安置和解释工作；执行时安排应急预案。",
+            "conclusion": "风险可控，可以作出决定。",
+            "assessors": ["钱副局长", "孙科长", "王平"],
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="hearing_right_notice",
+        official_title="听证告知书",
+        title=_("notice of the right to a hearing"),
+        basis="《行政处罚法》第63条、第64条",
+        keys=(
+            PARTY_NAME,
+            PARTY_ID,
+            PARTY_ADDRESS,
+            FACTS,
+            _k("penalty_text", _("the penalty intended"), True),
+            BASIS,
+            _k("contact_address", _("agency's address for statements")),
+            _k("contact_phone", _("agency's telephone")),
+        ),
+        elements=(
+            PARTY,
+            Element("facts", _("facts of the violation"), keys=("facts",)),
+            Element(
+                "penalty_basis",
+                _("the penalty intended and its legal basis"),
+                keys=("penalty_text", "basis"),
+                markers=("拟",),
+            ),
+            Element(
+                "hearing",
+                _("the right to request a hearing and the time limit"),
+                markers=("听证", "五日内"),
+            ),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            **PARTY_SAMPLE,
+            "facts": "你单位于2025年6月起未经批准擅自占用某某村集体土地2000平方米建设厂房。",
+            "penalty_text": "责令退还非法占用的土地，没收在非法占用的土地上新建的建筑物和其他设施，"
+            "并处罚款人民币伍万元整",
+            "basis": "《中华人民共和国土地管理法》第七十七条第一款",
+            "contact_address": "某某县某某路1号",
+            "contact_phone": "0571-12345678",
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="enforcement_application",
+        official_title="强制执行申请书",
+        title=_("application to the court for enforcement"),
+        basis="《行政强制法》第53条至第55条；《行政处罚法》第72条",
+        keys=(
+            _k("court", _("people's court applied to"), True),
+            PARTY_NAME,
+            PARTY_ID_REQ,
+            PARTY_ADDRESS_REQ,
+            _k("decision_number", _("number of the decision"), True),
+            _k("decision_date", _("date of the decision"), True, date=True),
+            _k("obligation", _("obligation not yet performed (with the amount)"), True),
+            _k("reminder_number", _("number of the demand for performance"), True),
+            _k("reminder_date", _("date of the demand for performance"), True, date=True),
+            _k("non_performance", _("how the party failed to perform"), True),
+            _k("application_text", _("what the court is asked to enforce"), True),
+            _k("property_info", _("the party's property")),
+            _k("attachments", _("attachments"), many=True),
+            _k("contact_person", _("contact person")),
+            _k("contact_phone", _("agency's telephone")),
+        ),
+        elements=(
+            Element("applicant", _("the applicant agency"), keys=("agency_name",), markers=("申请人",)),
+            PARTY_FULL,
+            Element(
+                "decision",
+                _("the decision and its date"),
+                keys=("decision_number", "decision_date"),
+                markers=("决定书",),
+            ),
+            Element(
+                "reminder",
+                _("the demand for performance and its date"),
+                keys=("reminder_number", "reminder_date"),
+                markers=("催告",),
+            ),
+            Element(
+                "application",
+                _("what the court is asked to enforce"),
+                keys=("obligation", "application_text"),
+                markers=("申请执行",),
+            ),
+            Element("court", _("people's court applied to"), keys=("court",), markers=("此致",)),
+            Element("head", _("signature of the agency head"), markers=("负责人（签名）",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            **PARTY_SAMPLE,
+            "court": "某某县人民法院",
+            "decision_number": "某自然资罚〔2026〕1号",
+            "decision_date": datetime.date(2026, 1, 8),
+            "obligation": "缴纳罚款人民币伍万元整（¥50,000.00）及加处罚款人民币伍万元整",
+            "reminder_number": "某自然资催〔2026〕3号",
+            "reminder_date": datetime.date(2026, 7, 15),
+            "non_performance": "被申请人在法定期限内未申请行政复议，也未提起行政诉讼，经催告后逾期仍未履行。",
+            "application_text": "强制执行罚款人民币伍万元整及加处罚款人民币伍万元整",
+            "property_info": "被申请人在某某银行某某支行开立基本存款账户",
+            "attachments": ["行政处罚决定书及送达回证", "催告书及送达回证", "当事人意见及本机关复核意见"],
+            "contact_person": "张明",
+            "contact_phone": "0571-12345678",
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="case_file_cover",
+        official_title="案卷封面和卷内目录",
+        title=_("case file cover and list of contents"),
+        basis="《自然资源行政处罚办法》；《行政执法案卷立卷规范》",
+        keys=(
+            _k("case_number", _("case number"), True),
+            _k("case_name", _("cause of the case"), True),
+            PARTY_NAME,
+            _k("outcome", _("outcome of the case"), True),
+            _k("opened_on", _("date the case was registered"), True, date=True),
+            _k("closed_on", _("date the case was closed"), True, date=True),
+            _k("retention_period", _("retention period"), True),
+            _k("volume_label", _("volume (e.g. 第1卷 共1卷)")),
+            _k("archive_number", _("archive number")),
+            _k("filer", _("person who made up the file")),
+            _k("checker", _("person who checked the file")),
+            _k(
+                "file_items",
+                _("documents filed, one per line: title|number|date|page"),
+                True,
+                many=True,
+            ),
+        ),
+        elements=(
+            Element("cover", _("case number and cause"), keys=("case_number", "case_name"), markers=("案由",)),
+            PARTY,
+            Element("outcome", _("outcome of the case"), keys=("outcome",), markers=("处理结果",)),
+            Element(
+                "dates",
+                _("dates of registration and closing"),
+                keys=("opened_on", "closed_on"),
+                markers=("立案日期", "结案日期"),
+            ),
+            Element("retention", _("retention period"), keys=("retention_period",), markers=("保管期限",)),
+            Element("contents", _("list of contents"), markers=("卷内目录", "序号", "页号")),
+            AGENCY_DATE,
+        ),
+        sample={
+            **CASE_SAMPLE,
+            "party_name": "某某建材有限公司",
+            "outcome": "责令退还非法占用的土地，没收新建建筑物，罚款人民币伍万元整",
+            "opened_on": datetime.date(2026, 2, 12),
+            "closed_on": datetime.date(2026, 8, 20),
+            "retention_period": "长期",
+            "volume_label": "第1卷 共1卷",
+            "archive_number": "2026-ZF-001",
+            "filer": "张明",
+            "checker": "李华",
+            "file_items": [
+                "立案审批表|某自然资立〔2026〕1号|2026-02-12|1-2",
+                "现场勘测笔录||2026-02-12|3-6",
+                "询问笔录||2026-02-15|7-12",
+                "调查报告||2026-02-20|13-16",
+                "行政处罚告知书|某自然资告〔2026〕1号|2026-02-28|17-18",
+                "行政处罚决定书|某自然资罚〔2026〕1号|2026-03-10|19-21",
+                "送达回证||2026-03-11|22",
+                "结案审批表||2026-08-20|23",
+            ],
+        },
+    )
+)
+
+_register(
+    KindSpec(
+        code="electronic_delivery_confirmation",
+        official_title="电子送达确认书",
+        title=_("consent to electronic delivery"),
+        basis="《行政处罚法》第61条第2款",
+        keys=(
+            PARTY_NAME,
+            PARTY_ID,
+            PARTY_ADDRESS,
+            _k("case_name", _("cause of the case")),
+            _k("delivery_channels", _("electronic addresses for delivery"), True, many=True),
+            _k("documents_scope", _("documents that may be delivered electronically")),
+            _k("contact_phone", _("agency's telephone")),
+        ),
+        elements=(
+            PARTY,
+            Element(
+                "channels",
+                _("the electronic addresses the party accepts"),
+                keys=("delivery_channels",),
+                markers=("电子送达",),
+            ),
+            Element("consent", _("the party's consent"), markers=("同意",)),
+            Element("effect", _("when a delivery takes effect"), markers=("视为送达",)),
+            Element("signature", _("signature of the party"), markers=("受送达人（签名）",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            **PARTY_SAMPLE,
+            "case_name": "某某建材有限公司非法占用土地案",
+            "delivery_channels": ["电子邮箱：chenmou@example.com", "手机号码：13800000000"],
+            "documents_scope": "行政处罚告知书、行政处罚决定书、催告书等本案执法文书",
+            "contact_phone": "0571-12345678",
         },
     )
 )

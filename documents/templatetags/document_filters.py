@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import template
@@ -27,3 +28,14 @@ def chinese_date(value: Any) -> str:
 @register.filter(name="cn_date")
 def cn_date(value: Any) -> str:
     return chinese_date(value)
+
+
+@register.filter(name="cells")
+def cells(value: Any, count: int = 4) -> list[str]:
+    """Split one line "题名|文号|日期|页号" into `count` cells (missing cells empty; dates as 2026年3月5日)."""
+    parts = [part.strip() for part in str(value or "").split("|")]
+    parts = (parts + [""] * int(count))[: int(count)]
+    return [chinese_date(part) if _ISO_DATE.fullmatch(part) else part for part in parts]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -132,3 +132,11 @@ def test_only_the_system_administrator_of_a_top_level_agency_edits_templates(age
             template_version_activate(actor=user, version=active())
     assert LedgerEntry.objects.filter(act="auth.permission_denied").count() == 2 * len(refused)
     assert TemplateVersion.objects.filter(kind="penalty_decision").count() == 1
+
+
+@pytest.mark.parametrize("kind", sorted(__import__("documents.kinds", fromlist=["KINDS"]).KINDS))
+def test_every_default_template_has_every_legal_element_of_its_kind(db, kind):
+    """The activation check passes for each seeded version 1, with the kind's sample data."""
+    from documents.services import template_version_check
+
+    assert template_version_check(version=active(kind)) == []
