@@ -59,6 +59,9 @@ FACT_KEYS = {
     "location",
     "parcel",
     "village",
+    # for the documents (cases/documents.py) when the catalog and the records app do not give them:
+    "legal_basis",  # the provisions violated, e.g. 《中华人民共和国土地管理法》第七十七条第一款
+    "evidence",  # the evidence list, a list of strings
 }
 
 

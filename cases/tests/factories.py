@@ -22,6 +22,12 @@ from org.tests.factories import AgencyFactory, OfficerFactory
 # Fictitious identity numbers that pass the checksums.
 RESIDENT_ID = "11010519491231002X"
 USCC = "91110000802100433B"
+ADDRESS = "城关镇东村三组12号"
+# What the documents need beyond the land facts (行政处罚法 Art.59: basis, evidence).
+DOCUMENT_FACTS: dict[str, Any] = {
+    "legal_basis": "《中华人民共和国土地管理法》第七十七条第一款",
+    "evidence": ["现场勘验笔录及勘测定界图", "询问笔录", "现场照片"],
+}
 
 
 @dataclass
@@ -55,6 +61,7 @@ def new_case(
     act_ended_on: datetime.date | None = None,
     facts: dict[str, Any] | None = None,
     assign: bool = True,
+    address: str = ADDRESS,
 ) -> Case:
     today = timezone.localdate()
     head = world.head.user
@@ -72,6 +79,7 @@ def new_case(
         party_type=party_type,
         name="张三" if party_type == "natural" else "某公司",
         id_number=RESIDENT_ID if party_type == "natural" else USCC,
+        address=address,
     )
     case_facts_update(
         actor=head,
@@ -79,7 +87,7 @@ def new_case(
         act_started_on=act_started_on or today - datetime.timedelta(days=30),
         act_ended_on=act_ended_on,
         continuing=act_ended_on is None,
-        facts=facts or {"land_class": "farmland", "area_m2": "300"},
+        facts={**DOCUMENT_FACTS, **(facts or {"land_class": "farmland", "area_m2": "300"})},
     )
     if assign:
         case_officer_assign(actor=head, case=case, officer_id=world.officer1.pk, role="lead")

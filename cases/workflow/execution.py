@@ -31,6 +31,7 @@ from cases.models import CaseStatus as S
 from cases.models import DeliveredDocument, PaymentChannel, PenaltyKind
 from cases.selectors import case_deadlines, legal_setting_int
 from cases.workflow import guards as g
+from cases.workflow.documents import documents_ready, issue_document, not_after_today
 from cases.workflow.effects import PAYMENT_DEADLINE_KIND, day_unit, deadline_open
 from cases.workflow.engine import Context, Transition, Violation
 from core.errors import ValidationFailed
@@ -969,6 +970,25 @@ def _set_correction_check(ctx: Context) -> None:
     ctx.case.correction_orders = orders
 
 
+def _orders_stop(ctx: Context) -> bool:
+    """The act issues a 责令停止违法行为通知书 (checked while listing actions too)."""
+    return ctx.preview or ctx.data.get("kind") in ("stop", "stop_and_correct")
+
+
+def _orders_correction(ctx: Context) -> bool:
+    """The act issues a 责令改正通知书."""
+    return not ctx.preview and ctx.data.get("kind") in ("correct", "stop_and_correct")
+
+
+def _correction_issued_on(ctx: Context) -> datetime.date:
+    return min(ctx.data["issued_on"], ctx.today)
+
+
+def _no_body(ctx: Context) -> dict[str, Any]:
+    """After the effect recorded it, the order on file (with its deadline) is the one issued."""
+    return {}
+
+
 # ---------------------------------------------------------------- the declaration (wired into penalty.py)
 
 INVESTIGATION_GUARDS = (g.handler, g.no_pending_recusal, g.two_certified_officers)
@@ -978,8 +998,19 @@ CORRECTION_TRANSITIONS = [
         "order_correction",
         (S.INVESTIGATING,),
         S.INVESTIGATING,
-        (*INVESTIGATION_GUARDS, stop_needs_continuing_act),
-        (_set_correction_order,),
+        (
+            *INVESTIGATION_GUARDS,
+            stop_needs_continuing_act,
+            documents_ready("stop_order", when=_orders_stop),
+            documents_ready("rectification_order", when=_orders_correction),
+        ),
+        (
+            _set_correction_order,
+            issue_document("stop_order", on=_correction_issued_on, when=_orders_stop, data=_no_body),
+            issue_document(
+                "rectification_order", on=_correction_issued_on, when=_orders_correction, data=_no_body
+            ),
+        ),
         gettext_lazy("order to stop or correct the violation (责令停止违法行为 / 责令改正)"),
         clean=clean_correction_order,
     ),
@@ -1038,8 +1069,8 @@ EXECUTION_TRANSITIONS = [
         "serve_reminder",
         (S.EXECUTING,),
         S.EXECUTING,
-        (g.handler, decision_in_force, obligation_overdue),
-        (_set_reminder,),
+        (g.handler, decision_in_force, obligation_overdue, documents_ready("payment_reminder")),
+        (_set_reminder, issue_document("payment_reminder", on=not_after_today("delivered_on"))),
         gettext_lazy("serve a written reminder (催告)"),
         clean=clean_reminder,
     ),

@@ -30,6 +30,7 @@ from cases.workflow.effects import (
     start_payment_deadline,
     take_number,
 )
+from cases.workflow.documents import documents_ready, issue_document, not_after_today
 from cases.workflow.engine import Context, Transition, Violation, Workflow
 from core.errors import ValidationFailed
 
@@ -138,6 +139,10 @@ def clean_hearing_schedule(data: Mapping[str, Any]) -> dict[str, Any]:
         "hearing_date": g.parse_date(data, "hearing_date"),
         "notice_on": g.parse_date(data, "notice_on"),
         "chair": chair,
+        # for the hearing notice (听证通知书): time of day, place, whether it is held in private
+        "hearing_time": str(data.get("hearing_time") or "").strip()[:40],
+        "hearing_place": str(data.get("hearing_place") or "").strip()[:200],
+        "hearing_private": bool(data.get("hearing_private")),
     }
 
 
@@ -407,6 +412,15 @@ def _set_execution(ctx: Context) -> None:
     }
 
 
+def _notice_data(ctx: Context) -> dict[str, Any]:
+    return {**ctx.data, "_hearing_right": g.hearing_right(ctx)}
+
+
+def _registered(ctx: Context) -> bool:
+    """A case that was registered (立案) has a closing approval form; a declined lead has none."""
+    return bool(ctx.case.case_number)
+
+
 # ---------------------------------------------------------------- the declaration
 
 INVESTIGATION = (g.handler, g.no_pending_recusal, g.two_certified_officers)
@@ -449,11 +463,17 @@ PENALTY = Workflow(
             "register",
             (S.PRELIMINARY_CHECK,),
             S.REGISTERED,
-            (g.head_required("行政处罚法 Art.54"), g.party_identified, g.not_time_barred),
+            (
+                g.head_required("行政处罚法 Art.54"),
+                g.party_identified,
+                g.not_time_barred,
+                documents_ready("case_registration"),
+            ),
             (
                 assign(registered_on=lambda c: c.data["registered_on"] or c.today),
                 satisfy_deadline(REGISTRATION),
                 take_number("case_number", "penalty_case"),
+                issue_document("case_registration", on=lambda c: c.case.registered_on),
                 start_deadline(
                     kind=DECISION,
                     title="处罚决定期限",
@@ -500,10 +520,17 @@ PENALTY = Workflow(
             "notify",
             (S.INVESTIGATION_REPORTED, S.NOTIFIED, S.HEARING_HELD),
             S.NOTIFIED,
-            (g.handler, g.proposes_penalty, date_not_before_registration("delivered_on"), delivery_lawful),
+            (
+                g.handler,
+                g.proposes_penalty,
+                date_not_before_registration("delivered_on"),
+                delivery_lawful,
+                documents_ready("penalty_notice"),
+            ),
             (
                 _set_notice,
                 _record_delivery("notice", "notice_delivered_on"),
+                issue_document("penalty_notice", on=not_after_today("delivered_on"), data=_notice_data),
                 start_deadline(
                     kind=STATEMENT,
                     title="陈述申辩期限",
@@ -552,8 +579,8 @@ PENALTY = Workflow(
             "schedule_hearing",
             (S.HEARING_REQUESTED,),
             S.HEARING_SCHEDULED,
-            (g.handler, g.hearing_notice_in_time, g.chair_not_investigator),
-            (_set_hearing_schedule,),
+            (g.handler, g.hearing_notice_in_time, g.chair_not_investigator, documents_ready("hearing_notice")),
+            (_set_hearing_schedule, issue_document("hearing_notice", on=lambda c: c.case.hearing_notice_on)),
             gettext_lazy("schedule the hearing"),
             clean=clean_hearing_schedule,
         ),
@@ -581,10 +608,12 @@ PENALTY = Workflow(
                 g.amount_reason_given,
                 x.orders_for_kinds,
                 *BEFORE_DECISION,
+                documents_ready("penalty_decision"),
             ),
             (
                 _set_decision,
-                take_number("decision_number", "penalty_decision"),
+                # one gap-free number (sequence "penalty_decision") for the document and the case
+                issue_document("penalty_decision", field="decision_number", on=lambda c: c.case.decided_on),
                 satisfy_deadline(DECISION),
                 satisfy_deadline(STATEMENT),
                 satisfy_deadline(HEARING_REQUEST),
@@ -605,10 +634,15 @@ PENALTY = Workflow(
             "decide_no_penalty",
             (S.INVESTIGATION_REPORTED, S.NOTIFIED, S.HEARING_HELD),
             S.NO_PENALTY,
-            (g.head_required("行政处罚法 Art.57"), g.proposes_no_penalty, *BEFORE_DECISION),
+            (
+                g.head_required("行政处罚法 Art.57"),
+                g.proposes_no_penalty,
+                *BEFORE_DECISION,
+                documents_ready("no_penalty_decision"),
+            ),
             (
                 _set_no_penalty,
-                take_number("decision_number", "no_penalty_decision"),
+                issue_document("no_penalty_decision", field="decision_number", on=lambda c: c.case.decided_on),
                 satisfy_deadline(DECISION),
                 cancel_open_deadlines,
             ),
@@ -628,9 +662,16 @@ PENALTY = Workflow(
             "deliver",
             (S.DECIDED,),
             S.DELIVERED,
-            (g.handler, delivered_not_before_decision, delivery_lawful, x.order_deadlines_after_delivery),
+            (
+                g.handler,
+                delivered_not_before_decision,
+                delivery_lawful,
+                x.order_deadlines_after_delivery,
+                documents_ready("delivery_receipt"),
+            ),
             (
                 _record_delivery("decision", "delivered_on"),
+                issue_document("delivery_receipt", on=not_after_today("delivered_on")),
                 satisfy_deadline(DELIVERY),
                 x.start_order_deadlines,
                 start_payment_deadline(
@@ -668,8 +709,17 @@ PENALTY = Workflow(
             "close",
             (S.EXECUTED, S.NO_PENALTY, S.TRANSFERRED, S.DECLINED),
             S.CLOSED,
-            (g.head_required("行政处罚法 Art.47"), steps_complete, g.crime_transfer_decided),
-            (assign(closed_on=lambda c: c.today), cancel_open_deadlines),
+            (
+                g.head_required("行政处罚法 Art.47"),
+                steps_complete,
+                g.crime_transfer_decided,
+                documents_ready("closing_approval", when=_registered),
+            ),
+            (
+                assign(closed_on=lambda c: c.today),
+                cancel_open_deadlines,
+                issue_document("closing_approval", on=lambda c: c.today, when=_registered),
+            ),
             gettext_lazy("close the case (结案)"),
             clean=clean_nothing,
         ),

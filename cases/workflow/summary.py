@@ -55,6 +55,7 @@ from cases.workflow.effects import (
     start_payment_deadline,
     take_number,
 )
+from cases.workflow.documents import documents_ready, issue_document
 from cases.workflow.engine import Context, Transition, Violation, Workflow
 from cases.workflow.penalty import PAYMENT, clean_nothing
 from core.errors import ValidationFailed
@@ -768,10 +769,11 @@ SUMMARY = Workflow(
             "decide_on_spot",
             (S.REGISTERED,),
             S.DECIDED,
-            (g.handler, *ON_SPOT, *DECISION_GUARDS),
+            (g.handler, *ON_SPOT, *DECISION_GUARDS, documents_ready("summary_decision")),
             (
                 _set_decision,
-                take_number("decision_number", "summary_decision"),
+                # the numbered standard form (Art.52): one number for the document and the case
+                issue_document("summary_decision", field="decision_number", on=lambda c: c.case.decided_on),
                 _deliver_on_spot,
                 start_filing_deadline,
             ),
