@@ -10,7 +10,9 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("cases/", include("cases.urls")),
     path("cases/<int:case_id>/records/", include("records.urls")),
+    path("gongkai/complaints/", include("complaints.public_urls")),  # public complaint form, no login
     path("gongkai/", include("publicity.urls")),  # public portal, no login
+    path("complaints/", include("complaints.urls")),
     path("documents/", include("documents.urls")),
     path("v/", include("documents.public_urls")),  # public document verification (QR code)
     path("api/v1/", include("api.urls")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "records",
     "documents",
     "publicity",
+    "complaints",
     "api",
     "ninja",  # Swagger UI served from its bundled static files (no CDN)
     "demo",
