@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -34,9 +35,13 @@ BLANK: list[tuple[str, Any]] = [("", "---------")]
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service refusal on the form: per field where the field exists, always the message on top."""
     form.add_error(None, exc.message)
+    rows = getattr(form, "rows", {})
     for name, messages in exc.field_errors.items():
         for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+            if name in rows and isinstance(form, ActionForm):
+                form.add_refusal(name, message)
+            else:
+                form.add_error(name if name in form.fields else None, message)
 
 
 def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
@@ -217,6 +222,235 @@ def _filing_fields() -> dict[str, forms.Field]:
     }
 
 
+# ---------------------------------------------------------------- execution (cases/workflow/execution.py)
+
+CORRECTION_KINDS = [
+    ("stop", _("stop the violation (责令停止违法行为)")),
+    ("correct", _("correct the violation (责令改正)")),
+    ("stop_and_correct", _("stop and correct (责令停止违法行为并限期改正)")),
+]
+PLAN_KINDS = [
+    ("deferral", _("deferral (暂缓缴纳)")),
+    ("instalments", _("instalments (分期缴纳)")),
+]
+SUBJECT_CHOICES = [
+    ("fine", _("the fine (罚款)")),
+    ("orders", _("the orders of the decision (责令退还、拆除、恢复原状)")),
+]
+COURT_OUTCOME_CHOICES = [
+    ("enforced", _("enforced (准予执行并已执行)")),
+    ("not_accepted", _("not accepted (不予受理)")),
+    ("refused", _("enforcement refused (裁定不准予执行)")),
+    ("terminated", _("enforcement terminated (终结执行)")),
+]
+
+
+def _order_kinds() -> list[tuple[str, Any]]:
+    from cases.workflow.execution import ORDER_KINDS, ORDER_LABELS
+
+    return [(k, ORDER_LABELS[k]) for k in ORDER_KINDS]
+
+
+def _days_field(label: Any, *, help_text: Any = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "15"}),
+    )
+
+
+def _order_select(label: Any, *, help_text: Any = "") -> forms.TypedChoiceField:
+    # choices: the case's pending orders of the kind the act is for (ActionForm.__init__)
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, help_text=help_text)
+
+
+def _subject() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("What is enforced"), choices=SUBJECT_CHOICES, initial="fine", widget=forms.RadioSelect
+    )
+
+
+def _correction_fields() -> dict[str, forms.Field]:
+    delivery = _delivery_fields(_("Notice delivered to the party on"))
+    delivery["delivered_on"].help_text = _(
+        "Empty: the day of issue. Not needed for a public notice: give the announcement date."
+    )
+    return {
+        "kind": forms.ChoiceField(
+            label=_("The notice orders the party to"),
+            choices=CORRECTION_KINDS,
+            initial="stop_and_correct",
+            widget=forms.RadioSelect,
+            help_text=_("行政处罚法 Art.28: the agency orders the party to correct or correct within a deadline."),
+        ),
+        "issued_on": _date(_("Notice issued on")),
+        "content": _text(_("What the party is ordered to do"), rows=3),
+        "days": _days_field(
+            _("Days allowed to correct"),
+            help_text=_(
+                "Needed unless the notice only orders to stop. 2, 3, 5 or 7 days are working days, other "
+                "periods calendar days (行政处罚法 Arts.28, 85)."
+            ),
+        ),
+        **delivery,
+    }
+
+
+def _plan_fields() -> dict[str, forms.Field]:
+    return {
+        "kind": forms.ChoiceField(
+            label=_("Deferral or instalments"),
+            choices=PLAN_KINDS,
+            initial="instalments",
+            widget=forms.RadioSelect,
+            help_text=_(
+                "A party in real economic difficulty may, on application approved by the agency, pay "
+                "later or in instalments (行政处罚法 Art.66)."
+            ),
+        ),
+        "applied_on": _date(_("The party applied on")),
+        "approved_on": _date(_("Approved on")),
+        "reason": _text(_("Reason (the party's difficulty)"), rows=2),
+        "due_date": _date(
+            _("New due date (deferral)"),
+            required=False,
+            help_text=_("For a deferral only; after the current due date (行政处罚法 Art.66)."),
+        ),
+    }
+
+
+def _court_outcome_fields() -> dict[str, forms.Field]:
+    return {
+        "subject": _subject(),
+        "outcome": forms.ChoiceField(
+            label=_("The court's outcome"), choices=COURT_OUTCOME_CHOICES, widget=forms.RadioSelect
+        ),
+        "decided_on": _date(_("Ruled on")),
+        "collected_amount": _money(_("Amount collected by the court (yuan)")),
+        "receipt_number": _line(
+            _("Receipt number of the collected amount"),
+            required=False,
+            max_length=100,
+        ),
+        "note": _text(_("Note"), required=False, rows=2),
+    }
+
+
+class OrderRowForm(forms.Form):
+    """One order of the decision (行政处罚法 Art.59; 土地管理法 Art.77): kind, what, and the deadline
+    as days from receipt or a date (none for confiscated buildings, handed over by the agency)."""
+
+    kind = forms.ChoiceField(label=_("Order"), required=False)
+    description = _line(_("What exactly (e.g. which buildings, which parcel)"), required=False, max_length=500)
+    days = _days_field(_("Days from receipt of the decision"))
+    deadline = _date(_("or a deadline date"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = BLANK + _order_kinds()
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        kind, days, deadline = cd.get("kind"), cd.get("days"), cd.get("deadline")
+        if not kind:
+            if cd.get("description") or days or deadline:
+                self.add_error("kind", _("Choose the kind of order."))
+            return cd
+        if kind == "confiscate_buildings":
+            if days or deadline:
+                self.add_error(
+                    "days",
+                    _(
+                        "Confiscated buildings are handed over by the agency within 90 days "
+                        "(土地管理法实施条例 Art.58): give no deadline."
+                    ),
+                )
+        elif not days and not deadline:
+            self.add_error(
+                "days", _("Give the deadline: days from receipt, or a date (行政处罚法 Art.59).")
+            )
+        elif days and deadline:
+            self.add_error("deadline", _("Give days or a date, not both."))
+        return cd
+
+    def as_order(self) -> dict[str, Any] | None:
+        cd = getattr(self, "cleaned_data", {}) or {}
+        if not cd.get("kind"):
+            return None
+        order: dict[str, Any] = {"kind": cd["kind"], "description": (cd.get("description") or "").strip()}
+        if cd.get("deadline"):
+            order["deadline"] = cd["deadline"]
+        elif cd.get("days"):
+            order["days"] = cd["days"]
+        return order
+
+
+class InstalmentRowForm(forms.Form):
+    """One instalment of a fine paid in instalments (行政处罚法 Art.66)."""
+
+    due_date = _date(_("Due date"), required=False)
+    amount = _money(_("Amount (yuan)"))
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        raw = (cd.get("amount") or "").strip()
+        try:
+            cd["amount"] = parse_amount(raw, positive=True)
+        except forms.ValidationError as exc:
+            self.add_error("amount", exc)
+            return cd
+        if cd["amount"] is not None and not cd.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", _("Give the due date of this instalment."))
+        if cd.get("due_date") and cd["amount"] is None:
+            self.add_error("amount", _("Give the amount of this instalment."))
+        return cd
+
+    def as_instalment(self) -> dict[str, Any] | None:
+        cd = getattr(self, "cleaned_data", {}) or {}
+        if not cd.get("due_date") or cd.get("amount") is None:
+            return None
+        return {"due_date": cd["due_date"], "amount": str(cd["amount"])}
+
+
+ROW_EXTRA = 3
+ROW_MAX = 12
+OrderRowFormSet = forms.formset_factory(
+    OrderRowForm, extra=ROW_EXTRA, max_num=ROW_MAX, absolute_max=ROW_MAX, validate_max=True
+)
+InstalmentRowFormSet = forms.formset_factory(
+    InstalmentRowForm, extra=ROW_EXTRA, max_num=ROW_MAX, absolute_max=ROW_MAX, validate_max=True
+)
+# List-valued data keys: (formset class, legend, help text). Repeated rows that work without
+# JavaScript (ROW_EXTRA blank rows; "add a row" re-renders the form with one more).
+ACTION_ROWS: dict[str, dict[str, tuple[Any, Any, Any]]] = {
+    "decide": {
+        "orders": (
+            OrderRowFormSet,
+            _("Orders of the decision (责令退还土地、限期拆除、恢复原状、没收)"),
+            _(
+                "Each order with its deadline for the party (行政处罚法 Art.59; 土地管理法 Art.77). A "
+                "decision to demolish must state the order and its deadline; leave unused rows empty."
+            ),
+        )
+    },
+    "approve_payment_plan": {
+        "instalments": (
+            InstalmentRowFormSet,
+            _("Instalments"),
+            _(
+                "For instalments only: at least two, in order of due date, adding up to what is owed "
+                "(行政处罚法 Art.66). Leave unused rows empty."
+            ),
+        )
+    },
+}
+
+
 # The fields of each action's form, by the `data` key the declaration reads. Actions absent here
 # take no data: their page asks for a confirmation only.
 ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
@@ -316,6 +550,68 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
     },
     "file_with_agency": lambda: _filing_fields(),
     "file_pending_payment": lambda: _filing_fields(),
+    # The execution stage and orders during the investigation (cases/workflow/execution.py)
+    "order_correction": _correction_fields,
+    "check_correction": lambda: {
+        "checked_on": _date(_("Checked on")),
+        "corrected": _flag(_("The violation has been stopped / corrected")),
+        "finding": _text(
+            _("Finding of the check"),
+            rows=3,
+            help_text=_("What the officers found on site (行政处罚法 Art.28)."),
+        ),
+    },
+    "approve_payment_plan": _plan_fields,
+    "verify_order": lambda: {
+        "order": _order_select(
+            _("Order verified"),
+            help_text=_("The pending orders to return land, demolish or restore (土地管理法 Arts.77, 83)."),
+        ),
+        "verified_on": _date(_("Verified on site on")),
+        "officer_ids": forms.TypedMultipleChoiceField(
+            label=_("Officers who verified on site"),
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("At least two officers of the case certified for the field (行政处罚法 Arts.42, 55)."),
+        ),
+        "finding": _text(_("Finding on site"), rows=3),
+        "complied": _flag(_("The party has complied with the order"), initial=True),
+    },
+    "hand_over_confiscated": lambda: {
+        "order": _order_select(
+            _("Confiscation order"),
+            help_text=_("Confiscated buildings are handed to the government within 90 days (土地管理法实施条例 Art.58)."),
+        ),
+        "handed_on": _date(_("Handed over on")),
+        "recipient": _line(_("Received by (the people's government or its designated department)")),
+        "note": _text(_("Note"), required=False, rows=2),
+    },
+    "serve_reminder": lambda: {
+        "subject": _subject(),
+        **_delivery_fields(_("Reminder delivered on")),
+        "note": _text(
+            _("Note"),
+            required=False,
+            rows=2,
+            help_text=_(
+                "The reminder states the obligation, its deadline, the amount and the party's right to "
+                "state and defend (行政强制法 Art.35)."
+            ),
+        ),
+    },
+    "apply_to_court": lambda: {
+        "subject": _subject(),
+        "applied_on": _date(
+            _("Applied on"),
+            help_text=_(
+                "10 working days after the reminder was served (行政强制法 Art.54), after the "
+                "reconsideration and litigation periods, within 3 months (Art.53)."
+            ),
+        ),
+        "court": _line(_("Court")),
+        "note": _text(_("Note"), required=False, rows=2),
+    },
+    "record_court_outcome": _court_outcome_fields,
 }
 
 
@@ -324,20 +620,175 @@ def action_needs_data(action: str) -> bool:
 
 
 class ActionForm(forms.Form):
-    """One action's form: its fields from ACTION_FIELDS plus the case version the officer saw."""
+    """One action's form: its fields from ACTION_FIELDS, its repeated rows from ACTION_ROWS (a formset
+    per list-valued key) plus the case version the officer saw.
+
+    `officers`: the agency's officers (chair of a hearing); `verifiers`: the case's officers certified
+    for its field (on-site verification); `orders`: the case's orders (cases.Case.orders).
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: Any, action: str, officers: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        action: str,
+        officers: Any = (),
+        verifiers: Any = (),
+        orders: Any = (),
+        owed: Decimal | None = None,
+        subject: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
         spec = ACTION_FIELDS.get(action)
         for name, field in (spec() if spec else {}).items():
             self.fields[name] = field
+        self.row_errors: dict[str, list[str]] = {}
+        data = args[0] if args else kwargs.get("data")
+        self.rows: dict[str, Any] = {
+            name: formset(data, prefix=name) if data is not None else formset(prefix=name)
+            for name, (formset, _legend, _help) in ACTION_ROWS.get(action, {}).items()
+        }
         if "chair_id" in self.fields:
             chair = self.fields["chair_id"]
             assert isinstance(chair, forms.ChoiceField)
             chair.choices = BLANK + [(str(o.pk), o.name) for o in officers]
+        if "officer_ids" in self.fields:
+            ids = self.fields["officer_ids"]
+            assert isinstance(ids, forms.ChoiceField)
+            ids.choices = [(o.pk, o.name) for o in verifiers]
+        if "order" in self.fields:
+            self._order_choices(orders)
+        if "subject" in self.fields and subject:
+            self.fields["subject"].initial = subject
+        self.owed = owed
+
+    def _order_choices(self, orders: Any) -> None:
+        from cases.workflow.execution import CONFISCATE, ORDER_LABELS
+
+        wanted = {CONFISCATE} if self.action == "hand_over_confiscated" else None
+        choices: list[tuple[Any, str]] = []
+        for o in orders or []:
+            if o.get("status") != "pending":
+                continue
+            if (wanted is not None and o["kind"] not in wanted) or (wanted is None and o["kind"] == CONFISCATE):
+                continue
+            label = f"{o['n']}. {ORDER_LABELS.get(o['kind'], o['kind'])}"
+            if o.get("description"):
+                label += f" — {o['description']}"
+            if o.get("due_on"):
+                label += " " + str(_("(due %(on)s)") % {"on": o["due_on"]})
+            choices.append((o["n"], label))
+        field = self.fields["order"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = BLANK + choices
+        if len(choices) == 1 and not self.is_bound:
+            field.initial = choices[0][0]
+
+    # ---------------------------------------------------------------- repeated rows
+
+    def row_sets(self) -> list[dict[str, Any]]:
+        """For the template: each formset with its legend, help text and the errors on the list."""
+        spec = ACTION_ROWS.get(self.action, {})
+        out = []
+        for name, formset in self.rows.items():
+            _cls, legend, help_text = spec[name]
+            if name == "instalments" and self.owed is not None:
+                help_text = format_lazy(
+                    "{} {}", help_text, _("Owed now: %(owed)s yuan.") % {"owed": self.owed}
+                )
+            errors: list[Any] = list(self.row_errors.get(name, []))
+            if self.is_bound and formset.is_bound:
+                errors = [*formset.non_form_errors(), *errors]
+            out.append(
+                {
+                    "name": name,
+                    "formset": formset,
+                    "legend": legend,
+                    "help_text": help_text,
+                    "errors": errors,
+                    "can_add": formset.total_form_count() < ROW_MAX,
+                }
+            )
+        return out
+
+    def add_refusal(self, name: str | None, message: str) -> None:
+        """A refusal of the service or the declaration, next to the field (or the rows) it concerns."""
+        if name in self.fields:
+            self.add_error(name, message)
+        elif name in self.rows:
+            self.row_errors.setdefault(name, []).append(message)
+        else:
+            self.add_error(None, message)
+
+    def quiet(self) -> ActionForm:
+        """Keep what was typed but show no errors (re-rendered to add a row, nothing submitted)."""
+        from django.forms.utils import ErrorDict, ErrorList
+
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        for formset in self.rows.values():
+            for form in formset.forms:
+                form._errors = ErrorDict()
+                form.cleaned_data = {}
+            formset._errors = [ErrorDict() for _f in formset.forms]
+            formset._non_form_errors = ErrorList()
+        return self
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return all([valid, *(formset.is_valid() for formset in self.rows.values())])
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        if self.action == "order_correction" and cd.get("kind") in ("correct", "stop_and_correct"):
+            if not cd.get("days"):
+                self.add_error(
+                    "days",
+                    _("Give the days allowed to correct (行政处罚法 Art.28: correct within a deadline)."),
+                )
+        if self.action == "approve_payment_plan":
+            if cd.get("kind") == "deferral" and not cd.get("due_date"):
+                self.add_error("due_date", _("A deferral needs the new due date (行政处罚法 Art.66)."))
+        if self.action == "verify_order" and len(set(cd.get("officer_ids") or [])) == 1:
+            self.add_error(
+                "officer_ids",
+                _("Choose at least two officers who verified on site (行政处罚法 Arts.42, 55)."),
+            )
+        if self.action == "record_court_outcome":
+            try:
+                amount = parse_amount(cd.get("collected_amount") or "")
+            except forms.ValidationError as exc:
+                self.add_error("collected_amount", exc)
+            else:
+                if amount and not (cd.get("receipt_number") or "").strip():
+                    self.add_error(
+                        "receipt_number",
+                        _("Money collected by the court is recorded with its receipt number."),
+                    )
+        return cd
+
+    def _rows_for_service(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        orders = self.rows.get("orders")
+        if orders is not None:
+            out["orders"] = [o for f in orders.forms if (o := f.as_order()) is not None]
+        instalments = self.rows.get("instalments")
+        if instalments is not None and self.cleaned_data.get("kind") == "instalments":
+            items = [i for f in instalments.forms if (i := f.as_instalment()) is not None]
+            if len(items) < 2:
+                self.row_errors.setdefault("instalments", []).append(
+                    str(_("Give at least two instalments with due date and amount (行政处罚法 Art.66)."))
+                )
+            out["instalments"] = items
+        return out
+
+    def rows_valid(self) -> bool:
+        """The list-level checks that need the cleaned rows (run after is_valid)."""
+        self._row_data = self._rows_for_service()
+        return not any(self.row_errors.values())
 
     def data_for_service(self) -> dict[str, Any]:
         """The `data` of `case_act`: the cleaned values under the declaration's keys."""
@@ -346,16 +797,66 @@ class ActionForm(forms.Form):
         crime_decision, crime_reason = cd.pop("crime_decision", None), cd.pop("crime_reason", "")
         if crime_decision:
             out["crime_transfer"] = {"decision": crime_decision, "reason": crime_reason}
+        if self.action == "approve_payment_plan" and cd.get("kind") == "instalments":
+            cd.pop("due_date", None)
         for key, value in cd.items():
             if key == "points":
                 out[key] = _points(value)
             elif key in ("amount", "kinds") and self.action == "decide" and not value:
                 continue  # absent: the decision keeps what was notified
-            elif key == "kinds":
+            elif key in ("kinds", "officer_ids"):
                 out[key] = list(value)
             elif value is not None:
                 out[key] = value
+        rows = getattr(self, "_row_data", None)
+        out.update(rows if rows is not None else self._rows_for_service())
         return out
+
+
+# A refusal of the declaration (its code) on an action's form, and the field(s) it concerns: the
+# first of them that the form has gets the message with its article (the list stays on top).
+ACTION_VIOLATION_FIELDS: dict[str, tuple[str, ...]] = {
+    "order_missing": ("orders",),
+    "order_deadline_passed": ("delivered_on",),
+    "order_not_pending": ("order",),
+    "no_pending_order": ("order",),
+    "date_before_delivery": ("verified_on", "handed_on"),
+    "verifiers_not_certified": ("officer_ids",),
+    "payment_plan_invalid": ("instalments", "due_date"),
+    "obligation_not_overdue": ("subject",),
+    "no_reminder": ("subject",),
+    "reminder_period_running": ("applied_on",),
+    "remedy_period_running": ("applied_on",),
+    "remedy_pending": ("applied_on",),
+    "court_window_passed": ("applied_on",),
+    "nothing_to_enforce": ("subject",),
+    "no_court_application": ("subject",),
+    "act_already_ended": ("kind",),
+    "amount_reason_required": ("amount_reason",),
+    "amount_above_statutory_maximum": ("amount",),
+    "heavier_than_notified": ("kinds",),
+    "crime_transfer_undecided": ("crime_decision",),
+    "delivery_before_decision": ("delivered_on",),
+    "hearing_notice_late": ("notice_on",),
+    "chair_investigated": ("chair_id",),
+    "chair_other_agency": ("chair_id",),
+}
+
+
+def add_action_violations(form: ActionForm, violations: list[dict[str, str]]) -> None:
+    """Each refused rule next to the field it concerns on an action's form, with its article."""
+    for v in violations:
+        names = list(ACTION_VIOLATION_FIELDS.get(v["code"], ()))
+        if v["code"] == "payment_plan_invalid" and form.data.get("kind") == "deferral":
+            names = ["due_date"]
+        name = next((n for n in names if n in form.fields or n in form.rows), None)
+        if name is None:
+            continue
+        text = f"{v['message']}（{v['basis']}）" if v.get("basis") else v["message"]
+        if name in form.rows:
+            form.row_errors.setdefault(name, []).append(text)
+        else:
+            form.errors.setdefault(name, form.error_class()).append(text)
 
 
 def _points(text: str) -> list[dict[str, str]]:
@@ -449,6 +950,14 @@ class SummaryCaseForm(forms.Form):
     id_number = _line(_("Identity number (身份证号 or 统一社会信用代码)"), max_length=32)
     party_address = _line(_("Address"), required=False, max_length=255)
     # 2. the officers
+    field_code = forms.ChoiceField(
+        label=_("Field of enforcement"),
+        required=False,
+        help_text=_(
+            "The fields your enforcement certificate covers; both officers must be certified for it "
+            "(行政处罚法 Art.42). The list of second officers follows the field chosen."
+        ),
+    )
     co_officer_id = forms.TypedChoiceField(
         label=_("Second officer on the spot"),
         coerce=int,
@@ -489,7 +998,7 @@ class SummaryCaseForm(forms.Form):
     # The wizard's steps, in order: (title, field names).
     STEPS: list[tuple[Any, tuple[str, ...]]] = [
         (_("Party"), ("party_type", "party_name", "id_number", "party_address")),
-        (_("Officers on the spot"), ("co_officer_id", "certificates_shown")),
+        (_("Officers on the spot"), ("field_code", "co_officer_id", "certificates_shown")),
         (_("Facts and legal basis"), ("findings", "location", "facts_certain", "legal_basis")),
         (
             _("Notice, statement and defence"),
@@ -500,12 +1009,17 @@ class SummaryCaseForm(forms.Form):
         (_("Payment of the fine"), ("payment", "receipt_number", "hard_to_collect")),
     ]
 
-    def __init__(self, *args: Any, co_officers: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, co_officers: Any = (), enforcement_fields: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_on_spot_decision_fields())
         field = self.fields["co_officer_id"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = BLANK + [(str(o.pk), str(o.name)) for o in co_officers]
+        codes = self.fields["field_code"]
+        assert isinstance(codes, forms.ChoiceField)
+        codes.choices = [(str(code), str(name)) for code, name in enforcement_fields]
 
     def steps(self) -> list[tuple[Any, list[Any]]]:
         return [(title, [self[name] for name in names]) for title, names in self.STEPS]
@@ -514,6 +1028,10 @@ class SummaryCaseForm(forms.Form):
         raw = (self.cleaned_data.get("amount") or "").strip()
         parse_amount(raw)
         return raw
+
+    def clean_field_code(self) -> str:
+        """Empty (an older page): the field the wizard offered first (land by default)."""
+        return str(self.cleaned_data.get("field_code") or self.initial.get("field_code") or "land")
 
     def data_for_service(self) -> dict[str, Any]:
         """The keyword arguments of summary_case_record."""

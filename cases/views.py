@@ -45,7 +45,9 @@ from cases.forms import (
     RemedyForm,
     RemedyOutcomeForm,
     SummaryCaseForm,
+    ROW_MAX,
     action_needs_data,
+    add_action_violations,
     add_domain_error,
     add_violations,
 )
@@ -57,10 +59,18 @@ from cases.workflow.flowchart import render_svg
 from cases.workflow.summary import summary_facts
 from core.errors import Conflict, DomainError, PermissionDenied
 from org.roles import Role
-from org.selectors import is_unrestricted, officer_for, officer_may_enforce, roles_of, visible_officers
+from org.selectors import (
+    enforcement_fields,
+    is_unrestricted,
+    officer_for,
+    officers_certified,
+    roles_of,
+    visible_certificates,
+    visible_officers,
+)
 
 PAGE_SIZE = 25
-SUMMARY_FIELD = "land"  # the field of enforcement of cases decided on the spot (the service's default)
+SUMMARY_FIELD = "land"  # the wizard's default field of enforcement (the service's default too)
 LIST_CAP = 1000  # the list counts at most this many matches; narrower filters find the rest
 
 EVENT_LABELS = {
@@ -149,21 +159,32 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/lead_form.html", {"form": form}, status=status)
 
 
-def _co_officers(user: Any, officer: Any) -> list[Any]:
-    """The wizard's choice of second officer: the agency's other active officers whose certificate
-    covers the field today (行政处罚法 Arts.42, 52); the guards check it again when deciding."""
+def _summary_fields(officer: Any) -> list[tuple[str, str]]:
+    """The fields of enforcement the officer holds a current certificate for (行政处罚法 Art.42), as
+    (code, name); all active fields when none (the guards then refuse with the article)."""
     if officer is None:
         return []
     today = timezone.localdate()
-    candidates = (
-        visible_officers(None)
-        .filter(agency_id=officer.agency_id, active=True, user__is_active=True)
-        .exclude(pk=officer.pk)
-        .order_by("name", "pk")
+    active = {f.code: f.name for f in enforcement_fields(include_inactive=False)}
+    held: dict[str, str] = {}
+    for cert in visible_certificates(None).filter(officer=officer):
+        if cert.is_current_on(today):
+            for f in cert.fields.all():
+                if f.code in active:
+                    held[f.code] = f.name
+    return sorted((held or active).items(), key=lambda item: (item[0] != SUMMARY_FIELD, item[0]))
+
+
+def _co_officers(officer: Any, field_code: str) -> list[Any]:
+    """The wizard's choice of second officer: the agency's other officers who may enforce in the
+    field today (行政处罚法 Arts.42, 52), in one query; the guards check it again when deciding."""
+    if officer is None or not field_code:
+        return []
+    return list(
+        officers_certified(agency=officer.agency, field_code=field_code, on=timezone.localdate()).exclude(
+            pk=officer.pk
+        )
     )
-    return [
-        o for o in candidates if officer_may_enforce(officer=o, field_code=SUMMARY_FIELD, on=today).allowed
-    ]
 
 
 @login_required
@@ -174,15 +195,22 @@ def summary_new(request: HttpRequest) -> HttpResponse:
     that refused (409), listed on top and next to the fields they concern, each with its article.
     """
     officer = officer_for(request.user)
-    form = SummaryCaseForm(request.POST or None, co_officers=_co_officers(request.user, officer))
+    fields = _summary_fields(officer)
+    codes = [code for code, _name in fields]
+    chosen = request.POST.get("field_code") if request.method == "POST" else ""
+    field_code = chosen if chosen in codes else (codes[0] if codes else SUMMARY_FIELD)
+    form = SummaryCaseForm(
+        request.POST or None,
+        co_officers=_co_officers(officer, field_code),
+        enforcement_fields=fields,
+        initial={"field_code": field_code},
+    )
     violations: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
             if officer is None:
                 raise PermissionDenied(_("Only officers of the agency may decide on the spot."))
-            case = summary_case_record(
-                actor=request.user, agency=officer.agency, field_code=SUMMARY_FIELD, **form.data_for_service()
-            )
+            case = summary_case_record(actor=request.user, agency=officer.agency, **form.data_for_service())
         except PermissionDenied as exc:
             raise _forbidden(exc) from exc
         except services.TransitionRefused as exc:
@@ -439,28 +467,83 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return _detail(request, _case(request, case_id))
 
 
+def _verifiers(case: Case) -> list[Any]:
+    """The case's active officers certified for its field today (行政处罚法 Arts.42, 55), in one query."""
+    ids = selectors.case_officer_ids(case=case)
+    return list(
+        officers_certified(agency=case.agency, field_code=case.field_code, on=timezone.localdate()).filter(
+            pk__in=ids
+        )
+    )
+
+
+def _default_subject(case: Case) -> str:
+    """What a reminder or court application most likely concerns: the fine while one is owed."""
+    from cases.services.execution import outstanding_fine
+
+    if PenaltyKind.FINE in (case.decided_kinds or []) and outstanding_fine(case) > 0:
+        return "fine"
+    return "orders" if any(o.get("status") == "pending" for o in case.orders or []) else "fine"
+
+
+def _action_form(request: HttpRequest, case: Case, action: str, data: Any = None) -> ActionForm:
+    from cases.services.execution import outstanding_fine
+
+    return ActionForm(
+        data,
+        action=action,
+        officers=_agency_officers(case),
+        verifiers=_verifiers(case) if action == "verify_order" else (),
+        orders=case.orders,
+        owed=outstanding_fine(case) if action == "approve_payment_plan" else None,
+        subject=_default_subject(case) if action in SUBJECT_ACTIONS else "",
+        initial={"version": case.version},
+    )
+
+
+SUBJECT_ACTIONS = ("serve_reminder", "apply_to_court", "record_court_outcome")
+
+
+def _with_row_added(post: Any, form: ActionForm) -> Any:
+    """The POST with one more row in the list named by the "add_row" button (no JavaScript needed)."""
+    data = post.copy()
+    name = post.get("add_row")
+    if name in form.rows:
+        key = f"{name}-TOTAL_FORMS"
+        try:
+            total = int(data.get(key) or 0)
+        except ValueError:
+            total = 0
+        data[key] = str(min(total + 1, ROW_MAX))
+    return data
+
+
 @login_required
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    """One action: GET its form (or confirmation), POST → case_act with the version the officer saw."""
+    """One action: GET its form (or confirmation), POST → case_act with the version the officer saw.
+
+    Refusals re-render the form with what was typed: the service's field errors and the rules that
+    refused, on top and next to the fields they concern, each with its article. "Add a row" re-renders
+    the form with one more row of a list (orders, instalments) and submits nothing.
+    """
     case = _case(request, case_id)
     workflow = workflow_for(case)
     transition = workflow.transition(action)
     if transition is None:
         raise Http404
-    form = ActionForm(
-        request.POST or None,
-        action=action,
-        officers=_agency_officers(case),
-        initial={"version": case.version},
-    )
+    form = _action_form(request, case, action, request.POST or None)
     violations: list[dict[str, str]] = []
-    if request.method == "POST" and form.is_valid():
+    adding = request.method == "POST" and bool(request.POST.get("add_row"))
+    if adding:
+        form = _action_form(request, case, action, _with_row_added(request.POST, form)).quiet()
+    elif request.method == "POST" and form.is_valid() and form.rows_valid():
         try:
             services.case_act(case=case, actor=request.user, action=action, data=form.data_for_service())
         except PermissionDenied as exc:
             raise _forbidden(exc) from exc
         except services.TransitionRefused as exc:
             violations = [v.as_dict() for v in exc.violations]
+            add_action_violations(form, violations)
         except Conflict as exc:
             fresh = _case(request, case_id)
             return _detail(request, fresh, status=409, conflict=exc.message)
@@ -475,8 +558,9 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         "label": transition.label,
         "needs_data": action_needs_data(action),
         "violations": violations,
+        "row_sets": form.row_sets(),
     }
-    status = 200 if request.method != "POST" else (409 if violations else 400)
+    status = 200 if request.method != "POST" or adding else (409 if violations else 400)
     return render(request, "cases/action_form.html", context, status=status)
 
 
