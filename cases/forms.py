@@ -284,7 +284,9 @@ def _correction_fields() -> dict[str, forms.Field]:
             choices=CORRECTION_KINDS,
             initial="stop_and_correct",
             widget=forms.RadioSelect,
-            help_text=_("行政处罚法 Art.28: the agency orders the party to correct or correct within a deadline."),
+            help_text=_(
+                "行政处罚法 Art.28: the agency orders the party to correct, or to correct within a deadline."
+            ),
         ),
         "issued_on": _date(_("Notice issued on")),
         "content": _text(_("What the party is ordered to do"), rows=3),
@@ -344,7 +346,9 @@ class OrderRowForm(forms.Form):
     as days from receipt or a date (none for confiscated buildings, handed over by the agency)."""
 
     kind = forms.ChoiceField(label=_("Order"), required=False)
-    description = _line(_("What exactly (e.g. which buildings, which parcel)"), required=False, max_length=500)
+    description = _line(
+        _("What exactly (e.g. which buildings, which parcel)"), required=False, max_length=500
+    )
     days = _days_field(_("Days from receipt of the decision"))
     deadline = _date(_("or a deadline date"), required=False)
 
@@ -371,9 +375,7 @@ class OrderRowForm(forms.Form):
                     ),
                 )
         elif not days and not deadline:
-            self.add_error(
-                "days", _("Give the deadline: days from receipt, or a date (行政处罚法 Art.59).")
-            )
+            self.add_error("days", _("Give the deadline: days from receipt, or a date (行政处罚法 Art.59)."))
         elif days and deadline:
             self.add_error("deadline", _("Give days or a date, not both."))
         return cd
@@ -572,7 +574,9 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
             label=_("Officers who verified on site"),
             coerce=int,
             widget=forms.CheckboxSelectMultiple,
-            help_text=_("At least two officers of the case certified for the field (行政处罚法 Arts.42, 55)."),
+            help_text=_(
+                "At least two officers of the case certified for the field (行政处罚法 Arts.42, 55)."
+            ),
         ),
         "finding": _text(_("Finding on site"), rows=3),
         "complied": _flag(_("The party has complied with the order"), initial=True),
@@ -580,7 +584,10 @@ ACTION_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
     "hand_over_confiscated": lambda: {
         "order": _order_select(
             _("Confiscation order"),
-            help_text=_("Confiscated buildings are handed to the government within 90 days (土地管理法实施条例 Art.58)."),
+            help_text=_(
+                "Confiscated buildings are handed to the government within 90 days "
+                "(土地管理法实施条例 Art.58)."
+            ),
         ),
         "handed_on": _date(_("Handed over on")),
         "recipient": _line(_("Received by (the people's government or its designated department)")),
@@ -673,7 +680,8 @@ class ActionForm(forms.Form):
         for o in orders or []:
             if o.get("status") != "pending":
                 continue
-            if (wanted is not None and o["kind"] not in wanted) or (wanted is None and o["kind"] == CONFISCATE):
+            fits = o["kind"] in wanted if wanted is not None else o["kind"] != CONFISCATE
+            if not fits:
                 continue
             label = f"{o['n']}. {ORDER_LABELS.get(o['kind'], o['kind'])}"
             if o.get("description"):
