@@ -45,13 +45,14 @@ errors.install(api)
 
 
 def _register() -> None:
-    from api.routes import auth, calendar, cases, catalog, org
+    from api.routes import auth, calendar, cases, catalog, complaints, org
 
     api.add_router("/auth", auth.router)
     api.add_router("/", org.router)
     api.add_router("/", catalog.router)
     api.add_router("/calendar", calendar.router)
     api.add_router("/", cases.router)
+    api.add_router("/", complaints.router)
 
 
 _register()
