@@ -101,6 +101,9 @@ class Document(models.Model):
     signature = models.TextField(_("signature"), blank=True)
     signature_public_key = models.TextField(_("public key of the signature"), blank=True)
     signature_key_fingerprint = models.CharField(_("key fingerprint"), max_length=64, blank=True)
+    # The caller's idempotency key (documents.services.document_issue `key`): a repeated request with
+    # the same subject, kind and key gets the document already issued, never a second one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, blank=True, default="")
     supersedes = models.OneToOneField(
         "self",
         null=True,
@@ -116,6 +119,13 @@ class Document(models.Model):
         ordering = ["-issued_at", "-pk"]
         verbose_name = _("document")
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="documents_subject_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "kind", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="documents_document_idempotent",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.kind}"

@@ -3,7 +3,7 @@
 Public surface for other apps:
     kind_context_keys(kind) -> dict[str, ContextKey]      # the keys a kind's templates read
     document_issue(*, actor, kind, context, subject_type, subject_id, agency,
-                   number_sequence=None, on=None, supersedes=None) -> Document
+                   number_sequence=None, on=None, supersedes=None, key=None) -> Document
     document_render_docx(*, actor, kind, context, agency, number="", on=None) -> bytes
     document_verify_bytes(*, document, fileobj) -> bool
 and, for the administrator's screens, template_version_create / template_version_activate /
@@ -288,6 +288,7 @@ def document_issue(
     number_sequence: str | None = None,
     on: datetime.date | None = None,
     supersedes: Document | None = None,
+    key: str | None = None,
 ) -> Document:
     """Issue a document: render the active template to PDF, check the legal elements on the text
     extracted from it, take a gap-free number, store the PDF and record `document.issue` — all in
@@ -295,6 +296,13 @@ def document_issue(
 
     `number_sequence` names the numbering sequence (default: the kind); `on` is the 成文日期
     (default: today); `supersedes` is the document this one corrects (same kind and agency).
+
+    `key` makes the request idempotent: while a document of this subject and kind with this key
+    exists, the call returns it (whatever the context) and takes no number, renders nothing and
+    records nothing. Two concurrent calls with the same key produce one document and one number:
+    the second waits on the number sequence's lock, finds the first's document and rolls back (or,
+    should it get past, the unique constraint refuses its row and it returns the first's).
+    Use e.g. the case act's id ("act-1234") or the form's submission token.
     """
     spec = kind_spec(kind)
     policies.ensure(actor, "issue", agency)
@@ -303,15 +311,68 @@ def document_issue(
             _("The subject reference is too long (at most 60 characters each)."),
             code="document_subject_invalid",
         )
+    key = (key or "").strip()
+    if len(key) > 120:
+        raise ValidationFailed(
+            _("The idempotency key is too long (at most 120 characters)."), code="document_key_invalid"
+        )
+    lookup = {"subject_type": subject_type, "subject_id": str(subject_id), "kind": kind, "idempotency_key": key}
+    if key:
+        existing = Document.objects.filter(**lookup).first()
+        if existing is not None:
+            return existing
     values = rendering.normalise_context(spec, context)
     _refuse_missing_keys(spec, values)
     day = on or timezone.localdate()
+    try:
+        return _issue(
+            actor=actor,
+            spec=spec,
+            values=values,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            agency=agency,
+            number_sequence=number_sequence,
+            day=day,
+            supersedes=supersedes,
+            key=key,
+        )
+    except (_AlreadyIssued, IntegrityError):
+        existing = Document.objects.filter(**lookup).first() if key else None
+        if existing is None:
+            raise
+        return existing
+
+
+class _AlreadyIssued(Exception):
+    """Raised inside the issuing transaction to roll it back when a concurrent call won the race."""
+
+
+def _issue(
+    *,
+    actor: Any,
+    spec: KindSpec,
+    values: dict[str, Any],
+    subject_type: str,
+    subject_id: str,
+    agency: Any,
+    number_sequence: str | None,
+    day: datetime.date,
+    supersedes: Document | None,
+    key: str,
+) -> Document:
+    kind = spec.code
     with transaction.atomic():
         if supersedes is not None:
             supersedes = Document.objects.select_for_update().get(pk=supersedes.pk)
             _check_correction(supersedes, kind=kind, agency=agency)
         template = active_template(kind)
         issued = number_take(agency_id=agency.pk, kind=number_sequence or kind, year=day.year, actor=actor)
+        if key and Document.objects.filter(
+            subject_type=subject_type, subject_id=subject_id, kind=kind, idempotency_key=key
+        ).exists():
+            # A concurrent call with the same key committed while this one waited for the number.
+            raise _AlreadyIssued
         code = rendering.new_verification_code()
         full = _full_context(spec, values, agency=agency, number=issued.number, on=day, code=code)
         pdf = _render_pdf(spec, template.body, full)
@@ -327,7 +388,7 @@ def document_issue(
         )
         signed = Document(number=issued.number, pdf_sha256=sha256).signed_data()
         key_name = signing.agency_key_name(agency.pk)
-        key = signing.signing_key_ensure(key_name=key_name, actor=actor)
+        signing_key = signing.signing_key_ensure(key_name=key_name, actor=actor)
         signature = signing.sign(key_name, signed)
         document = Document.objects.create(
             kind=kind,
@@ -343,10 +404,11 @@ def document_issue(
             pdf_sha256=sha256,
             stored_file=stored,
             verification_code=code,
+            idempotency_key=key,
             supersedes=supersedes,
             signature=signature,
-            signature_public_key=key.public_key_pem,
-            signature_key_fingerprint=key.fingerprint,
+            signature_public_key=signing_key.public_key_pem,
+            signature_key_fingerprint=signing_key.fingerprint,
         )
         ledger_append(
             actor=actor,
@@ -364,8 +426,9 @@ def document_issue(
                 "subject_type": subject_type,
                 "subject_id": str(subject_id),
                 "supersedes": supersedes.number if supersedes is not None else None,
+                "idempotency_key": key or None,
                 "signature": signature,
-                "key_fingerprint": key.fingerprint,
+                "key_fingerprint": signing_key.fingerprint,
             },
         )
     return document
