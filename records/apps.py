@@ -21,5 +21,13 @@ class RecordsConfig(AppConfig):
                 "records.evidence_reinstated": _("Evidence reinstated"),
                 "records.av_rule_changed": _("Audio-video rule changed"),
                 "records.av_rule_seeded": _("Audio-video rule seeded"),
+                "records.case_archived": _("Case-file archive package built"),
+                "records.sensitive_viewed": _("Sensitive record viewed"),
+                "records.sensitive_downloaded": _("Sensitive file downloaded"),
+                "records.release_requested": _("Release after retention requested"),
+                "records.release_approved": _("Release after retention approved"),
+                "records.release_refused": _("Release after retention refused"),
+                "records.retention_rule_changed": _("Retention rule changed"),
+                "records.upload_abandoned": _("Abandoned upload cleaned up"),
             }
         )

@@ -292,3 +292,114 @@ class AvRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.get_requirement_display()})"
+
+
+class ArchivePackage(AppendOnly):
+    """A case-file archive package (案卷归档包): a ZIP kept in the content-addressed store.
+
+    Built by `records.services.archive.archive_build` for a closed case; the `records.case_archived`
+    ledger act carries the ZIP's digest. A case may have several packages (a rebuild after a
+    correction); the newest is the one handed to the archive.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    stored = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    manifest_digest = models.CharField(_("digest of the manifest"), max_length=64)
+    items = models.PositiveIntegerField(_("items"))
+    ledger_seq = models.BigIntegerField(_("ledger head sequence at archiving"))
+    ledger_hash = models.CharField(_("ledger head hash at archiving"), max_length=64)
+    key_fingerprint = models.CharField(_("key fingerprint"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "-pk"]
+        verbose_name = _("archive package")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class RetentionClass(models.TextChoices):
+    """The classes of material a retention period is set for."""
+
+    CASE_FILE = "case_file", _("case-file archive package")
+    TEXT_RECORD = "text_record", _("text records")
+    EVIDENCE = "evidence", _("files listed as evidence")
+    AV_UNUSED = "av_unused", _("audio-video not used as evidence")
+    OTHER_FILE = "other_file", _("other files")
+
+
+# Defaults (years after closing), seeded as RetentionRule rows by migration records/0003:
+# 《机关文件材料归档范围和文书档案保管期限规定》 (定期30年 for penalty case files), 国办发〔2018〕118号
+# (audio-video not used as evidence: at least 6 months; here 1 year).
+DEFAULT_RETENTION: dict[str, tuple[int, str]] = {
+    RetentionClass.CASE_FILE: (30, "《机关文件材料归档范围和文书档案保管期限规定》（定期30年）"),
+    RetentionClass.TEXT_RECORD: (30, "随案卷保管（定期30年）"),
+    RetentionClass.EVIDENCE: (30, "作为证据使用的，随案卷保管（国办发〔2018〕118号）"),
+    RetentionClass.AV_UNUSED: (1, "不作为证据使用的音像记录保存不少于6个月（国办发〔2018〕118号）"),
+    RetentionClass.OTHER_FILE: (10, "其他材料（定期10年）"),
+}
+
+
+class RetentionRule(models.Model):
+    """How many years material of one class is kept after the case is closed (configuration)."""
+
+    record_class = models.CharField(_("class"), max_length=20, choices=RetentionClass.choices, unique=True)
+    years = models.PositiveIntegerField(_("years kept after closing"))
+    basis = models.CharField(_("basis"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("retention rule")
+
+    def __str__(self) -> str:
+        return f"{self.get_record_class_display()}: {self.years}"
+
+
+class ReleaseStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class RetentionRelease(models.Model):
+    """A request to release an evidence file from the vault after its retention period.
+
+    Status moves only requested → approved | refused (`records.services.retention._move`), each step a
+    ledger act; the approver is a head of the agency other than the requester. An approved release
+    allows the archive to dispose of the bytes by its own procedure: the application itself never
+    deletes nor overwrites a stored file.
+    """
+
+    file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="releases")
+    record_class = models.CharField(_("class"), max_length=20, choices=RetentionClass.choices)
+    years = models.PositiveIntegerField(_("retention (years)"))
+    kept_until = models.DateField(_("kept until"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("retention release")
+
+    def __str__(self) -> str:
+        return f"{self.file_id} {self.status}"

@@ -5,7 +5,12 @@
   (an active officer with an enforcement role of the case's agency), and the case is not closed;
 - "view_sensitive": material classified 敏感 is seen only by the officers assigned to the case,
   the heads and legal reviewers of the case's agency (issue 5 §3);
-- "configure" (audio-video rules): a system administrator (org.roles, 三员分立).
+- "archive" (build the case-file archive package): an officer who may act on the case (cases.policies
+  "act"), whatever the case's status (the service requires a closed case);
+- "release" (approve the release of a file after its retention period): a head of the case's agency;
+- "configure" (audio-video rules, retention rules): a system administrator (org.roles, 三员分立).
+The case's status is read afresh through cases.selectors, so a case archived meanwhile is read-only
+even for a caller holding an older copy.
 The system (actor None) and a bootstrap superuser may do everything. A refusal through `ensure`
 is itself a ledger act (`auth.permission_denied`), written in its own transaction.
 """
@@ -18,19 +23,28 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import policies as case_policies
-from cases.selectors import case_officer_ids
-from core.errors import PermissionDenied
+from cases.selectors import case_get, case_officer_ids
+from core.errors import DomainError, PermissionDenied
 from core.services.ledger import ledger_append
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, roles_of
 
-VERBS = ("view", "act", "view_sensitive", "configure")
+VERBS = ("view", "act", "view_sensitive", "configure", "archive", "release")
 CLOSED_STATUSES = frozenset({"closed", "archived", "declined", "transferred"})
+
+
+def _current_status(case: Any) -> str:
+    try:
+        return str(case_get(case_id=case.pk, actor=None).status)
+    except DomainError:  # a case that cannot be read keeps the status it was passed with
+        return str(case.status)
 
 
 def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
     if verb not in VERBS:
         return _("Unknown action “%(verb)s”.") % {"verb": verb}
+    if verb == "act" and case is not None:
+        case.status = _current_status(case)
     if is_unrestricted(actor):
         if verb == "act" and case is not None and case.status in CLOSED_STATUSES:
             return _closed(case)
@@ -42,9 +56,17 @@ def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
             "Only a system administrator may change the audio-video rules (等保2.0 三员分立); ask the "
             "system administrator of your agency."
         )
-    base = case_policies.reason_refused(actor, "act" if verb == "act" else "view", case)
+    base = case_policies.reason_refused(actor, "act" if verb in ("act", "archive") else "view", case)
     if base is not None:
         return base
+    if verb == "release":
+        officer = officer_for(actor)
+        if officer is not None and officer.agency_id == case.agency_id and Role.HEAD in roles_of(user=actor):
+            return None
+        return _(
+            "Only a head of the agency that handled the case may approve the release of a file after its "
+            "retention period."
+        )
     if verb == "act" and case.status in CLOSED_STATUSES:
         return _closed(case)
     if verb == "view_sensitive":

@@ -16,6 +16,7 @@ from core.services.files import digest_stream, evidence_storage
 from records import policies
 from records.models import (
     AV_KINDS,
+    ArchivePackage,
     AvRequirement,
     AvRule,
     Classification,
@@ -23,6 +24,8 @@ from records.models import (
     EvidenceFile,
     EvidenceItem,
     Record,
+    RetentionRelease,
+    RetentionRule,
 )
 from records.steps import step_label
 
@@ -211,3 +214,59 @@ def evidence_verify(case_id: int, *, files: QuerySet[EvidenceFile] | None = None
         else:
             results.append(FileCheck(f, stored.digest, "ok", "", entry.seq))
     return results
+
+
+# ----------------------------------------------------------------------------- archive
+
+
+def archive_packages(*, case: Any) -> QuerySet[ArchivePackage]:
+    """The case's archive packages, newest first."""
+    return (
+        ArchivePackage.objects.filter(case_id=case.pk).select_related("stored", "created_by").order_by("-pk")
+    )
+
+
+def archive_missing(*, case_id: int) -> list[str]:
+    """What is missing before the case may move to `archived` (the cases workflow's `archive` action).
+
+    Empty when an archive package exists that was built after the case's last record, file or
+    evidence change; otherwise one message saying to build (or rebuild) the package.
+    """
+    package = ArchivePackage.objects.filter(case_id=case_id).order_by("-pk").first()
+    if package is None:
+        return [
+            _(
+                "The case file has no archive package yet: build it on the case's records page (案卷归档) or "
+                "with “zhifa archive build %(id)d”, then archive the case."
+            )
+            % {"id": case_id}
+        ]
+    newer = (
+        Record.objects.filter(case_id=case_id, created_at__gt=package.created_at).exists()
+        or EvidenceFile.objects.filter(case_id=case_id, created_at__gt=package.created_at).exists()
+        or EvidenceItem.objects.filter(case_id=case_id, created_at__gt=package.created_at).exists()
+        or EvidenceExclusion.objects.filter(item__case_id=case_id, created_at__gt=package.created_at).exists()
+    )
+    if newer:
+        return [
+            _(
+                "Records or evidence of the case changed after its archive package was built; build the "
+                "package again, then archive the case."
+            )
+        ]
+    return []
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def retention_rules() -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.order_by("pk")
+
+
+def file_releases(*, case: Any) -> QuerySet[RetentionRelease]:
+    return (
+        RetentionRelease.objects.filter(file__case_id=case.pk)
+        .select_related("file", "requested_by")
+        .order_by("-pk")
+    )

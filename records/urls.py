@@ -19,4 +19,6 @@ urlpatterns = [
     path("evidence/<int:item_id>/exclusion/", views.evidence_toggle, name="evidence_toggle"),
     path("verify/", views.evidence_verification, name="verify"),
     path("av-rules/", views.av_rules, name="av_rules"),
+    path("archive/", views.archive_build, name="archive_build"),
+    path("archive/<int:package_id>/download/", views.archive_download, name="archive_download"),
 ]

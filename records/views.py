@@ -99,6 +99,10 @@ def _home(
             "av_rows": _av_status(case),
             "chunk_size": max_chunk(),
             "step_label": step_label,
+            "packages": selectors.archive_packages(case=case),
+            "archive_missing": selectors.archive_missing(case_id=case.pk) if case.status == "closed" else [],
+            "may_archive": case.status in ("closed", "archived")
+            and policies.can(request.user, "archive", case),
         },
         status=status,
     )
@@ -542,3 +546,40 @@ def av_rules(request: HttpRequest, case_id: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+# ----------------------------------------------------------------------------- archive
+
+
+@login_required
+@require_POST
+def archive_build(request: HttpRequest, case_id: int) -> HttpResponse:
+    from records.services.archive import archive_build as build
+
+    case = _case(request, case_id)
+    try:
+        package = build(actor=request.user, case=case)
+    except PermissionDenied as exc:
+        raise _forbidden(exc) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Archive package built: %(items)d items, digest %(digest)s.")
+            % {"items": package.items, "digest": package.stored.digest},
+        )
+    return redirect("records:records_home", case_id=case.pk)
+
+
+@login_required
+def archive_download(request: HttpRequest, case_id: int, package_id: int) -> FileResponse:
+    case = _case(request, case_id)
+    package = selectors.archive_packages(case=case).filter(pk=package_id).first()
+    if package is None or not policies.can(request.user, "view_sensitive", case):
+        raise Http404
+    try:
+        fh = file_open(package.stored)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return FileResponse(fh, as_attachment=True, filename=package.filename, content_type="application/zip")
