@@ -14,7 +14,7 @@ urlpatterns = [
     path("gongkai/", include("publicity.urls")),  # public portal, no login
     path("complaints/", include("complaints.urls")),
     path("documents/", include("documents.urls")),
-    path("v/", include("documents.public_urls")),  # public document verification (QR code)
+    path("", include("documents.public_urls")),  # public document verification: /v/<code>/, /verify/<code>/
     path("api/v1/", include("api.urls")),
     re_path(r"^api/", api_not_found),  # any other /api/ address: JSON 404, never the HTML page
     path("django-admin/", admin.site.urls),

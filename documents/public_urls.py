@@ -1,4 +1,5 @@
-"""The public verification page, mounted at /v/ (the address printed in every document's QR code)."""
+"""The public verification page (no login): /v/<code>/ — the short address printed in every
+document's QR code — and /verify/<code>/, the same view under the long address."""
 
 from django.urls import path
 
@@ -7,5 +8,6 @@ from documents import views
 app_name = "documents_public"
 
 urlpatterns = [
-    path("<str:code>/", views.verify, name="verify"),
+    path("v/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify, name="verify_long"),
 ]

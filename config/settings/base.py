@@ -205,6 +205,10 @@ ZHIFA_HASH_ALGORITHM = env("ZHIFA_HASH_ALGORITHM", "sha256")
 ZHIFA_SIGNATURE_ALGORITHM = env("ZHIFA_SIGNATURE_ALGORITHM", "ed25519")
 ZHIFA_KEY_DIR = Path(env("ZHIFA_KEY_DIR", str(DATA_DIR / "keys")))
 
+# Public address of this platform (e.g. https://zhifa.example.gov.cn), put before the verification
+# path in the QR code of every issued document; empty: the path alone (relative address).
+ZHIFA_PUBLIC_BASE_URL = env("ZHIFA_PUBLIC_BASE_URL", "")
+
 # Background jobs: django.tasks with the database backend (run by `zhifa db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

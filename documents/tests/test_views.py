@@ -139,3 +139,45 @@ def test_a_non_administrator_cannot_preview_or_activate(client, officer):
 
     assert client.get(reverse("documents:version_preview", args=[version.pk])).status_code == 403
     assert client.post(reverse("documents:version_activate", args=[version.pk])).status_code == 403
+
+
+def test_the_long_verify_address_serves_the_same_page(client, document):
+    short = client.get(f"/v/{document.verification_code}/")
+    long = client.get(f"/verify/{document.verification_code}/")
+    displayed = client.get(f"/verify/{document.verification_code_display}/")
+
+    assert short.status_code == long.status_code == displayed.status_code == 200
+    assert document.number in long.content.decode() and document.number in displayed.content.decode()
+    assert client.get("/verify/ABCDABCDABCD/").status_code == 404
+
+
+def test_the_public_page_links_nothing_about_the_case_or_the_party(client, document):
+    import re
+
+    body = client.get(f"/verify/{document.verification_code}/").content.decode()
+    links = re.findall(r'(?:href|src|action)="([^"]*)"', body)
+    for link in links:
+        assert not link.startswith(("/cases", "/documents", "/api", "/org")), link
+        assert document.subject_id not in link.split("/"), link
+    for hidden in ("张三", "330102199001011234", "锦城街道", "cases.case"):
+        assert hidden not in body
+
+
+def test_the_qr_address_uses_the_public_base_url(evidence_dir, officer, agency, settings):
+    from core.services.files import file_open
+    from documents.tests.conftest import squash, text_of
+
+    settings.ZHIFA_PUBLIC_BASE_URL = "https://zhifa.example.gov.cn/"
+    document = document_issue(
+        actor=officer,
+        kind="penalty_decision",
+        context=decision_context(),
+        subject_type="cases.case",
+        subject_id=8,
+        agency=agency,
+        on=DAY,
+    )
+
+    with file_open(document.stored_file) as fh:
+        text = squash(text_of(fh.read()))
+    assert f"https://zhifa.example.gov.cn/v/{document.verification_code}/" in text
