@@ -55,10 +55,9 @@ def watermark_pdf(src: IO[bytes], out: IO[bytes], text: str) -> None:
     from pypdf import PdfReader, PdfWriter, Transformation
 
     overlay = PdfReader(io.BytesIO(_overlay_pdf(text))).pages[0]
-    reader = PdfReader(src)
-    writer = PdfWriter()
+    writer = PdfWriter(clone_from=PdfReader(src))
     ow, oh = float(overlay.mediabox.width), float(overlay.mediabox.height)
-    for page in reader.pages:
+    for page in writer.pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         scale = min(w / ow, h / oh) if ow and oh else 1.0
         page.merge_transformed_page(
@@ -67,7 +66,6 @@ def watermark_pdf(src: IO[bytes], out: IO[bytes], text: str) -> None:
             .scale(scale, scale)
             .translate(float(page.mediabox.left), float(page.mediabox.bottom)),
         )
-        writer.add_page(page)
     writer.write(out)
 
 

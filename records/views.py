@@ -34,6 +34,7 @@ from records.forms import (
 )
 from records.models import AvRequirement, AvRule, Classification, EvidenceItem, Record, RecordKind
 from records.selectors import STATUS_LABELS
+from records.services import access
 from records.services.uploads import max_chunk
 from records.steps import step_label
 
@@ -193,6 +194,7 @@ def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpRe
 def record_detail(request: HttpRequest, case_id: int, record_id: int) -> HttpResponse:
     case = _case(request, case_id)
     record = _record(request, case, record_id)
+    access.record_viewed(actor=request.user, case=case, record=record)
     versions = selectors.record_versions(record=record)
     files = selectors.case_files(actor=request.user, case=case).filter(record__series=record.series)
     may_act = policies.can(request.user, "act", case)
@@ -272,10 +274,18 @@ def file_download(request: HttpRequest, case_id: int, file_id: int) -> FileRespo
     if ef is None:
         raise Http404
     try:
-        fh = file_open(ef.stored)
+        download = access.file_download(actor=request.user, case=case, file=ef)
+    except PermissionDenied as exc:
+        raise Http404 from exc
     except DomainError as exc:
         raise Http404(exc.message) from exc
-    return FileResponse(fh, as_attachment=True, filename=ef.filename, content_type=ef.content_type or None)
+    response = FileResponse(
+        download.fileobj, as_attachment=True, filename=ef.filename, content_type=download.content_type
+    )
+    if download.watermarked:
+        response["X-Watermarked"] = "1"
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 # ----------------------------------------------------------------------------- chunked upload (JSON)
@@ -582,4 +592,5 @@ def archive_download(request: HttpRequest, case_id: int, package_id: int) -> Fil
         fh = file_open(package.stored)
     except DomainError as exc:
         raise Http404(exc.message) from exc
+    access.package_downloaded(actor=request.user, case=case, package=package)
     return FileResponse(fh, as_attachment=True, filename=package.filename, content_type="application/zip")
