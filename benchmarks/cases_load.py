@@ -213,7 +213,16 @@ def count_queries(case_ids: list[int], explain: bool) -> None:
                     cursor.execute(q["sql"])
             timed.append((time.perf_counter() - started, q["sql"]))
         timed.sort(reverse=True)
-        print(f"  {name} ({path}) → {response.status_code}: {len(ctx.captured_queries)} queries")
+        # CPU of this process per request (Django + psycopg client side; the server's share is not
+        # in it): steadier than wall-clock times on a shared machine.
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(20):
+            client.get(path)
+        cpu, wall = (time.process_time() - cpu) / 20, (time.perf_counter() - wall) / 20
+        print(
+            f"  {name} ({path}) → {response.status_code}: {len(ctx.captured_queries)} queries, "
+            f"in-process {cpu * 1000:.1f} ms CPU / {wall * 1000:.1f} ms wall per request"
+        )
         if explain:
             for seconds, sql in timed[:3]:
                 print(f"    {seconds * 1000:7.1f} ms  {sql[:400]}")
