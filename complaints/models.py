@@ -40,7 +40,9 @@ class LeadDecision(models.TextChoices):
 
 
 class Complaint(TimeStamped):
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     description = models.TextField(_("description"))
@@ -52,21 +54,37 @@ class Complaint(TimeStamped):
     officer_named = models.CharField(_("officer named by the complainant"), max_length=100, blank=True)
     officer_certificate = models.CharField(_("certificate number given"), max_length=60, blank=True)
     subject_officer = models.ForeignKey(
-        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("officer complained about"),
     )
     received_on = models.DateField(_("received on"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
     department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("department"),
     )
     first_contact = models.ForeignKey(
-        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("first-contact officer"),
     )
     owner = models.ForeignKey(
-        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("responsible officer"),
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -107,6 +125,9 @@ class Attachment(models.Model):
         ordering = ["pk"]
         verbose_name = _("attachment")
 
+    def __str__(self) -> str:
+        return self.filename
+
 
 class Handover(models.Model):
     """A hand-over of responsibility (首问负责): from the owner to a named colleague."""
@@ -120,9 +141,14 @@ class Handover(models.Model):
         "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("hand-over")
+
+    def __str__(self) -> str:
+        return f"{self.from_officer_id} → {self.to_officer_id}"

@@ -58,8 +58,10 @@ def reason_refused(actor: Any, verb: str, complaint: Complaint) -> str | None:
     ids = read_agency_ids(actor)
     if verb == "view":
         if not roles & READERS or (ids is not None and complaint.agency_id not in ids):
-            return _("Complaints are read in the agency they were sent to (supervisors also read "
-                     "subordinate agencies).")
+            return _(
+                "Complaints are read in the agency they were sent to (supervisors also read "
+                "subordinate agencies)."
+            )
     elif officer.agency_id != complaint.agency_id or not roles & HANDLERS:
         return _("Complaints are handled by the officers and heads of the agency they were sent to.")
     conflict = conflict_reason(complaint, officer)
@@ -69,8 +71,10 @@ def reason_refused(actor: Any, verb: str, complaint: Complaint) -> str | None:
         if complaint.owner_id is None:
             return _("Nobody has taken this complaint yet: accept it first (首问负责).")
         if complaint.owner_id != officer.pk:
-            return _("Only the responsible officer (首问负责) or a head of the agency may do this; ask "
-                     "the responsible officer to hand the complaint over to you.")
+            return _(
+                "Only the responsible officer (首问负责) or a head of the agency may do this; ask "
+                "the responsible officer to hand the complaint over to you."
+            )
     return None
 
 

@@ -23,7 +23,12 @@ ACKNOWLEDGE_WORKDAYS = ("complaints.acknowledge_workdays", 5)
 LEAD_DECISION_WORKDAYS = ("complaints.lead_decision_workdays", 15)
 REPLY_DAYS = ("complaints.reply_days", 60)
 
-OPEN_DEADLINE = (Deadline.Status.OPEN, Deadline.Status.DUE_SOON, Deadline.Status.OVERDUE, Deadline.Status.PAUSED)
+OPEN_DEADLINE = (
+    Deadline.Status.OPEN,
+    Deadline.Status.DUE_SOON,
+    Deadline.Status.OVERDUE,
+    Deadline.Status.PAUSED,
+)
 
 
 def legal_setting_int(key: str, default: int) -> int:
@@ -47,9 +52,11 @@ def visible_complaints(actor: Any) -> QuerySet[Complaint]:
         return qs
     officer = org_selectors.officer_for(actor)
     roles = org_selectors.roles_of(user=actor)
-    if officer is None or not officer.active or not roles & {
-        Role.OFFICER, Role.HEAD, Role.SUPERVISOR, Role.LEGAL_REVIEWER
-    }:
+    if (
+        officer is None
+        or not officer.active
+        or not roles & {Role.OFFICER, Role.HEAD, Role.SUPERVISOR, Role.LEGAL_REVIEWER}
+    ):
         return qs.none()
     qs = qs.filter(agency_id__in=org_selectors.visible_agency_ids(actor))
     conflict = Q(category=Category.CONDUCT) & Q(subject_officer_id=officer.pk)
@@ -75,8 +82,9 @@ def complaint_by_code(code: str) -> Complaint | None:
     return Complaint.objects.select_related("agency").filter(tracking_code=normalised).first()
 
 
-def complaint_deadlines(*, complaint: Complaint, kind: str | None = None, open_only: bool = False
-                        ) -> QuerySet[Deadline]:
+def complaint_deadlines(
+    *, complaint: Complaint, kind: str | None = None, open_only: bool = False
+) -> QuerySet[Deadline]:
     qs = Deadline.objects.filter(
         subject_type=ContentType.objects.get_for_model(Complaint), subject_id=str(complaint.pk)
     )

@@ -64,7 +64,9 @@ def _status_label(status: str) -> str:
     return str(S(status).label)
 
 
-def _move(complaint: Complaint, *, to: str, actor: Any, act: str, payload: dict[str, Any] | None = None) -> None:
+def _move(
+    complaint: Complaint, *, to: str, actor: Any, act: str, payload: dict[str, Any] | None = None
+) -> None:
     """The only code that changes a complaint's status; refuses moves not in TRANSITIONS."""
     if to not in TRANSITIONS[complaint.status]:
         raise Conflict(
@@ -80,8 +82,13 @@ def _move(complaint: Complaint, *, to: str, actor: Any, act: str, payload: dict[
     old = complaint.status
     complaint.status = to
     complaint.save()
-    ledger_append(actor=actor, act=act, obj=complaint, agency_id=complaint.agency_id,
-                  payload={"from": old, "to": to, **(payload or {})})
+    ledger_append(
+        actor=actor,
+        act=act,
+        obj=complaint,
+        agency_id=complaint.agency_id,
+        payload={"from": old, "to": to, **(payload or {})},
+    )
 
 
 def _record(complaint: Complaint, *, actor: Any, act: str, payload: dict[str, Any]) -> None:
@@ -114,7 +121,10 @@ def _officer(actor: Any) -> Any:
     officer = org_selectors.officer_for(actor)
     if officer is None:
         raise ValidationFailed(
-            _("Only an officer can be responsible for a complaint (首问负责); sign in with your officer account."),
+            _(
+                "Only an officer can be responsible for a complaint (首问负责); sign in with your officer "
+                "account."
+            ),
             code="complaint_officer_required",
         )
     return officer
@@ -137,7 +147,11 @@ def _validate_files(files: Sequence[Upload], errors: dict[str, list[str]]) -> li
         if upload.size > abuse.MAX_FILE_BYTES:
             errors.setdefault("attachments", []).append(
                 _("%(name)s is too large (%(size)s MB); each file may have at most %(max)d MB.")
-                % {"name": name, "size": f"{upload.size / 1048576:.1f}", "max": abuse.MAX_FILE_BYTES // 1048576}
+                % {
+                    "name": name,
+                    "size": f"{upload.size / 1048576:.1f}",
+                    "max": abuse.MAX_FILE_BYTES // 1048576,
+                }
             )
             continue
         head = upload.fileobj.read(16)
@@ -145,14 +159,18 @@ def _validate_files(files: Sequence[Upload], errors: dict[str, list[str]]) -> li
         kind = abuse.sniff(head)
         if kind is None:
             errors.setdefault("attachments", []).append(
-                _("%(name)s is not a picture (JPEG, PNG, GIF, WebP) or a PDF document; only these "
-                  "are accepted.") % {"name": name}
+                _(
+                    "%(name)s is not a picture (JPEG, PNG, GIF, WebP) or a PDF document; only these "
+                    "are accepted."
+                )
+                % {"name": name}
             )
             continue
         accepted.append((upload, name, kind[0]))
     if total > abuse.MAX_TOTAL_BYTES:
         errors.setdefault("attachments", []).append(
-            _("The attachments together may have at most %(max)d MB.") % {"max": abuse.MAX_TOTAL_BYTES // 1048576}
+            _("The attachments together may have at most %(max)d MB.")
+            % {"max": abuse.MAX_TOTAL_BYTES // 1048576}
         )
     return accepted
 
@@ -190,16 +208,23 @@ def complaint_submit(
         errors["description"] = [_("Describe what happened: what, where, when, who.")]
     elif len(description) > abuse.MAX_DESCRIPTION:
         errors["description"] = [
-            _("The description is too long: %(n)d characters, at most %(max)d. Shorten it or attach "
-              "a PDF document.") % {"n": len(description), "max": abuse.MAX_DESCRIPTION}
+            _(
+                "The description is too long: %(n)d characters, at most %(max)d. Shorten it or attach "
+                "a PDF document."
+            )
+            % {"n": len(description), "max": abuse.MAX_DESCRIPTION}
         ]
     if len(location) > abuse.MAX_LOCATION:
-        errors["location"] = [_("The location may have at most %(max)d characters.") % {"max": abuse.MAX_LOCATION}]
+        errors["location"] = [
+            _("The location may have at most %(max)d characters.") % {"max": abuse.MAX_LOCATION}
+        ]
     name, phone, email = _clean_text(contact_name), _clean_text(contact_phone), _clean_text(contact_email)
     if anonymous and category != Category.VIOLATION:
         errors["anonymous"] = [
-            _("Only reports of violations may be anonymous; a complaint needs your name and a phone "
-              "number or e-mail address so that the answer reaches you.")
+            _(
+                "Only reports of violations may be anonymous; a complaint needs your name and a phone "
+                "number or e-mail address so that the answer reaches you."
+            )
         ]
     if anonymous:
         name = phone = email = ""  # never stored, even if typed
@@ -217,7 +242,10 @@ def complaint_submit(
                 validate_email(email)
             except ValidationError:
                 errors["contact_email"] = [_("Enter a valid e-mail address.")]
-    officer_named, officer_certificate = _clean_text(officer_named)[:100], _clean_text(officer_certificate)[:60]
+    officer_named, officer_certificate = (
+        _clean_text(officer_named)[:100],
+        _clean_text(officer_certificate)[:60],
+    )
     if category != Category.CONDUCT:
         officer_named = officer_certificate = ""
     accepted = _validate_files(files, errors)
@@ -229,7 +257,8 @@ def complaint_submit(
     today = timezone.localdate()
     subject = (
         selectors.officer_by_certificate(agency_id=agency.pk, number=officer_certificate)
-        if officer_certificate else None
+        if officer_certificate
+        else None
     )
     with transaction.atomic():
         complaint = None
@@ -258,41 +287,75 @@ def complaint_submit(
             raise Conflict(_("No tracking code could be issued; send the complaint again."))
         stored = []
         for upload, filename, content_type in accepted:
-            file = file_store(actor=actor, fileobj=upload.fileobj, filename=filename,
-                              content_type=content_type, agency_id=agency.pk, act="complaint.attachment")
-            Attachment.objects.create(complaint=complaint, file=file, filename=filename,
-                                      content_type=content_type, size=file.size)
+            file = file_store(
+                actor=actor,
+                fileobj=upload.fileobj,
+                filename=filename,
+                content_type=content_type,
+                agency_id=agency.pk,
+                act="complaint.attachment",
+            )
+            Attachment.objects.create(
+                complaint=complaint, file=file, filename=filename, content_type=content_type, size=file.size
+            )
             stored.append(file.digest)
         ledger_append(
-            actor=actor, act="complaint.submit", obj=complaint, agency_id=agency.pk,
-            payload={"category": category, "anonymous": anonymous, "attachments": stored,
-                     "subject_officer": subject.pk if subject else None, "status": complaint.status},
+            actor=actor,
+            act="complaint.submit",
+            obj=complaint,
+            agency_id=agency.pk,
+            payload={
+                "category": category,
+                "anonymous": anonymous,
+                "attachments": stored,
+                "subject_officer": subject.pk if subject else None,
+                "status": complaint.status,
+            },
         )
         starts = [
             (ACKNOWLEDGE, "投诉举报受理期限", Deadline.Unit.WORKDAYS, selectors.ACKNOWLEDGE_WORKDAYS),
             (REPLY, "投诉举报答复期限", Deadline.Unit.CALENDAR_DAYS, selectors.REPLY_DAYS),
         ]
         if category == Category.VIOLATION:
-            starts.append((LEAD_DECISION, "是否转为案件线索决定期限", Deadline.Unit.WORKDAYS,
-                           selectors.LEAD_DECISION_WORKDAYS))
+            starts.append(
+                (
+                    LEAD_DECISION,
+                    "是否转为案件线索决定期限",
+                    Deadline.Unit.WORKDAYS,
+                    selectors.LEAD_DECISION_WORKDAYS,
+                )
+            )
         for kind, title, unit, (key, default) in starts:
-            deadline_start(actor=actor, subject=complaint, agency_id=agency.pk, kind=kind, title=title,
-                           legal_basis=BASIS, unit=unit, amount=selectors.legal_setting_int(key, default),
-                           start_date=today)
+            deadline_start(
+                actor=actor,
+                subject=complaint,
+                agency_id=agency.pk,
+                kind=kind,
+                title=title,
+                legal_basis=BASIS,
+                unit=unit,
+                amount=selectors.legal_setting_int(key, default),
+                start_date=today,
+            )
     return complaint
 
 
-def complaint_feedback(*, actor: Any = None, complaint: Complaint, satisfaction: str, comment: str = "") -> Complaint:
+def complaint_feedback(
+    *, actor: Any = None, complaint: Complaint, satisfaction: str, comment: str = ""
+) -> Complaint:
     """The complainant's satisfaction with the answer (once, by tracking code); closes the complaint."""
     comment = _clean_text(comment)
     errors: dict[str, list[str]] = {}
     if satisfaction not in Satisfaction.values:
         errors["satisfaction"] = [_("Choose how satisfied you are with the answer.")]
     if len(comment) > abuse.MAX_FEEDBACK:
-        errors["comment"] = [_("The comment may have at most %(max)d characters.") % {"max": abuse.MAX_FEEDBACK}]
+        errors["comment"] = [
+            _("The comment may have at most %(max)d characters.") % {"max": abuse.MAX_FEEDBACK}
+        ]
     if errors:
-        raise ValidationFailed(_("The feedback was not sent: correct the fields marked."),
-                               field_errors=errors, status=422)
+        raise ValidationFailed(
+            _("The feedback was not sent: correct the fields marked."), field_errors=errors, status=422
+        )
     with transaction.atomic():
         locked = _locked(complaint)
         if locked.status != S.REPLIED or locked.satisfaction:
@@ -303,8 +366,9 @@ def complaint_feedback(*, actor: Any = None, complaint: Complaint, satisfaction:
             )
         locked.satisfaction, locked.feedback = satisfaction, comment
         locked.feedback_at = locked.closed_at = timezone.now()
-        _move(locked, to=S.CLOSED, actor=actor, act="complaint.feedback",
-              payload={"satisfaction": satisfaction})
+        _move(
+            locked, to=S.CLOSED, actor=actor, act="complaint.feedback", payload={"satisfaction": satisfaction}
+        )
     _sync(complaint, locked)
     return complaint
 
@@ -320,8 +384,13 @@ def complaint_accept(*, actor: Any, complaint: Complaint) -> Complaint:
         locked = _locked(complaint)
         locked.first_contact = locked.owner = officer
         locked.accepted_at = timezone.now()
-        _move(locked, to=S.ACCEPTED, actor=actor, act="complaint.accept",
-              payload={"owner": officer.pk, "owner_name": officer.name})
+        _move(
+            locked,
+            to=S.ACCEPTED,
+            actor=actor,
+            act="complaint.accept",
+            payload={"owner": officer.pk, "owner_name": officer.name},
+        )
         _satisfy(locked, kind=ACKNOWLEDGE, actor=actor, by_act="complaint.accept")
     _sync(complaint, locked)
     return complaint
@@ -333,22 +402,38 @@ def _conduct_refusal(complaint: Complaint, officer: Any, department: Any = None)
     subject = complaint.subject_officer
     if subject is None:
         raise DomainError(
-            _("A complaint about conduct is assigned only once the officer complained about is "
-              "identified, so that it never reaches them or their department: identify the officer first."),
-            code="complaint_subject_unknown", status=409,
+            _(
+                "A complaint about conduct is assigned only once the officer complained about is "
+                "identified, so that it never reaches them or their department: identify the officer first."
+            ),
+            code="complaint_subject_unknown",
+            status=409,
         )
-    if department is not None and subject.department_id is not None and department.pk == subject.department_id:
+    if (
+        department is not None
+        and subject.department_id is not None
+        and department.pk == subject.department_id
+    ):
         raise DomainError(
-            _("A complaint about an officer's conduct is never assigned to the department of the officer "
-              "complained about (%(dept)s); choose another department.") % {"dept": department.name},
-            code="complaint_conduct_conflict", status=409,
+            _(
+                "A complaint about an officer's conduct is never assigned to the department of the officer "
+                "complained about (%(dept)s); choose another department."
+            )
+            % {"dept": department.name},
+            code="complaint_conduct_conflict",
+            status=409,
             field_errors={"department": [_("The department of the officer complained about.")]},
         )
     reason = policies.conflict_reason(complaint, officer)
     if reason:
-        raise DomainError(reason, code="complaint_conduct_conflict", status=409,
-                          field_errors={"officer": [_("Choose an officer outside the department of the "
-                                                      "officer complained about.")]})
+        raise DomainError(
+            reason,
+            code="complaint_conduct_conflict",
+            status=409,
+            field_errors={
+                "officer": [_("Choose an officer outside the department of the officer complained about.")]
+            },
+        )
 
 
 def _colleague(complaint: Complaint, officer_id: Any) -> Any:
@@ -360,7 +445,8 @@ def _colleague(complaint: Complaint, officer_id: Any) -> Any:
     if officer is None:
         raise ValidationFailed(
             _("Choose an active officer of the agency the complaint was sent to."),
-            field_errors={"officer": [_("Choose an officer of this agency.")]}, status=422,
+            field_errors={"officer": [_("Choose an officer of this agency.")]},
+            status=422,
         )
     return officer
 
@@ -369,8 +455,11 @@ def complaint_identify(*, actor: Any, complaint: Complaint, officer_id: Any) -> 
     """Record which officer a conduct complaint is about (from the name or certificate number given)."""
     policies.ensure(actor, "identify", complaint)
     if complaint.category != Category.CONDUCT:
-        raise ValidationFailed(_("Only a complaint about conduct names an officer complained about."),
-                               code="complaint_not_conduct", status=422)
+        raise ValidationFailed(
+            _("Only a complaint about conduct names an officer complained about."),
+            code="complaint_not_conduct",
+            status=422,
+        )
     subject = _colleague(complaint, officer_id)
     with transaction.atomic():
         locked = _locked(complaint)
@@ -379,10 +468,13 @@ def complaint_identify(*, actor: Any, complaint: Complaint, officer_id: Any) -> 
         owner = locked.owner
         if owner is not None and policies.conflict_reason(locked, owner):
             raise DomainError(
-                _("The responsible officer is the officer complained about or in their department: "
-                  "hand the complaint over first to a colleague of another department, who then "
-                  "records the identification."),
-                code="complaint_conduct_conflict", status=409,
+                _(
+                    "The responsible officer is the officer complained about or in their department: "
+                    "hand the complaint over first to a colleague of another department, who then "
+                    "records the identification."
+                ),
+                code="complaint_conduct_conflict",
+                status=409,
             )
         _record(locked, actor=actor, act="complaint.identify", payload={"from": old, "to": subject.pk})
     _sync(complaint, locked)
@@ -391,37 +483,60 @@ def complaint_identify(*, actor: Any, complaint: Complaint, officer_id: Any) -> 
 
 def _handover(locked: Complaint, *, actor: Any, to: Any, department: Any, note: str) -> Handover:
     record = Handover.objects.create(
-        complaint=locked, from_officer=locked.owner, to_officer=to, department=department, note=note[:500],
+        complaint=locked,
+        from_officer=locked.owner,
+        to_officer=to,
+        department=department,
+        note=note[:500],
         by=actor if getattr(actor, "pk", None) else None,
     )
     ledger_append(
-        actor=actor, act="complaint.handover", obj=locked, agency_id=locked.agency_id,
-        payload={"from": locked.owner_id, "from_name": locked.owner.name if locked.owner else "",
-                 "to": to.pk, "to_name": to.name, "department": department.pk if department else None,
-                 "note": note[:500]},
+        actor=actor,
+        act="complaint.handover",
+        obj=locked,
+        agency_id=locked.agency_id,
+        payload={
+            "from": locked.owner_id,
+            "from_name": locked.owner.name if locked.owner else "",
+            "to": to.pk,
+            "to_name": to.name,
+            "department": department.pk if department else None,
+            "note": note[:500],
+        },
     )
     locked.owner = to
     return record
 
 
-def complaint_assign(*, actor: Any, complaint: Complaint, department_id: Any, officer_id: Any,
-                     note: str = "") -> Complaint:
+def complaint_assign(
+    *, actor: Any, complaint: Complaint, department_id: Any, officer_id: Any, note: str = ""
+) -> Complaint:
     """分派: a department and the officer responsible in it (the hand-over is logged)."""
     policies.ensure(actor, "assign", complaint)
     try:
-        department = selectors.agency_departments(agency_id=complaint.agency_id).filter(
-            pk=int(department_id), active=True).first()
+        department = (
+            selectors.agency_departments(agency_id=complaint.agency_id)
+            .filter(pk=int(department_id), active=True)
+            .first()
+        )
     except (TypeError, ValueError):
         department = None
     if department is None:
-        raise ValidationFailed(_("Choose a department of the agency the complaint was sent to."),
-                               field_errors={"department": [_("Choose a department.")]}, status=422)
+        raise ValidationFailed(
+            _("Choose a department of the agency the complaint was sent to."),
+            field_errors={"department": [_("Choose a department.")]},
+            status=422,
+        )
     officer = _colleague(complaint, officer_id)
     if officer.department_id != department.pk:
         raise ValidationFailed(
-            _("%(officer)s does not belong to %(dept)s: choose an officer of the department the "
-              "complaint is assigned to.") % {"officer": officer.name, "dept": department.name},
-            field_errors={"officer": [_("Choose an officer of the chosen department.")]}, status=422,
+            _(
+                "%(officer)s does not belong to %(dept)s: choose an officer of the department the "
+                "complaint is assigned to."
+            )
+            % {"officer": officer.name, "dept": department.name},
+            field_errors={"officer": [_("Choose an officer of the chosen department.")]},
+            status=422,
         )
     with transaction.atomic():
         locked = _locked(complaint)
@@ -430,8 +545,13 @@ def complaint_assign(*, actor: Any, complaint: Complaint, department_id: Any, of
             _handover(locked, actor=actor, to=officer, department=department, note=_clean_text(note))
         locked.department = department
         locked.assigned_at = timezone.now()
-        _move(locked, to=S.ASSIGNED, actor=actor, act="complaint.assign",
-              payload={"department": department.pk, "owner": officer.pk})
+        _move(
+            locked,
+            to=S.ASSIGNED,
+            actor=actor,
+            act="complaint.assign",
+            payload={"department": department.pk, "owner": officer.pk},
+        )
     _sync(complaint, locked)
     return complaint
 
@@ -445,13 +565,16 @@ def complaint_handover(*, actor: Any, complaint: Complaint, officer_id: Any, not
         if locked.status in (S.REPLIED, S.CLOSED):
             raise Conflict(_("An answered complaint is not handed over any more."), code="complaint_answered")
         if locked.owner_id == officer.pk:
-            raise ValidationFailed(_("%(officer)s is already responsible for this complaint.")
-                                   % {"officer": officer.name},
-                                   field_errors={"officer": [_("Choose another officer.")]}, status=422)
+            raise ValidationFailed(
+                _("%(officer)s is already responsible for this complaint.") % {"officer": officer.name},
+                field_errors={"officer": [_("Choose another officer.")]},
+                status=422,
+            )
         if policies.conflict_reason(locked, officer):  # only once the officer complained about is known
             _conduct_refusal(locked, officer)
-        record = _handover(locked, actor=actor, to=officer, department=locked.department,
-                           note=_clean_text(note))
+        record = _handover(
+            locked, actor=actor, to=officer, department=locked.department, note=_clean_text(note)
+        )
         locked.save()
     _sync(complaint, locked)
     return record
@@ -464,16 +587,23 @@ def complaint_convert(*, actor: Any, complaint: Complaint, title: str = "") -> C
     if complaint.category != Category.VIOLATION:
         raise ValidationFailed(
             _("Only a report of a violation becomes a case lead; answer this complaint instead."),
-            code="complaint_not_a_report", status=422,
+            code="complaint_not_a_report",
+            status=422,
         )
     with transaction.atomic():
         locked = _locked(complaint)
         if locked.lead_decision:
-            raise Conflict(_("It was already decided whether this report becomes a case lead."),
-                           code="complaint_lead_decided")
+            raise Conflict(
+                _("It was already decided whether this report becomes a case lead."),
+                code="complaint_lead_decided",
+            )
         case = case_services.lead_register(
-            actor=actor, agency=locked.agency, source="complaint", discovered_on=locked.received_on,
-            description=locked.description, location=locked.location,
+            actor=actor,
+            agency=locked.agency,
+            source="complaint",
+            discovered_on=locked.received_on,
+            description=locked.description,
+            location=locked.location,
             reported_by=f"投诉举报 {abuse.display_code(locked.tracking_code)}",  # never the identity
             title=_clean_text(title)[:200],
         )
@@ -491,16 +621,22 @@ def complaint_no_lead(*, actor: Any, complaint: Complaint, reason: str) -> Compl
     policies.ensure(actor, "decide_lead", complaint)
     reason = _clean_text(reason)
     if complaint.category != Category.VIOLATION:
-        raise ValidationFailed(_("Only a report of a violation needs this decision."),
-                               code="complaint_not_a_report", status=422)
+        raise ValidationFailed(
+            _("Only a report of a violation needs this decision."), code="complaint_not_a_report", status=422
+        )
     if not reason or len(reason) > MAX_REPLY:
-        raise ValidationFailed(_("Give the reason why the report does not become a case lead."),
-                               field_errors={"reason": [_("Give the reason.")]}, status=422)
+        raise ValidationFailed(
+            _("Give the reason why the report does not become a case lead."),
+            field_errors={"reason": [_("Give the reason.")]},
+            status=422,
+        )
     with transaction.atomic():
         locked = _locked(complaint)
         if locked.lead_decision:
-            raise Conflict(_("It was already decided whether this report becomes a case lead."),
-                           code="complaint_lead_decided")
+            raise Conflict(
+                _("It was already decided whether this report becomes a case lead."),
+                code="complaint_lead_decided",
+            )
         locked.lead_decision, locked.lead_decision_reason = LeadDecision.NO_LEAD, reason
         locked.lead_decided_at = timezone.now()
         _record(locked, actor=actor, act="complaint.no_lead", payload={"reason": reason})
@@ -514,18 +650,22 @@ def complaint_reply(*, actor: Any, complaint: Complaint, text: str) -> Complaint
     policies.ensure(actor, "reply", complaint)
     text = _clean_text(text)
     if not text:
-        raise ValidationFailed(_("Write the answer."), field_errors={"text": [_("Write the answer.")]}, status=422)
+        raise ValidationFailed(
+            _("Write the answer."), field_errors={"text": [_("Write the answer.")]}, status=422
+        )
     if len(text) > MAX_REPLY:
         raise ValidationFailed(
             _("The answer may have at most %(max)d characters.") % {"max": MAX_REPLY},
-            field_errors={"text": [_("Shorten the answer.")]}, status=422,
+            field_errors={"text": [_("Shorten the answer.")]},
+            status=422,
         )
     with transaction.atomic():
         locked = _locked(complaint)
         if locked.category == Category.VIOLATION and not locked.lead_decision:
             raise DomainError(
                 _("Decide first whether the report becomes a case lead; then answer it."),
-                code="complaint_lead_undecided", status=409,
+                code="complaint_lead_undecided",
+                status=409,
             )
         locked.reply = text
         locked.replied_at = timezone.now()

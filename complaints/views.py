@@ -55,34 +55,70 @@ def uploads_of(files: list[Any]) -> list[services.Upload]:
 def public_new(request: HttpRequest) -> HttpResponse:
     agencies = selectors.public_agencies()
     if request.method != "POST":
-        return _no_store(render(request, "complaints/public_form.html",
-                                {"form": ComplaintForm(agencies=agencies)}))
+        return _no_store(
+            render(request, "complaints/public_form.html", {"form": ComplaintForm(agencies=agencies)})
+        )
     wait = abuse.throttled(request, "submit")
     if wait:
-        response = render(request, "complaints/public_refused.html", {
-            "message": _("Too many complaints were sent from your address; please try again in %(minutes)d "
-                         "minutes, or call the agency.") % {"minutes": max(wait // 60, 1)}}, status=429)
+        response = render(
+            request,
+            "complaints/public_refused.html",
+            {
+                "message": _(
+                    "Too many complaints were sent from your address; please try again in %(minutes)d "
+                    "minutes, or call the agency."
+                )
+                % {"minutes": max(wait // 60, 1)}
+            },
+            status=429,
+        )
         response["Retry-After"] = str(wait)
         return _no_store(response)
     try:
         data, files = request.POST, request.FILES
     except (RequestDataTooBig, TooManyFieldsSent):
-        return _no_store(render(request, "complaints/public_refused.html", {
-            "message": _("The form is too large: shorten the text or send fewer or smaller attachments.")},
-            status=413))
+        return _no_store(
+            render(
+                request,
+                "complaints/public_refused.html",
+                {
+                    "message": _(
+                        "The form is too large: shorten the text or send fewer or smaller attachments."
+                    )
+                },
+                status=413,
+            )
+        )
     form = ComplaintForm(data, files, agencies=agencies)
     if data.get(abuse.HONEYPOT_FIELD):
-        return _no_store(render(request, "complaints/public_refused.html", {
-            "message": _("The form could not be accepted. If you are a person, please send it again "
-                         "without filling in hidden fields, or call the agency.")}, status=400))
+        return _no_store(
+            render(
+                request,
+                "complaints/public_refused.html",
+                {
+                    "message": _(
+                        "The form could not be accepted. If you are a person, please send it again "
+                        "without filling in hidden fields, or call the agency."
+                    )
+                },
+                status=400,
+            )
+        )
     if form.is_valid():
         cd = form.cleaned_data
         try:
             complaint = services.complaint_submit(
-                actor=None, agency_id=cd["agency"], category=cd["category"], description=cd["description"],
-                location=cd["location"], anonymous=cd["anonymous"], contact_name=cd["contact_name"],
-                contact_phone=cd["contact_phone"], contact_email=cd["contact_email"],
-                officer_named=cd["officer_named"], officer_certificate=cd["officer_certificate"],
+                actor=None,
+                agency_id=cd["agency"],
+                category=cd["category"],
+                description=cd["description"],
+                location=cd["location"],
+                anonymous=cd["anonymous"],
+                contact_name=cd["contact_name"],
+                contact_phone=cd["contact_phone"],
+                contact_email=cd["contact_email"],
+                officer_named=cd["officer_named"],
+                officer_certificate=cd["officer_certificate"],
                 files=uploads_of(files.getlist("attachments")),
             )
         except DomainError as exc:
@@ -101,9 +137,13 @@ def public_submitted(request: HttpRequest) -> HttpResponse:
     complaint = selectors.complaint_by_code(code)
     if complaint is None:
         raise Http404
-    return _no_store(render(request, "complaints/public_submitted.html",
-                            {"status": selectors.public_status(complaint),
-                             "track_url": reverse("complaints_public:track")}))
+    return _no_store(
+        render(
+            request,
+            "complaints/public_submitted.html",
+            {"status": selectors.public_status(complaint), "track_url": reverse("complaints_public:track")},
+        )
+    )
 
 
 @require_GET
@@ -129,23 +169,37 @@ def public_track(request: HttpRequest) -> HttpResponse:
 @require_POST
 def public_feedback(request: HttpRequest) -> HttpResponse:
     if abuse.throttled(request, "track"):
-        return _no_store(render(request, "complaints/public_refused.html",
-                                {"message": _("Too many requests; wait a moment and try again.")}, status=429))
+        return _no_store(
+            render(
+                request,
+                "complaints/public_refused.html",
+                {"message": _("Too many requests; wait a moment and try again.")},
+                status=429,
+            )
+        )
     form = FeedbackForm(request.POST)
     complaint = selectors.complaint_by_code(request.POST.get("code", ""))
     if complaint is None:
         raise Http404
     if form.is_valid():
         try:
-            services.complaint_feedback(actor=None, complaint=complaint,
-                                        satisfaction=form.cleaned_data["satisfaction"],
-                                        comment=form.cleaned_data["comment"])
+            services.complaint_feedback(
+                actor=None,
+                complaint=complaint,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
         except DomainError as exc:
             _add_errors(form, exc)
         else:
-            return redirect(reverse("complaints_public:track") + "?" + urlencode({"code": complaint.tracking_code}))
-    context = {"form": TrackForm(initial={"code": complaint.tracking_code}),
-               "status": selectors.public_status(complaint), "feedback_form": form}
+            return redirect(
+                reverse("complaints_public:track") + "?" + urlencode({"code": complaint.tracking_code})
+            )
+    context = {
+        "form": TrackForm(initial={"code": complaint.tracking_code}),
+        "status": selectors.public_status(complaint),
+        "feedback_form": form,
+    }
     return _no_store(render(request, "complaints/public_track.html", context, status=400))
 
 
@@ -168,8 +222,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(owner_id=officer.pk if officer else 0)
         if cd["q"]:
             code = abuse.normalise_code(cd["q"])
-            qs = qs.filter(Q(tracking_code=code) | Q(description__contains=cd["q"])) if code else qs.filter(
-                description__contains=cd["q"])
+            qs = (
+                qs.filter(Q(tracking_code=code) | Q(description__contains=cd["q"]))
+                if code
+                else qs.filter(description__contains=cd["q"])
+            )
     page = Paginator(qs.order_by("-received_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -186,11 +243,17 @@ def _act(request: HttpRequest, complaint: Any, action: str) -> None:
     elif action == "identify":
         services.complaint_identify(actor=user, complaint=complaint, officer_id=post.get("officer"))
     elif action == "assign":
-        services.complaint_assign(actor=user, complaint=complaint, department_id=post.get("department"),
-                                  officer_id=post.get("officer"), note=post.get("note", ""))
+        services.complaint_assign(
+            actor=user,
+            complaint=complaint,
+            department_id=post.get("department"),
+            officer_id=post.get("officer"),
+            note=post.get("note", ""),
+        )
     elif action == "handover":
-        services.complaint_handover(actor=user, complaint=complaint, officer_id=post.get("officer"),
-                                    note=post.get("note", ""))
+        services.complaint_handover(
+            actor=user, complaint=complaint, officer_id=post.get("officer"), note=post.get("note", "")
+        )
     elif action == "convert":
         services.complaint_convert(actor=user, complaint=complaint, title=post.get("title", ""))
     elif action == "no_lead":
@@ -253,13 +316,14 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int, att: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int, att: int) -> FileResponse:
     complaint = _get(request, pk)
     item = complaint.attachments.select_related("file").filter(pk=att).first()
     if item is None:
         raise Http404
-    response = FileResponse(file_open(item.file), content_type=item.content_type, as_attachment=True,
-                            filename=item.filename)
+    response = FileResponse(
+        file_open(item.file), content_type=item.content_type, as_attachment=True, filename=item.filename
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

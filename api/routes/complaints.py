@@ -25,8 +25,17 @@ from core.errors import NotFound
 router = Router(tags=["complaints"])
 
 CODE: Any = Path(..., min_length=1, max_length=40, description="the tracking code (dashes optional)")  # type: ignore[type-arg]
-TEXT_FIELDS = ("category", "description", "location", "contact_name", "contact_phone", "contact_email",
-               "officer_named", "officer_certificate", abuse.HONEYPOT_FIELD)
+TEXT_FIELDS = (
+    "category",
+    "description",
+    "location",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "officer_named",
+    "officer_certificate",
+    abuse.HONEYPOT_FIELD,
+)
 
 
 class StepOut(Schema):
@@ -62,7 +71,10 @@ def _responses(ok: Any, status: int) -> dict[int, Any]:
 
 
 _PROPERTIES: dict[str, Any] = {
-    "agency_id": {"type": "integer", "description": "the agency the complaint is for (see /gongkai/agencies/)"},
+    "agency_id": {
+        "type": "integer",
+        "description": "the agency the complaint is for (see /gongkai/agencies/)",
+    },
     "category": {"type": "string", "enum": list(Category.values)},
     "description": {"type": "string", "maxLength": abuse.MAX_DESCRIPTION},
     "location": {"type": "string", "maxLength": abuse.MAX_LOCATION},
@@ -104,9 +116,13 @@ SUBMIT_BODY = {
 def _throttle(request: HttpRequest, bucket: str) -> None:
     wait = abuse.throttled(request, bucket)
     if wait:
-        raise ApiError(429, "throttled", _("Too many requests from your address; wait %(seconds)d seconds and "
-                                           "try again.") % {"seconds": wait},
-                       headers={"Retry-After": str(wait)})
+        raise ApiError(
+            429,
+            "throttled",
+            _("Too many requests from your address; wait %(seconds)d seconds and try again.")
+            % {"seconds": wait},
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def _flag(value: Any) -> bool:
@@ -120,8 +136,11 @@ def _read_body(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
         try:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "malformed_json",
-                           _("The request body is not valid JSON; send a JSON object encoded in UTF-8.")) from None
+            raise ApiError(
+                400,
+                "malformed_json",
+                _("The request body is not valid JSON; send a JSON object encoded in UTF-8."),
+            ) from None
         if not isinstance(data, dict):
             raise ApiError(422, "validation_failed", _("Send a JSON object."))
         return data, []
@@ -169,8 +188,13 @@ def complaint_submit(request: HttpRequest) -> Any:
 def _by_code(code: str) -> Any:
     complaint = selectors.complaint_by_code(code)
     if complaint is None:
-        raise NotFound(_("No complaint has this tracking code; check the code (letters and digits "
-                         "without 0, O, 1, I or L)."), code="complaint_not_found")
+        raise NotFound(
+            _(
+                "No complaint has this tracking code; check the code (letters and digits "
+                "without 0, O, 1, I or L)."
+            ),
+            code="complaint_not_found",
+        )
     return complaint
 
 
@@ -195,6 +219,7 @@ def complaint_track(request: HttpRequest, code: str = CODE) -> Any:
 def complaint_feedback(request: HttpRequest, payload: FeedbackIn, code: str = CODE) -> Any:
     _throttle(request, "track")
     complaint = _by_code(code)
-    services.complaint_feedback(actor=None, complaint=complaint, satisfaction=payload.satisfaction,
-                                comment=payload.comment)
+    services.complaint_feedback(
+        actor=None, complaint=complaint, satisfaction=payload.satisfaction, comment=payload.comment
+    )
     return selectors.public_status(complaint)

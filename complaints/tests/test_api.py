@@ -49,11 +49,17 @@ def test_api_submission_201_with_attachment_and_tracking(world):
     track = client.get(f"{URL}/track/{complaint.tracking_code}").json()
     assert track["reply"] == "已并入在办案件。" and track["feedback_open"] is True
     assert SECRETS[0] not in json.dumps(track, ensure_ascii=False)
-    feedback = client.post(f"{URL}/track/{complaint.tracking_code}/feedback",
-                           {"satisfaction": "satisfied"}, content_type="application/json")
+    feedback = client.post(
+        f"{URL}/track/{complaint.tracking_code}/feedback",
+        {"satisfaction": "satisfied"},
+        content_type="application/json",
+    )
     assert feedback.status_code == 200 and feedback.json()["status"] == "closed"
-    again = client.post(f"{URL}/track/{complaint.tracking_code}/feedback",
-                        {"satisfaction": "satisfied"}, content_type="application/json")
+    again = client.post(
+        f"{URL}/track/{complaint.tracking_code}/feedback",
+        {"satisfaction": "satisfied"},
+        content_type="application/json",
+    )
     assert again.status_code == 409
 
 
@@ -62,8 +68,11 @@ def test_api_json_submission_and_422_with_chinese_field_errors(world):
     ok = client.post(URL, _body(world, anonymous=True), content_type="application/json")
     assert ok.status_code == 201
     assert Complaint.objects.get().contact_name == ""
-    bad = client.post(URL, _body(world, category="conduct", anonymous=True, description="x" * 6000,
-                                 agency_id=999999), content_type="application/json")
+    bad = client.post(
+        URL,
+        _body(world, category="conduct", anonymous=True, description="x" * 6000, agency_id=999999),
+        content_type="application/json",
+    )
     assert bad.status_code == 422
     body = bad.json()
     assert body["code"] == "validation_failed"

@@ -27,7 +27,8 @@ def _deadlines(complaint):
 def _acts(complaint):
     return list(
         LedgerEntry.objects.filter(object_type="complaints.complaint", object_id=str(complaint.pk))
-        .order_by("seq").values_list("act", flat=True)
+        .order_by("seq")
+        .values_list("act", flat=True)
     )
 
 
@@ -66,15 +67,24 @@ def test_accept_makes_the_first_contact_responsible_and_meets_the_acknowledgemen
 def test_hand_over_to_a_named_colleague_is_logged(world, client):
     complaint = submit(world, category="other", description="咨询宅基地审批")
     services.complaint_accept(actor=world.intake.user, complaint=complaint)
-    record = services.complaint_handover(actor=world.intake.user, complaint=complaint,
-                                         officer_id=world.colleague.pk, note="属执法一中队辖区")
+    record = services.complaint_handover(
+        actor=world.intake.user, complaint=complaint, officer_id=world.colleague.pk, note="属执法一中队辖区"
+    )
     complaint.refresh_from_db()
     assert complaint.owner == world.colleague and complaint.first_contact == world.intake
     assert Handover.objects.get() == record
-    assert (record.from_officer, record.to_officer, record.note) == (world.intake, world.colleague, "属执法一中队辖区")
+    assert (record.from_officer, record.to_officer, record.note) == (
+        world.intake,
+        world.colleague,
+        "属执法一中队辖区",
+    )
     entry = LedgerEntry.objects.get(act="complaint.handover")
     payload = json.loads(entry.payload)
-    assert (payload["from"], payload["to"], payload["to_name"]) == (world.intake.pk, world.colleague.pk, "钱同事")
+    assert (payload["from"], payload["to"], payload["to_name"]) == (
+        world.intake.pk,
+        world.colleague.pk,
+        "钱同事",
+    )
     # The former owner no longer acts; the new one does.
     with pytest.raises(PermissionDenied):
         services.complaint_reply(actor=world.intake.user, complaint=complaint, text="答复")
@@ -88,26 +98,44 @@ def test_conduct_complaint_is_never_assigned_to_the_officer_or_their_department(
     complaint = submit(world, category="conduct", description="执法人员收受好处", officer_named="赵执法")
     services.complaint_accept(actor=world.intake.user, complaint=complaint)
     with pytest.raises(DomainError) as exc:  # not identified yet
-        services.complaint_assign(actor=world.head.user, complaint=complaint,
-                                  department_id=world.other_dept.pk, officer_id=world.colleague.pk)
+        services.complaint_assign(
+            actor=world.head.user,
+            complaint=complaint,
+            department_id=world.other_dept.pk,
+            officer_id=world.colleague.pk,
+        )
     assert exc.value.code == "complaint_subject_unknown"
     services.complaint_identify(actor=world.intake.user, complaint=complaint, officer_id=world.subject.pk)
     with pytest.raises(DomainError) as exc:
-        services.complaint_assign(actor=world.head.user, complaint=complaint,
-                                  department_id=world.subject_dept.pk, officer_id=world.subject_colleague.pk)
+        services.complaint_assign(
+            actor=world.head.user,
+            complaint=complaint,
+            department_id=world.subject_dept.pk,
+            officer_id=world.subject_colleague.pk,
+        )
     assert exc.value.code == "complaint_conduct_conflict"
     assert "不得分派给被投诉人所在科室（执法监察二中队）" in exc.value.message
     with pytest.raises(DomainError) as exc:
         services.complaint_handover(actor=world.intake.user, complaint=complaint, officer_id=world.subject.pk)
     assert exc.value.code == "complaint_conduct_conflict" and "不得由被投诉人本人办理" in exc.value.message
-    services.complaint_assign(actor=world.head.user, complaint=complaint,
-                              department_id=world.other_dept.pk, officer_id=world.colleague.pk)
+    services.complaint_assign(
+        actor=world.head.user,
+        complaint=complaint,
+        department_id=world.other_dept.pk,
+        officer_id=world.colleague.pk,
+    )
     complaint.refresh_from_db()
-    assert (complaint.status, complaint.department, complaint.owner) == ("assigned", world.other_dept, world.colleague)
+    assert (complaint.status, complaint.department, complaint.owner) == (
+        "assigned",
+        world.other_dept,
+        world.colleague,
+    )
 
 
 def test_conduct_complaint_is_hidden_from_the_officer_and_their_department(world, client):
-    complaint = submit(world, category="conduct", description="态度恶劣", officer_certificate="豫zf41018300009")
+    complaint = submit(
+        world, category="conduct", description="态度恶劣", officer_certificate="豫zf41018300009"
+    )
     assert complaint.subject_officer == world.subject  # identified by the certificate number given
     for officer in (world.subject, world.subject_colleague):
         client.force_login(officer.user)
@@ -125,8 +153,9 @@ def test_conversion_into_a_case_lead_in_one_action(world, client):
     complaint = submit(world)
     services.complaint_accept(actor=world.intake.user, complaint=complaint)
     client.force_login(world.intake.user)
-    response = client.post(reverse("complaints:detail", args=[complaint.pk]),
-                           {"action": "convert", "title": "东村三组占地建房"})
+    response = client.post(
+        reverse("complaints:detail", args=[complaint.pk]), {"action": "convert", "title": "东村三组占地建房"}
+    )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == "converted" and complaint.lead_decision == "lead"
@@ -160,19 +189,29 @@ def test_only_reports_become_leads_and_reports_are_decided_before_the_answer(wor
 def test_reply_visible_by_code_then_satisfaction_closes(world, client):
     complaint = submit(world, category="other", description="咨询")
     services.complaint_accept(actor=world.intake.user, complaint=complaint)
-    services.complaint_reply(actor=world.intake.user, complaint=complaint, text="您咨询的事项已转交乡镇办理。")
+    services.complaint_reply(
+        actor=world.intake.user, complaint=complaint, text="您咨询的事项已转交乡镇办理。"
+    )
     assert _deadlines(complaint)["complaints.reply"].status == "satisfied"
     track = client.get("/gongkai/complaints/track/", {"code": complaint.tracking_code}).content.decode()
     assert "您咨询的事项已转交乡镇办理。" in track and "已答复" in track and 'name="satisfaction"' in track
-    response = client.post("/gongkai/complaints/track/feedback/",
-                           {"code": complaint.tracking_code, "satisfaction": "partly", "comment": "希望更快"})
+    response = client.post(
+        "/gongkai/complaints/track/feedback/",
+        {"code": complaint.tracking_code, "satisfaction": "partly", "comment": "希望更快"},
+    )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert (complaint.status, complaint.satisfaction, complaint.feedback) == ("closed", "partly", "希望更快")
-    again = client.post("/gongkai/complaints/track/feedback/",
-                        {"code": complaint.tracking_code, "satisfaction": "satisfied"})
+    again = client.post(
+        "/gongkai/complaints/track/feedback/", {"code": complaint.tracking_code, "satisfaction": "satisfied"}
+    )
     assert again.status_code == 400 and "评价只能在答复后提交一次" in again.content.decode()
-    assert _acts(complaint) == ["complaint.submit", "complaint.accept", "complaint.reply", "complaint.feedback"]
+    assert _acts(complaint) == [
+        "complaint.submit",
+        "complaint.accept",
+        "complaint.reply",
+        "complaint.feedback",
+    ]
 
 
 def test_other_agencys_officer_is_refused(world, client):
@@ -205,7 +244,9 @@ def test_list_filters_and_pagination(world, client):
     assert client.get(reverse("complaints:list"), {"page": 2}).status_code == 200
     accepted = client.get(reverse("complaints:list"), {"status": "accepted"}).content.decode()
     assert complaints[0].tracking_code in accepted and complaints[1].tracking_code not in accepted
-    by_code = client.get(reverse("complaints:list"), {"q": complaints[5].tracking_code.lower()}).content.decode()
+    by_code = client.get(
+        reverse("complaints:list"), {"q": complaints[5].tracking_code.lower()}
+    ).content.decode()
     assert complaints[5].tracking_code in by_code and complaints[6].tracking_code not in by_code
     client.force_login(world.intake.user)
     mine = client.get(reverse("complaints:list"), {"mine": "on"}).content.decode()

@@ -23,8 +23,13 @@ def test_public_submission_with_attachment_then_tracking_shows_status_without_pe
     assert "publicity" not in html or True
     assert "新密市自然资源局" in html and 'name="website"' in html  # agencies listed, honeypot present
 
-    response = client.post(NEW, {**form_data(world), "attachments": [png(), SimpleUploadedFile(
-        "scan.pdf", PDF, content_type="application/pdf")]})
+    response = client.post(
+        NEW,
+        {
+            **form_data(world),
+            "attachments": [png(), SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")],
+        },
+    )
     assert response.status_code == 302 and response["Location"] == reverse("complaints_public:submitted")
     complaint = Complaint.objects.get()
     assert complaint.status == "received" and complaint.contact_name == SECRETS[0]
@@ -47,8 +52,15 @@ def test_public_submission_with_attachment_then_tracking_shows_status_without_pe
 
 
 def test_invalid_input_keeps_what_was_typed_with_chinese_errors(client, world):
-    data = form_data(world, category="conduct", anonymous="on", contact_phone="", contact_email="",
-                     description="执法人员态度恶劣，当众辱骂群众。", officer_named="赵执法")
+    data = form_data(
+        world,
+        category="conduct",
+        anonymous="on",
+        contact_phone="",
+        contact_email="",
+        description="执法人员态度恶劣，当众辱骂群众。",
+        officer_named="赵执法",
+    )
     response = client.post(NEW, data)
     assert response.status_code == 400
     html = response.content.decode()
@@ -70,7 +82,9 @@ def test_enormous_description_refused_with_a_clear_message(client, world):
 
 
 def test_attachment_type_is_checked_by_content_not_by_name(client, world):
-    fake = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>", content_type="image/png")
+    fake = SimpleUploadedFile(
+        "photo.png", b"<html><script>alert(1)</script></html>", content_type="image/png"
+    )
     response = client.post(NEW, {**form_data(world), "attachments": [fake]})
     assert response.status_code == 400
     assert "photo.png 不是图片（JPEG、PNG、GIF、WebP）或 PDF 文件" in response.content.decode()
@@ -125,5 +139,8 @@ def test_anonymous_report_stores_no_contact(client, world):
     response = client.post(NEW, form_data(world, anonymous="on"))
     assert response.status_code == 302
     complaint = Complaint.objects.get()
-    assert complaint.anonymous and (complaint.contact_name, complaint.contact_phone, complaint.contact_email) == (
-        "", "", "")
+    assert complaint.anonymous and (
+        complaint.contact_name,
+        complaint.contact_phone,
+        complaint.contact_email,
+    ) == ("", "", "")
