@@ -20,3 +20,10 @@ class TemplateVersionForm(forms.Form):
 
 class VerifyUploadForm(forms.Form):
     file = forms.FileField(label=_("Your copy of the PDF"))
+
+
+class SealUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Seal image (PNG)"),
+        help_text=_("A PNG with a transparent background, 50 to 2000 pixels, at most 1 MB."),
+    )

@@ -151,3 +151,32 @@ class Document(models.Model):
     def verification_code_display(self) -> str:
         code = self.verification_code
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class AgencySeal(models.Model):
+    """An agency's seal image (PNG), uploaded by its system administrator, bytes in the core store.
+
+    Every upload is a new row (and a ledger act); the newest row of an agency is its seal, placed
+    in the seal area of the documents it issues from then on. A row with `removed` set withdraws it
+    (documents show the text 「（印章）」 again)."""
+
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    stored_file = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed = models.BooleanField(_("removed"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency_id", "-uploaded_at", "-pk"]
+        verbose_name = _("agency seal")
+
+    def __str__(self) -> str:
+        return f"seal of agency {self.agency_id}"

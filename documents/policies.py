@@ -6,6 +6,7 @@
 - Issuing: an enforcement officer, legal reviewer or agency head acting for the issuing agency
   (the calling domain, e.g. cases, checks its own rules before it asks for a document).
 - Reading an issued document: whoever may read the issuing agency (org scoping).
+- An agency's seal image: the system administrator of that agency (or the platform operator).
 A refusal is an act: `ensure` appends `auth.permission_denied` in its own transaction, before the
 refused act's transaction starts, so the entry survives.
 """
@@ -24,7 +25,7 @@ from org.roles import Role
 
 TEMPLATE_ROLES = frozenset({Role.SYSTEM_ADMIN})
 ISSUE_ROLES = frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD})
-VERBS = frozenset({"manage_templates", "issue", "view"})
+VERBS = frozenset({"manage_templates", "issue", "view", "manage_seal"})
 
 
 def _authenticated(actor: Any) -> bool:
@@ -61,6 +62,19 @@ def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
             "administrator to make the change."
         )
     agency_id = _agency_id(obj)
+    if verb == "manage_seal":
+        officer = org_selectors.officer_for(actor)
+        if (
+            roles & TEMPLATE_ROLES
+            and officer is not None
+            and agency_id is not None
+            and officer.agency_id == agency_id
+        ):
+            return None
+        return _(
+            "Only the system administrator of the agency may upload or remove its seal image; ask that "
+            "administrator."
+        )
     readable = org_selectors.read_agency_ids(actor)
     if verb == "view":
         if readable is None or (agency_id is not None and agency_id in readable):

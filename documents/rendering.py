@@ -212,8 +212,37 @@ def qr_data_uri(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def render_html(*, spec: KindSpec, body: str, context: Mapping[str, Any], preview: bool = False) -> str:
-    """The full HTML page: the fixed frame (page, title, number line, verification) around the body."""
+SEAL_TEXT = "（印章）"
+# The stamp placeholder of the templates: an element with class "stamp" whose text is （印章）.
+# Party data cannot forge it (autoescaped: no markup of its own).
+_STAMP_RE = re.compile(r'(<(\w+)[^>]*\bclass="[^"]*\bstamp\b[^"]*"[^>]*>)\s*（印章）\s*(</\2>)')
+
+
+def place_seal(inner_html: str, seal_uri: str) -> tuple[str, int]:
+    """Put the agency's seal image in place of each （印章） stamp placeholder; (html, how many)."""
+    if not seal_uri:
+        return inner_html, 0
+    image = f'<img class="seal-image" src="{seal_uri}" alt="{SEAL_TEXT}">'
+    return _STAMP_RE.subn(lambda m: f"{m.group(1)}{image}{m.group(3)}", inner_html)
+
+
+def image_data_uri(data: bytes, content_type: str = "image/png") -> str:
+    return f"data:{content_type};base64," + base64.b64encode(data).decode("ascii")
+
+
+def render_html(
+    *,
+    spec: KindSpec,
+    body: str,
+    context: Mapping[str, Any],
+    preview: bool = False,
+    seal_uri: str = "",
+    placed: list[int] | None = None,
+) -> str:
+    """The full HTML page: the fixed frame (page, title, number line, verification) around the body.
+
+    With `seal_uri` (a data: URL of the agency's seal image) the seal replaces the （印章）
+    placeholder; the number of seals placed is appended to `placed` when given."""
     try:
         inner = engine().from_string(body).render(Context(dict(context), autoescape=True))
     except TemplateSyntaxError as exc:
@@ -225,6 +254,9 @@ def render_html(*, spec: KindSpec, body: str, context: Mapping[str, Any], previe
             _("The template could not be rendered with these data (%(error)s); correct the template.")
             % {"error": exc}
         ) from exc
+    inner, count = place_seal(inner, seal_uri)
+    if placed is not None:
+        placed.append(count)
     verify_url = str(context.get("verify_url") or "")
     frame = {
         **context,
@@ -282,8 +314,16 @@ def element_present(element: Element, text: str, context: Mapping[str, Any]) -> 
     return True
 
 
-def missing_elements(spec: KindSpec, text: str, context: Mapping[str, Any]) -> list[Element]:
-    return [e for e in spec.elements if not element_present(e, text, context)]
+def missing_elements(
+    spec: KindSpec, text: str, context: Mapping[str, Any], *, seal_placed: bool = False
+) -> list[Element]:
+    """The kind's elements missing from the text. With `seal_placed` (the agency's seal image drawn
+    in place of the （印章） placeholder) the seal element is present although its text is not."""
+    return [
+        e
+        for e in spec.elements
+        if not (seal_placed and e.code == "seal") and not element_present(e, text, context)
+    ]
 
 
 # ------------------------------------------------------------------ DOCX

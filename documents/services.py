@@ -33,7 +33,7 @@ from core.services.ledger import ledger_append
 from core.services.numbering import number_take
 from documents import policies, rendering
 from documents.kinds import KINDS, SERVICE_KEYS, ContextKey, KindSpec
-from documents.models import TEMPLATE_TRANSITIONS, Document, TemplateStatus, TemplateVersion
+from documents.models import TEMPLATE_TRANSITIONS, AgencySeal, Document, TemplateStatus, TemplateVersion
 
 # Under templates/ so that the package data (pyproject: templates/**/*) ships them.
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "defaults"
@@ -112,8 +112,10 @@ def _refuse_missing_keys(spec: KindSpec, context: Mapping[str, Any]) -> None:
         )
 
 
-def _refuse_missing_elements(spec: KindSpec, text: str, context: Mapping[str, Any], *, what: str) -> None:
-    missing = rendering.missing_elements(spec, text, context)
+def _refuse_missing_elements(
+    spec: KindSpec, text: str, context: Mapping[str, Any], *, what: str, seal_placed: bool = False
+) -> None:
+    missing = rendering.missing_elements(spec, text, context, seal_placed=seal_placed)
     if missing:
         labels = "、".join(str(e.label) for e in missing)
         raise ElementsMissing(
@@ -127,10 +129,20 @@ def _refuse_missing_elements(spec: KindSpec, text: str, context: Mapping[str, An
         )
 
 
-def _render_pdf(spec: KindSpec, body: str, context: Mapping[str, Any], *, preview: bool = False) -> bytes:
+def _render_pdf(
+    spec: KindSpec,
+    body: str,
+    context: Mapping[str, Any],
+    *,
+    preview: bool = False,
+    seal_uri: str = "",
+    placed: list[int] | None = None,
+) -> bytes:
     with translation.override("zh-hans"):
         return rendering.html_to_pdf(
-            rendering.render_html(spec=spec, body=body, context=context, preview=preview)
+            rendering.render_html(
+                spec=spec, body=body, context=context, preview=preview, seal_uri=seal_uri, placed=placed
+            )
         )
 
 
@@ -316,7 +328,12 @@ def document_issue(
         raise ValidationFailed(
             _("The idempotency key is too long (at most 120 characters)."), code="document_key_invalid"
         )
-    lookup = {"subject_type": subject_type, "subject_id": str(subject_id), "kind": kind, "idempotency_key": key}
+    lookup = {
+        "subject_type": subject_type,
+        "subject_id": str(subject_id),
+        "kind": kind,
+        "idempotency_key": key,
+    }
     if key:
         existing = Document.objects.filter(**lookup).first()
         if existing is not None:
@@ -368,15 +385,21 @@ def _issue(
             _check_correction(supersedes, kind=kind, agency=agency)
         template = active_template(kind)
         issued = number_take(agency_id=agency.pk, kind=number_sequence or kind, year=day.year, actor=actor)
-        if key and Document.objects.filter(
-            subject_type=subject_type, subject_id=subject_id, kind=kind, idempotency_key=key
-        ).exists():
+        if (
+            key
+            and Document.objects.filter(
+                subject_type=subject_type, subject_id=subject_id, kind=kind, idempotency_key=key
+            ).exists()
+        ):
             # A concurrent call with the same key committed while this one waited for the number.
             raise _AlreadyIssued
         code = rendering.new_verification_code()
         full = _full_context(spec, values, agency=agency, number=issued.number, on=day, code=code)
-        pdf = _render_pdf(spec, template.body, full)
-        _refuse_missing_elements(spec, rendering.pdf_text(pdf), full, what=_("rendered document"))
+        placed: list[int] = []
+        pdf = _render_pdf(spec, template.body, full, seal_uri=agency_seal_data_uri(agency.pk), placed=placed)
+        _refuse_missing_elements(
+            spec, rendering.pdf_text(pdf), full, what=_("rendered document"), seal_placed=sum(placed) > 0
+        )
         sha256 = hashlib.sha256(pdf).hexdigest()
         stored = file_store(
             actor=actor,
@@ -490,6 +513,112 @@ def document_signature_valid(*, document: Document) -> bool:
     if not document.signature or not document.signature_public_key:
         return False
     return signing.verify_signature(document.signature_public_key, document.signed_data(), document.signature)
+
+
+# ------------------------------------------------------------------ the agency's seal image
+
+SEAL_MAX_BYTES = 1024 * 1024
+SEAL_MAX_PIXELS = 2000
+
+
+def agency_seal_current(agency_id: int) -> AgencySeal | None:
+    """The agency's seal in force: its newest upload, unless that row removed it."""
+    seal = AgencySeal.objects.filter(agency_id=agency_id).select_related("stored_file").first()
+    return None if seal is None or seal.removed or seal.stored_file is None else seal
+
+
+def agency_seal_data_uri(agency_id: int) -> str:
+    """The agency's seal as a data: URL for the PDF frame, or "" when it has none."""
+    from core.services.files import file_open
+
+    seal = agency_seal_current(agency_id)
+    if seal is None or seal.stored_file is None:
+        return ""
+    with file_open(seal.stored_file) as fh:
+        return rendering.image_data_uri(bytes(fh.read()), "image/png")
+
+
+def _check_seal_image(data: bytes) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    def refuse(reason: str) -> ValidationFailed:
+        return ValidationFailed(reason, code="document_seal_invalid", field_errors={"file": [reason]})
+
+    if not data or len(data) > SEAL_MAX_BYTES:
+        raise refuse(_("The seal image must be a PNG file of at most 1 MB."))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise refuse(_("The file is not a readable PNG image; upload the seal as a PNG file.")) from exc
+    if kind != "PNG":
+        raise refuse(_("The seal image must be a PNG file (with a transparent background)."))
+    if not (50 <= width <= SEAL_MAX_PIXELS and 50 <= height <= SEAL_MAX_PIXELS):
+        raise refuse(
+            _("The seal image must be between 50 and %(max)d pixels wide and high.")
+            % {"max": SEAL_MAX_PIXELS}
+        )
+
+
+def agency_seal_set(
+    *, actor: Any, agency: Any, fileobj: IO[bytes] | Any, filename: str = "seal.png"
+) -> AgencySeal:
+    """Upload the agency's seal image (PNG): stored in the core store, in force for documents issued
+    from now on (documents already issued keep their PDF)."""
+    policies.ensure(actor, "manage_seal", agency)
+    data = bytes(fileobj.read())
+    _check_seal_image(data)
+    with transaction.atomic():
+        previous = agency_seal_current(agency.pk)
+        stored = file_store(
+            actor=actor,
+            fileobj=io.BytesIO(data),
+            filename=filename[:200] or "seal.png",
+            content_type="image/png",
+            agency_id=agency.pk,
+            act="document.seal_file_store",
+        )
+        seal = AgencySeal.objects.create(
+            agency_id=agency.pk, stored_file=stored, uploaded_by=actor if getattr(actor, "pk", None) else None
+        )
+        ledger_append(
+            actor=actor,
+            act="document.seal_set",
+            obj=seal,
+            agency_id=agency.pk,
+            file_digest=stored.digest,
+            payload={
+                "before": {
+                    "digest": previous.stored_file.digest if previous and previous.stored_file else None
+                },
+                "after": {"digest": stored.digest},
+            },
+        )
+    return seal
+
+
+def agency_seal_remove(*, actor: Any, agency: Any) -> AgencySeal:
+    """Withdraw the agency's seal image: documents issued from now on show the text （印章）."""
+    policies.ensure(actor, "manage_seal", agency)
+    with transaction.atomic():
+        previous = agency_seal_current(agency.pk)
+        if previous is None:
+            raise Conflict(_("The agency has no seal image to remove."), code="document_seal_none")
+        seal = AgencySeal.objects.create(
+            agency_id=agency.pk, removed=True, uploaded_by=actor if getattr(actor, "pk", None) else None
+        )
+        ledger_append(
+            actor=actor,
+            act="document.seal_remove",
+            obj=seal,
+            agency_id=agency.pk,
+            payload={
+                "before": {"digest": previous.stored_file.digest if previous.stored_file else None},
+                "after": {"digest": None},
+            },
+        )
+    return seal
 
 
 def all_service_keys() -> tuple[ContextKey, ...]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("versions/<int:pk>/", views.version_detail, name="version_detail"),
     path("versions/<int:pk>/preview.pdf", views.version_preview, name="version_preview"),
     path("versions/<int:pk>/activate/", views.version_activate, name="version_activate"),
+    path("seal/", views.seal_manage, name="seal"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from documents import policies, selectors, services
-from documents.forms import TemplateVersionForm, VerifyUploadForm
+from documents.forms import SealUploadForm, TemplateVersionForm, VerifyUploadForm
 from documents.kinds import KINDS, SERVICE_KEYS
 
 
@@ -154,3 +154,39 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         context,
         status=400 if request.method == "POST" and not form.is_valid() else 200,
     )
+
+
+# ------------------------------------------------------------------ the agency's seal image
+
+
+@login_required
+def seal_manage(request: HttpRequest) -> HttpResponse:
+    """The system administrator's screen for the seal image of their own agency: upload or remove."""
+    from org import selectors as org_selectors
+
+    officer = org_selectors.officer_for(request.user)
+    try:
+        policies.ensure(request.user, "manage_seal", officer.agency if officer else None)
+    except DomainError as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    if officer is None:  # the platform operator: no agency of its own
+        raise Http404(_("Only the administrator of an agency manages its seal image."))
+    agency = officer.agency
+    form = SealUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                services.agency_seal_remove(actor=request.user, agency=agency)
+                messages.success(request, _("The seal image was removed."))
+                return redirect("documents:seal")
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                services.agency_seal_set(actor=request.user, agency=agency, fileobj=upload, filename=upload.name)
+                messages.success(request, _("The seal image is in force for the documents issued from now on."))
+                return redirect("documents:seal")
+        except DomainError as exc:
+            if exc.status == 403:
+                raise DjangoPermissionDenied(exc.message) from exc
+            form.add_error("file" if "file" in exc.field_errors else None, exc.message)
+    context = {"agency": agency, "seal_uri": services.agency_seal_data_uri(agency.pk), "form": form}
+    return render(request, "documents/seal.html", context, status=400 if form.errors else 200)
