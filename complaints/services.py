@@ -142,7 +142,7 @@ def _validate_files(files: Sequence[Upload], errors: dict[str, list[str]]) -> li
         return accepted
     total = 0
     for upload in files:
-        name = os.path.basename((upload.name or "").replace("\\", "/"))[:200] or "attachment"
+        name = _clean_text(os.path.basename((upload.name or "").replace("\\", "/")))[:200] or "attachment"
         total += upload.size
         if upload.size > abuse.MAX_FILE_BYTES:
             errors.setdefault("attachments", []).append(
@@ -195,7 +195,9 @@ def complaint_submit(
     errors: dict[str, list[str]] = {}
     agency = None
     try:
-        agency = org_selectors.visible_agencies(None).filter(active=True, pk=int(agency_id)).first()
+        pk = int(agency_id)
+        if 0 < pk < 2**62:
+            agency = org_selectors.visible_agencies(None).filter(active=True, pk=pk).first()
     except (TypeError, ValueError):
         pass
     if agency is None:
@@ -441,6 +443,7 @@ def _colleague(complaint: Complaint, officer_id: Any) -> Any:
         pk = int(officer_id)
     except (TypeError, ValueError):
         pk = 0
+    pk = pk if 0 < pk < 2**62 else 0
     officer = selectors.agency_officers(agency_id=complaint.agency_id).filter(pk=pk).first()
     if officer is None:
         raise ValidationFailed(
@@ -519,7 +522,7 @@ def complaint_assign(
             .filter(pk=int(department_id), active=True)
             .first()
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         department = None
     if department is None:
         raise ValidationFailed(

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
@@ -144,7 +145,12 @@ def _read_body(request: HttpRequest) -> tuple[dict[str, Any], list[Any]]:
         if not isinstance(data, dict):
             raise ApiError(422, "validation_failed", _("Send a JSON object."))
         return data, []
-    return {key: request.POST.get(key) for key in request.POST}, list(request.FILES.getlist("attachments"))
+    try:
+        return {key: request.POST.get(key) for key in request.POST}, list(
+            request.FILES.getlist("attachments")
+        )
+    except MultiPartParserError:
+        raise ApiError(400, "bad_request", _("The request could not be read; check its format.")) from None
 
 
 def _text(value: Any) -> str:

@@ -99,3 +99,21 @@ def test_api_honeypot_and_unknown_codes(world):
     assert trap.status_code == 422 and Complaint.objects.count() == 0
     assert client.get(f"{URL}/track/AAAA-BBBB-CCCC").status_code == 404
     assert client.get(f"{URL}/track/0000").json()["code"] == "complaint_not_found"
+
+
+def test_api_odd_input_never_fails_with_500(world):
+    client = Client()
+    huge = client.post(URL, _body(world, agency_id=10**30), content_type="application/json")
+    assert huge.status_code == 422 and "agency" in huge.json()["field_errors"]
+    nul = client.post(
+        URL, _body(world, description="占地\x00建房", contact_name=["x"]), content_type="application/json"
+    )
+    assert nul.status_code == 422 and "contact_name" in nul.json()["field_errors"]
+    broken = client.generic(
+        "POST",
+        URL,
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb',
+        content_type="multipart/form-data; boundary=",
+    )
+    assert broken.status_code == 400
+    assert client.post(URL, "[1, 2]", content_type="application/json").status_code == 422
