@@ -918,10 +918,16 @@ class OfficerAssignForm(forms.Form):
 class CaseFilterForm(forms.Form):
     """The case list's filters (GET)."""
 
-    q = forms.CharField(label=_("Search number or description"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search case number, party name or title"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     procedure = forms.ChoiceField(label=_("Procedure"), required=False)
-    mine = forms.BooleanField(label=_("My cases first"), required=False)
+    mine = forms.BooleanField(label=_("My cases only"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from cases.models import CaseStatus, Procedure

@@ -8,11 +8,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, CaseOfficer, Delivery, Payment, Recusal, Remedy
+from cases.models import Case, CaseEvent, CaseOfficer, Delivery, Party, Payment, Recusal, Remedy
 from core.errors import DomainError, NotFound
 from core.models import Deadline, LegalSetting
 from org.selectors import visible_agency_ids
@@ -310,3 +321,109 @@ def review_steps(*, case: Case, today: datetime.date | None = None) -> list[dict
             }
         )
     return out
+
+
+# ---------------------------------------------------------------- the officer's to-do list and the case list
+
+DUE_SOON_DAYS = 7  # a deadline of one's cases within this many days is listed as due soon
+FINISHED = ("closed", "archived")  # cases whose procedure has ended (CaseStatus.CLOSED, ARCHIVED)
+RUNNING_DEADLINE = (Deadline.Status.OPEN, Deadline.Status.DUE_SOON, Deadline.Status.OVERDUE)
+
+
+def _mine(actor: Any) -> Exists:
+    return Exists(
+        CaseOfficer.objects.filter(
+            case=OuterRef("pk"), officer__user_id=getattr(actor, "pk", None) or 0, active=True
+        )
+    )
+
+
+def _case_deadlines_q(today: datetime.date, *, overdue_only: bool) -> QuerySet[Deadline]:
+    """Running deadlines of a case (joined on the outer case's pk): overdue, or due within DUE_SOON_DAYS.
+    Overdue by the date too, so a deadline is listed before the nightly scan marked it."""
+    overdue = Q(status=Deadline.Status.OVERDUE) | Q(due_date__lt=today)
+    cond = (
+        overdue
+        if overdue_only
+        else overdue
+        | Q(status=Deadline.Status.DUE_SOON)
+        | Q(due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    )
+    return Deadline.objects.filter(
+        cond,
+        subject_type=ContentType.objects.get_for_model(Case),
+        subject_id=Cast(OuterRef("pk"), CharField()),
+        status__in=RUNNING_DEADLINE,
+    )
+
+
+def cases_filtered(
+    *,
+    actor: Any,
+    q: str = "",
+    status: str = "",
+    procedure: str = "",
+    mine: bool = False,
+    overdue: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[Case]:
+    """The case list: visible cases filtered by status, procedure, "my cases only" (an active case
+    officer), "overdue only" (a running deadline past its due date); `q` searches the case number,
+    the title, the lead's description and the parties' names. Annotated `mine`; newest first."""
+    day = today or timezone.localdate()
+    qs = visible_cases(actor).annotate(mine=_mine(actor))
+    if status:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure=procedure)
+    if mine:
+        qs = qs.filter(mine=True)
+    if overdue:
+        qs = qs.filter(Exists(_case_deadlines_q(day, overdue_only=True)))
+    q = (q or "").strip()
+    if q:
+        party = Party.objects.filter(case=OuterRef("pk"), name__icontains=q)
+        qs = qs.filter(
+            Q(case_number__icontains=q)
+            | Q(title__icontains=q)
+            | Q(lead__description__icontains=q)
+            | Exists(party)
+        )
+    return qs.order_by("-pk")
+
+
+def my_cases(*, actor: Any) -> QuerySet[Case]:
+    """我的案件: the visible cases in which `actor` is an active case officer and whose procedure has
+    not ended (closed or archived), the most recently changed first."""
+    return (
+        visible_cases(actor).filter(_mine(actor)).exclude(status__in=FINISHED).order_by("-updated_at", "-pk")
+    )
+
+
+def my_deadlines(*, actor: Any, today: datetime.date | None = None) -> QuerySet[Deadline]:
+    """What is due soon and overdue in my cases: running deadlines of `my_cases` that are overdue
+    (by status or date) or due within DUE_SOON_DAYS, each annotated with its case (`case_pk`,
+    `case_number`) and `overdue`; the oldest due date first."""
+    day = today or timezone.localdate()
+    mine = my_cases(actor=actor).annotate(sid=Cast("pk", CharField())).values("sid")
+    case = Case.objects.filter(pk=Cast(OuterRef("subject_id"), BigIntegerField()))
+    overdue = Q(status=Deadline.Status.OVERDUE) | Q(due_date__lt=day)
+    return (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Case),
+            subject_id__in=mine,
+            status__in=RUNNING_DEADLINE,
+        )
+        .filter(
+            overdue
+            | Q(status=Deadline.Status.DUE_SOON)
+            | Q(due_date__lte=day + datetime.timedelta(days=DUE_SOON_DAYS))
+        )
+        .annotate(
+            case_pk=Subquery(case.values("pk")[:1]),
+            case_number=Subquery(case.values("case_number")[:1]),
+            case_title=Subquery(case.values("title")[:1]),
+            overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+        )
+        .order_by("due_date", "pk")
+    )

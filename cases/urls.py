@@ -5,6 +5,7 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("todo/", views.my_todo, name="todo"),
     path("new/", views.lead_new, name="lead_new"),
     path("summary/new/", views.summary_new, name="summary_new"),
     path("<int:case_id>/", views.case_detail, name="case_detail"),

@@ -17,9 +17,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -51,7 +52,7 @@ from cases.forms import (
     add_domain_error,
     add_violations,
 )
-from cases.models import Case, CaseOfficer, PenaltyKind, Procedure, RecusalOutcome
+from cases.models import Case, PenaltyKind, Procedure, RecusalOutcome
 from cases.services.summary import summary_case_record
 from cases.services.transitions import workflow_for
 from cases.services.ui_support import recusal_decide_and_reassign
@@ -98,30 +99,25 @@ def _forbidden(exc: PermissionDenied) -> DjangoPermissionDenied:
 
 
 def _filtered(request: HttpRequest, form: CaseFilterForm) -> QuerySet[Case]:
-    qs = selectors.visible_cases(request.user)
     if not form.is_valid():
-        return qs.none()
+        return selectors.visible_cases(request.user).none()
     cd = form.cleaned_data
-    if cd["status"]:
-        qs = qs.filter(status=cd["status"])
-    if cd["procedure"]:
-        qs = qs.filter(procedure=cd["procedure"])
-    if cd["q"]:
-        qs = qs.filter(
-            Q(case_number__icontains=cd["q"])
-            | Q(title__icontains=cd["q"])
-            | Q(lead__description__icontains=cd["q"])
-        )
-    mine = CaseOfficer.objects.filter(case=OuterRef("pk"), officer__user_id=request.user.pk or 0, active=True)
-    qs = qs.annotate(mine=Exists(mine))
-    return qs.order_by("-mine", "-pk") if cd["mine"] else qs.order_by("-pk")
+    return selectors.cases_filtered(
+        actor=request.user,
+        q=cd["q"],
+        status=cd["status"],
+        procedure=cd["procedure"],
+        mine=cd["mine"],
+        overdue=cd["overdue"],
+    )
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    """案件列表: filters, search, my cases first; at most LIST_CAP matches are paged."""
+    """案件列表: filters (status, procedure, my cases only, overdue only) and search (case number,
+    party name, title, description); at most LIST_CAP matches are paged."""
     form = CaseFilterForm(request.GET or None)
-    qs = _filtered(request, form) if request.GET else selectors.visible_cases(request.user).order_by("-pk")
+    qs = _filtered(request, form) if request.GET else selectors.cases_filtered(actor=request.user)
     page = Paginator(qs[:LIST_CAP], PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -136,6 +132,50 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "capped": page.paginator.count >= LIST_CAP,
         },
     )
+
+
+TODO_PAGE_SIZE = 10
+
+
+def _todo_context(request: HttpRequest) -> dict[str, Any]:
+    """我的待办 for cases: my cases and what is due soon or overdue in them, each list paged."""
+    user = request.user
+    cases_page = Paginator(selectors.my_cases(actor=user), TODO_PAGE_SIZE).get_page(
+        request.GET.get("cases_page")
+    )
+    due_page = Paginator(selectors.my_deadlines(actor=user), TODO_PAGE_SIZE).get_page(
+        request.GET.get("due_page")
+    )
+    keep = request.GET.copy()
+    for key in ("cases_page", "due_page"):
+        keep.pop(key, None)
+    due_query, cases_query = keep.copy(), keep.copy()
+    due_query["cases_page"] = str(cases_page.number)
+    cases_query["due_page"] = str(due_page.number)
+    return {
+        "cases_page": cases_page,
+        "due_page": due_page,
+        "cases_query": cases_query.urlencode(),
+        "due_query": due_query.urlencode(),
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+        "today": timezone.localdate(),
+    }
+
+
+def home_todo_panel(request: HttpRequest) -> str:
+    """Hook for core's home (settings.ZHIFA_HOME_PANELS): the cases part of 我的待办, rendered here so
+    that core never imports cases."""
+    if officer_for(request.user) is None:
+        return ""
+    return render_to_string(
+        "cases/includes/todo.html", {**_todo_context(request), "base_url": request.path}, request
+    )
+
+
+@login_required
+def my_todo(request: HttpRequest) -> HttpResponse:
+    """我的待办 (cases): the same panel on a page of its own, linked from the case list."""
+    return render(request, "cases/todo.html", {**_todo_context(request), "base_url": request.path})
 
 
 @login_required
