@@ -28,6 +28,7 @@ from records.models import (
     RetentionRule,
 )
 from records.steps import step_label
+from records.storage import open_stream
 
 # ----------------------------------------------------------------------------- records
 
@@ -202,7 +203,7 @@ def evidence_verify(case_id: int, *, files: QuerySet[EvidenceFile] | None = None
             if not storage.exists(stored.storage_name):
                 hashed[stored.digest] = None
             else:
-                with storage.open(stored.storage_name, "rb") as fh:
+                with open_stream(stored.storage_name) as fh:
                     hashed[stored.digest] = digest_stream(fh, stored.algorithm)
         got = hashed[stored.digest]
         if got is None:

@@ -24,6 +24,11 @@ if env("ZHIFA_S3_BUCKET"):
             "endpoint_url": env("ZHIFA_S3_ENDPOINT") or None,
             "access_key": env("ZHIFA_S3_ACCESS_KEY"),
             "secret_key": env("ZHIFA_S3_SECRET_KEY"),
-            "file_overwrite": False,
+            "region_name": env("ZHIFA_S3_REGION") or None,
+            "addressing_style": env("ZHIFA_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO/Ceph
+            "file_overwrite": False,  # a name that exists is never overwritten (records, core.files)
+            "max_memory_size": 8 * 1024 * 1024,  # storage.open spools larger objects to disk
         },
     }
+    # Chunked uploads are spooled on local disk, then streamed to S3 on completion (records).
+    ZHIFA_UPLOAD_DIR = env("ZHIFA_UPLOAD_DIR") or str(DATA_DIR / "uploads")  # noqa: F405

@@ -19,6 +19,7 @@ from org.selectors import officer_for
 from records import policies
 from records.models import Classification, EvidenceFile, Record
 from records.pdf import spooled, watermark_image, watermark_pdf, watermark_text
+from records.storage import open_stream
 
 
 def viewer_name(actor: Any) -> str:
@@ -68,10 +69,11 @@ def file_download(*, actor: Any, case: Any, file: EvidenceFile) -> Download:
 
     The caller found `file` through `records.selectors.case_files` (scoped to the actor).
     """
-    fh = file_open(file.stored)
     content_type = file.content_type or "application/octet-stream"
     if file.classification != Classification.SENSITIVE:
-        return Download(fh, content_type, False)
+        file_open(file.stored).close()  # NotFound when the bytes are missing from the store
+        return Download(open_stream(file.stored.storage_name), content_type, False)
+    fh = file_open(file.stored)
     try:
         policies.ensure(actor, "view_sensitive", case)
     except Exception:

@@ -45,7 +45,6 @@ from core.hashing import canonical_json, default_algorithm, new_hasher
 from core.models import LedgerEntry, StoredFile
 from core.scoping import agency_label
 from core.services import signing
-from core.services.files import evidence_storage
 from core.services.ledger import ledger_append, ledger_head
 from documents.selectors import documents_for_subject
 from org.selectors import officer_for, visible_officers
@@ -63,6 +62,7 @@ from records.pdf import PDF_LANGUAGE, render_pdf
 from records.selectors import evidence_items
 from records.services.uploads import PIECE, _commit_spool, _spool_dir
 from records.steps import step_label
+from records.storage import open_stream
 
 FORMAT = "zhifa-case-archive/1"
 ARCHIVABLE_STATUSES = frozenset({"closed", "archived"})
@@ -596,8 +596,7 @@ def _write_item(
 ) -> dict[str, Any]:
     compress = item.ext not in _COMPRESSED
     if item.stored is not None:
-        storage = evidence_storage()
-        with storage.open(item.stored.storage_name, "rb") as src:
+        with open_stream(item.stored.storage_name) as src:
             digest, size = _write_member(zf, item.path, algorithm=algorithm, src=src, compress=compress)
         if item.stored.algorithm == algorithm and (digest, size) != (item.stored.digest, item.stored.size):
             raise ValidationFailed(
@@ -630,8 +629,7 @@ def _write_item(
 def archive_export(*, actor: Any, package: ArchivePackage, dest: Path) -> Path:
     """Copy a stored package to `dest` (a file path), in pieces."""
     policies.ensure(actor, "view", _case_of(package))
-    storage = evidence_storage()
-    with storage.open(package.stored.storage_name, "rb") as src, dest.open("wb") as out:
+    with open_stream(package.stored.storage_name) as src, dest.open("wb") as out:
         while piece := src.read(PIECE):
             out.write(piece)
     return dest

@@ -59,6 +59,7 @@ from records.models import (
     UploadStatus,
 )
 from records.steps import STEP_RE
+from records.storage import open_stream
 
 PIECE = 1024 * 1024  # bytes read and hashed at a time
 MAX_CHUNK_DEFAULT = 8 * 1024 * 1024  # below ZHIFA_MAX_REQUEST_BYTES (20 MB)
@@ -202,7 +203,7 @@ def _commit_spool(
     storage = evidence_storage()
     name = storage_path(digest, algorithm)
     if storage.exists(name):
-        with storage.open(name, "rb") as fh:
+        with open_stream(name) as fh:
             same = digest_stream(fh, algorithm) == (digest, size)
         if same:  # left by a transaction that rolled back: reuse it
             spool.unlink(missing_ok=True)

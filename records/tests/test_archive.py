@@ -15,7 +15,6 @@ from core.errors import PermissionDenied, ValidationFailed
 from core.models import LedgerEntry, LegalSetting
 from core.services.files import file_open
 from core.services.ledger import ledger_verify
-from core.testing import key_dir  # noqa: F401
 from documents.services import document_issue
 from documents.tests.conftest import decision_context
 from records import selectors
@@ -31,11 +30,6 @@ from records.services import (
 )
 from records.services.archive import archive_build
 from records.tests.helpers import JPEG, interview_content, started, stream, video_bytes
-
-
-@pytest.fixture(autouse=True)
-def _keys(key_dir):  # noqa: F811
-    return key_dir
 
 
 def _close(case, status="closed"):
