@@ -17,12 +17,15 @@ def setup_agency() -> dict[str, int]:
 
 def issue_with_key(agency_id: int, user_id: int, key: str) -> dict[str, Any]:
     """document_issue of the sample decision about case 42 with an idempotency key."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
     from documents.kinds import KINDS
     from documents.services import document_issue
-    from org.models import Agency, User
 
+    Agency = apps.get_model("org", "Agency")
     document = document_issue(
-        actor=User.objects.get(pk=user_id),
+        actor=get_user_model().objects.get(pk=user_id),
         kind="penalty_decision",
         context=dict(KINDS["penalty_decision"].sample),
         subject_type="cases.case",
