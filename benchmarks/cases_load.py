@@ -215,12 +215,13 @@ def count_queries(case_ids: list[int], explain: bool) -> None:
         timed.sort(reverse=True)
         # CPU of this process per request (Django + psycopg client side; the server's share is not
         # in it): steadier than wall-clock times on a shared machine.
+        queries = len(ctx.captured_queries)  # read before the next request resets the log
         cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(20):
             client.get(path)
         cpu, wall = (time.process_time() - cpu) / 20, (time.perf_counter() - wall) / 20
         print(
-            f"  {name} ({path}) → {response.status_code}: {len(ctx.captured_queries)} queries, "
+            f"  {name} ({path}) → {response.status_code}: {queries} queries, "
             f"in-process {cpu * 1000:.1f} ms CPU / {wall * 1000:.1f} ms wall per request"
         )
         if explain:
