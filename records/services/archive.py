@@ -51,15 +51,14 @@ from org.selectors import officer_for, visible_officers
 from records import policies
 from records.filing import filing_standard, section_for
 from records.models import (
-    DEFAULT_RETENTION,
     ArchivePackage,
     EvidenceFile,
     Record,
     RetentionClass,
-    RetentionRule,
 )
 from records.pdf import PDF_LANGUAGE, render_pdf
 from records.selectors import evidence_items
+from records.services.retention import retention_years
 from records.services.uploads import PIECE, _commit_spool, _spool_dir
 from records.steps import step_label
 from records.storage import open_stream
@@ -124,11 +123,6 @@ def _local(value: datetime.datetime | datetime.date | None) -> str:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date().isoformat()
     return value.isoformat()
-
-
-def retention_years(record_class: str) -> int:
-    row = RetentionRule.objects.filter(record_class=record_class).values_list("years", flat=True).first()
-    return int(row) if row is not None else DEFAULT_RETENTION[record_class][0]
 
 
 def _officer_names(case: Any) -> str:
