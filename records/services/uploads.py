@@ -732,3 +732,78 @@ def upload_complete(*, actor: Any, token: Any) -> IngestResult:
                 status=UploadStatus.COMPLETE, evidence_file=result.file
             )
     return result
+
+
+# ----------------------------------------------------------------------------- abandoned uploads
+
+ABANDON_HOURS_DEFAULT = 48
+
+
+def uploads_cleanup(
+    *, now: datetime.datetime | None = None, older_than_hours: int | None = None
+) -> dict[str, int]:
+    """Stop chunked uploads untouched for `older_than_hours` (default ZHIFA_UPLOAD_ABANDON_HOURS, 48)
+    and remove their spool files, and spool files no open upload owns (left by a killed process).
+
+    Idempotent: a second run finds nothing to do. An upload a worker is writing right now (its spool
+    locked) is left alone. Each stopped upload is a `records.upload_abandoned` act.
+    """
+    from django.utils import timezone
+
+    hours = older_than_hours or int(getattr(settings, "ZHIFA_UPLOAD_ABANDON_HOURS", ABANDON_HOURS_DEFAULT))
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=hours)
+    stopped = removed = 0
+    for session in UploadSession.objects.filter(status=UploadStatus.OPEN, updated_at__lt=cutoff).order_by(
+        "pk"
+    ):
+        spool = _spool_of(session)
+        try:
+            fh = _open_rw(spool)
+        except OSError:
+            fh = None
+        try:
+            if fh is not None:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a chunk is being written right now
+            with transaction.atomic():
+                updated = UploadSession.objects.filter(pk=session.pk, status=UploadStatus.OPEN).update(
+                    status=UploadStatus.FAILED,
+                    failure=_("abandoned: no chunk for %(hours)d hours") % {"hours": hours},
+                )
+                if updated:
+                    ledger_append(
+                        actor=None,
+                        act="records.upload_abandoned",
+                        obj=session,
+                        agency_id=session.agency_id,
+                        payload={
+                            "case_id": session.case_id,
+                            "filename": session.filename,
+                            "received": session.received,
+                            "size": session.size,
+                            "last_chunk_at": session.updated_at.isoformat(),
+                        },
+                    )
+                    stopped += 1
+            spool.unlink(missing_ok=True)
+            _forget(str(session.token))
+        finally:
+            if fh is not None:
+                fh.close()
+    open_tokens = {
+        str(t) for t in UploadSession.objects.filter(status=UploadStatus.OPEN).values_list("token", flat=True)
+    }
+    directory = _spool_dir()
+    for path in directory.iterdir():
+        if not path.is_file():
+            continue
+        if path.suffix == ".part" and path.stem in open_tokens:
+            continue
+        mtime = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+        if mtime < cutoff:  # an ingest or archive spool of a killed process, or a finished upload's leftover
+            path.unlink(missing_ok=True)
+            removed += 1
+    return {"stopped": stopped, "removed": removed}
