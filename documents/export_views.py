@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ def _person(user: Any) -> str:
 
 
 @login_required
-def deadlines_xlsx(request: HttpRequest) -> HttpResponse:
+def deadlines_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The deadline list (/deadlines/) as XLSX, filtered by ?status=&due_from=&due_to= like the page."""
     form = DeadlineFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -74,7 +74,7 @@ def deadlines_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def documents_xlsx(request: HttpRequest) -> HttpResponse:
+def documents_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The documents issued by the agencies the officer may read, as XLSX (?kind= to narrow).
     Numbers, kinds and dates only: no party data (the content stays in the PDF)."""
     qs = selectors.visible_documents(request.user).select_related("supersedes", "superseded_by")
@@ -106,7 +106,7 @@ def documents_xlsx(request: HttpRequest) -> HttpResponse:
                 d.issued_at,
                 f"{d.subject_type} {d.subject_id}".strip(),
                 d.template_version.version,
-                d.supersedes.number if d.supersedes_id else "",
+                d.supersedes.number if d.supersedes is not None else "",
                 corrected_by.number if corrected_by is not None else "",
                 d.pdf_sha256,
             ]

@@ -107,7 +107,7 @@ def xlsx_export(rows: Iterable[Sequence[Any]], columns: Sequence[Column | str], 
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(spool)
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 def xlsx_response(

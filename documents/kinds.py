@@ -715,7 +715,7 @@ _register(
     )
 )
 
-# ------------------------------------------------------------------ the kinds added for the rest of the case file
+# ------------------------------------------------------------------ the rest of the case file
 
 CASE_SAMPLE = {
     "case_number": "某自然资立〔2026〕1号",
@@ -808,7 +808,8 @@ _register(
             "facts": "当事人于2025年6月起未经批准擅自占用某某村集体土地2000平方米建设厂房，"
             "所占土地符合土地利用总体规划。",
             "evidence": ["现场勘测笔录及勘测定界图", "询问笔录", "现场照片12张", "土地利用总体规划图"],
-            "basis": "《中华人民共和国土地管理法》第七十七条第一款、《中华人民共和国土地管理法实施条例》第五十七条",
+            "basis": "《中华人民共和国土地管理法》第七十七条第一款、"
+            "《中华人民共和国土地管理法实施条例》第五十七条",
             "discretion_reason": "违法占地面积较小且积极配合调查，依照裁量基准属一般情形。",
             "proposal": "责令退还非法占用的土地，没收在非法占用的土地上新建的建筑物和其他设施，"
             "并处罚款人民币伍万元整",
@@ -837,7 +838,9 @@ _register(
             PARTY,
             Element("proposal", _("decision proposed"), keys=("proposed_decision",), markers=("拟作出",)),
             Element("points", _("the points reviewed"), keys=("review_points",), markers=("审核内容",)),
-            Element("opinion", _("opinion of the legal review"), keys=("review_opinion",), markers=("审核意见",)),
+            Element(
+                "opinion", _("opinion of the legal review"), keys=("review_opinion",), markers=("审核意见",)
+            ),
             Element("reviewers", _("legal reviewers"), keys=("reviewers",), markers=("审核人员",)),
             AGENCY_DATE,
         ),
@@ -897,7 +900,9 @@ _register(
                 markers=("主持人", "记录人", "出席人员"),
             ),
             Element("opinions", _("opinions expressed"), keys=("opinions",), markers=("讨论意见",)),
-            Element("conclusion", _("decision of the deliberation"), keys=("conclusion",), markers=("讨论决定",)),
+            Element(
+                "conclusion", _("decision of the deliberation"), keys=("conclusion",), markers=("讨论决定",)
+            ),
             Element("signatures", _("signatures of the persons present"), markers=("出席人员签名",)),
             AGENCY_DATE,
         ),
@@ -916,7 +921,8 @@ _register(
                 "孙科长：罚款数额符合裁量基准一般情形，同意。",
                 "李科长：同意。",
             ],
-            "conclusion": "同意承办人意见，对当事人作出责令退还土地、没收建筑物并处罚款人民币伍万元整的行政处罚。",
+            "conclusion": "同意承办人意见，对当事人作出责令退还土地、没收建筑物"
+            "并处罚款人民币伍万元整的行政处罚。",
         },
     )
 )
@@ -944,8 +950,12 @@ _register(
             Element("matter", _("decision assessed"), keys=("matter",), markers=("评估事项",)),
             Element("assessment", _("assessment per dimension"), keys=("assessment",), markers=("风险分析",)),
             Element("level", _("overall risk level"), keys=("risk_level",), markers=("风险等级",)),
-            Element("measures", _("prevention and mitigation measures"), keys=("measures",), markers=("措施",)),
-            Element("conclusion", _("conclusion of the assessment"), keys=("conclusion",), markers=("评估结论",)),
+            Element(
+                "measures", _("prevention and mitigation measures"), keys=("measures",), markers=("措施",)
+            ),
+            Element(
+                "conclusion", _("conclusion of the assessment"), keys=("conclusion",), markers=("评估结论",)
+            ),
             Element("assessors", _("assessors"), keys=("assessors",), markers=("评估人员",)),
             AGENCY_DATE,
         ),
@@ -1107,7 +1117,9 @@ _register(
             ),
         ),
         elements=(
-            Element("cover", _("case number and cause"), keys=("case_number", "case_name"), markers=("案由",)),
+            Element(
+                "cover", _("case number and cause"), keys=("case_number", "case_name"), markers=("案由",)
+            ),
             PARTY,
             Element("outcome", _("outcome of the case"), keys=("outcome",), markers=("处理结果",)),
             Element(

@@ -254,13 +254,13 @@ def render_html(
             _("The template could not be rendered with these data (%(error)s); correct the template.")
             % {"error": exc}
         ) from exc
-    inner, count = place_seal(inner, seal_uri)
+    inner_html, count = place_seal(str(inner), seal_uri)
     if placed is not None:
         placed.append(count)
     verify_url = str(context.get("verify_url") or "")
     frame = {
         **context,
-        "body_html": mark_safe(inner),
+        "body_html": mark_safe(inner_html),
         "preview": preview,
         "code_display": code_display(str(context.get("verification_code") or "")),
         "qr": qr_data_uri(verify_url or str(context.get("verification_code") or "")),

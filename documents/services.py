@@ -335,7 +335,7 @@ def document_issue(
         "idempotency_key": key,
     }
     if key:
-        existing = Document.objects.filter(**lookup).first()
+        existing: Document | None = Document.objects.filter(**lookup).first()
         if existing is not None:
             return existing
     values = rendering.normalise_context(spec, context)
@@ -355,10 +355,10 @@ def document_issue(
             key=key,
         )
     except (_AlreadyIssued, IntegrityError):
-        existing = Document.objects.filter(**lookup).first() if key else None
-        if existing is None:
+        winner: Document | None = Document.objects.filter(**lookup).first() if key else None
+        if winner is None:  # not the race on the key: a real error
             raise
-        return existing
+        return winner
 
 
 class _AlreadyIssued(Exception):

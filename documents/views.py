@@ -181,8 +181,12 @@ def seal_manage(request: HttpRequest) -> HttpResponse:
                 return redirect("documents:seal")
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                services.agency_seal_set(actor=request.user, agency=agency, fileobj=upload, filename=upload.name)
-                messages.success(request, _("The seal image is in force for the documents issued from now on."))
+                services.agency_seal_set(
+                    actor=request.user, agency=agency, fileobj=upload, filename=upload.name
+                )
+                messages.success(
+                    request, _("The seal image is in force for the documents issued from now on.")
+                )
                 return redirect("documents:seal")
         except DomainError as exc:
             if exc.status == 403:

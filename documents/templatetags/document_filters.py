@@ -32,7 +32,8 @@ def cn_date(value: Any) -> str:
 
 @register.filter(name="cells")
 def cells(value: Any, count: int = 4) -> list[str]:
-    """Split one line "题名|文号|日期|页号" into `count` cells (missing cells empty; dates as 2026年3月5日)."""
+    """Split one line "题名|文号|日期|页号" into `count` cells (missing ones empty, ISO dates written
+    2026年3月5日)."""
     parts = [part.strip() for part in str(value or "").split("|")]
     parts = (parts + [""] * int(count))[: int(count)]
     return [chinese_date(part) if _ISO_DATE.fullmatch(part) else part for part in parts]

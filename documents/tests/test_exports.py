@@ -22,14 +22,23 @@ def sheet_rows(data):
 
 def test_formula_like_text_is_escaped_and_values_keep_their_types():
     rows = [
-        ["=HYPERLINK(\"http://x\",\"点我\")", "+1", "-2", "@SUM(A1)", "\tx", "'=x", "张三", "−3"],
+        ['=HYPERLINK("http://x","点我")', "+1", "-2", "@SUM(A1)", "\tx", "'=x", "张三", "−3"],
         [dt.date(2026, 3, 5), 5, Decimal("50000.00"), True, None, ["甲", "乙"], "a\x01b", ""],
     ]
     data = xlsx_export(iter(rows), [f"列{i}" for i in range(8)], "测试/清单[1]").read()
 
     header, first, second = sheet_rows(data)
     assert header[0] == "列0"
-    assert first == ["'=HYPERLINK(\"http://x\",\"点我\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "''=x", "张三", "−3"]
+    assert first == [
+        '\'=HYPERLINK("http://x","点我")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "''=x",
+        "张三",
+        "−3",
+    ]
     assert second[0] == dt.datetime(2026, 3, 5) and second[1] == 5 and float(second[2]) == 50000.0
     assert second[3:6] == ["是", None, "甲；乙"] and second[6] == "ab"
     assert load_workbook(io.BytesIO(data)).sheetnames == ["测试 清单 1"]
@@ -58,8 +67,16 @@ def test_the_deadline_list_exports_what_the_officer_sees(client, db):
     other = get_user_model().objects.create_user("officer2", password="x")
     for title, who in (("=立案期限", user), ("别人的期限", other)):
         clock.deadline_start(
-            actor=user, subject=user, agency_id=1, kind="k", title=title, legal_basis="《行政处罚法》第54条",
-            unit=Deadline.Unit.WORKDAYS, amount=5, start_date=dt.date(2026, 3, 2), responsible=who,
+            actor=user,
+            subject=user,
+            agency_id=1,
+            kind="k",
+            title=title,
+            legal_basis="《行政处罚法》第54条",
+            unit=Deadline.Unit.WORKDAYS,
+            amount=5,
+            start_date=dt.date(2026, 3, 2),
+            responsible=who,
             today=dt.date(2026, 3, 2),
         )
     client.force_login(user)
@@ -72,14 +89,21 @@ def test_the_deadline_list_exports_what_the_officer_sees(client, db):
     titles = [row[0] for row in rows[1:]]
     assert titles == ["'=立案期限"]
     assert rows[1][4] == dt.datetime(2026, 3, 9)
-    bad = client.get(reverse("documents:export_deadlines"), {"due_from": "2026-12-01", "due_to": "2026-01-01"})
+    bad = client.get(
+        reverse("documents:export_deadlines"), {"due_from": "2026-12-01", "due_to": "2026-01-01"}
+    )
     assert bad.status_code == 400
 
 
 def test_the_issued_documents_export_lists_numbers_without_party_data(client, evidence_dir, officer, agency):
     document = document_issue(
-        actor=officer, kind="penalty_decision", context=decision_context(), subject_type="cases.case",
-        subject_id=7, agency=agency, on=DAY,
+        actor=officer,
+        kind="penalty_decision",
+        context=decision_context(),
+        subject_type="cases.case",
+        subject_id=7,
+        agency=agency,
+        on=DAY,
     )
     force_login_verified(client, officer)
 

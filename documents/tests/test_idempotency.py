@@ -47,9 +47,7 @@ def test_another_key_subject_or_no_key_issues_another_document(evidence_dir, off
 
 
 @pytest.mark.slow
-def test_two_concurrent_processes_with_the_same_key_produce_one_document_and_one_number(
-    scratch_db, tmp_path
-):
+def test_two_concurrent_processes_with_the_same_key_produce_one_document_and_one_number(scratch_db, tmp_path):
     env = {"ZHIFA_DATA_DIR": str(tmp_path), "ZHIFA_KEY_DIR": str(tmp_path / "keys")}
     ids = run_workers(scratch_db, "documents.tests.workers.setup_agency", [()], env=env)[0]
 

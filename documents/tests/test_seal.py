@@ -76,7 +76,9 @@ def test_a_removed_seal_gives_the_text_back(evidence_dir, officer, agency, syste
     assert "（印章）" in squash(text_of(pdf_of(issue(officer, agency))))
 
 
-def test_only_the_agencys_system_administrator_uploads_and_only_a_png(evidence_dir, officer, agency, system_admin):
+def test_only_the_agencys_system_administrator_uploads_and_only_a_png(
+    evidence_dir, officer, agency, system_admin
+):
     with pytest.raises(PermissionDenied):
         agency_seal_set(actor=officer, agency=agency, fileobj=io.BytesIO(seal_png()))
     buffer = io.BytesIO()

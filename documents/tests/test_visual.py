@@ -56,7 +56,9 @@ def to_pngs(pdf: bytes, out: Path) -> list[Path]:
     return sorted(out.glob("page-*.png"))
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (Debian poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (Debian poppler-utils) is not installed"
+)
 def test_the_decision_pdf_looks_like_the_reference(db, tmp_path, settings):
     settings.ZHIFA_PUBLIC_BASE_URL = ""
     pages = to_pngs(decision_pdf(), tmp_path)
