@@ -50,7 +50,7 @@ def test_abandoned_uploads_and_orphan_spools_are_cleaned_up_once(world, case):
     result = uploads_cleanup_task.call()
     assert result == {"stopped": 1, "removed": 1}
     old.refresh_from_db()
-    assert old.status == "failed" and "abandoned" in old.failure
+    assert old.status == "failed" and "48" in old.failure
     assert not (spool / f"{old.token}.part").exists() and not orphan.exists()
     assert (spool / f"{fresh.token}.part").exists()  # still in progress
     assert LedgerEntry.objects.filter(act="records.upload_abandoned").count() == 1
