@@ -654,8 +654,11 @@ class ActionForm(forms.Form):
             self.fields[name] = field
         self.row_errors: dict[str, list[str]] = {}
         data = args[0] if args else kwargs.get("data")
+        # a POST without a list's management form (an older page, a script) has no rows of it
         self.rows: dict[str, Any] = {
-            name: formset(data, prefix=name) if data is not None else formset(prefix=name)
+            name: formset(data, prefix=name)
+            if data is not None and f"{name}-TOTAL_FORMS" in data
+            else formset(prefix=name)
             for name, (formset, _legend, _help) in ACTION_ROWS.get(action, {}).items()
         }
         if "chair_id" in self.fields:
@@ -747,7 +750,7 @@ class ActionForm(forms.Form):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
-        return all([valid, *(formset.is_valid() for formset in self.rows.values())])
+        return all([valid, *(formset.is_valid() for formset in self.rows.values() if formset.is_bound)])
 
     def clean(self) -> dict[str, Any]:
         cd = super().clean() or {}

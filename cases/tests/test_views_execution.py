@@ -369,3 +369,12 @@ def test_execution_actions_are_listed_on_the_case_page_with_their_reasons(client
     for action in ("serve_reminder", "apply_to_court", "verify_order", "approve_payment_plan"):
         assert f"why-{action}" in page.text or _url(case, action) in page.text, action
     assert "行政强制法 Arts.35, 54" in page.text  # 催告 is blocked while nothing is overdue
+
+
+def test_a_decision_without_orders_needs_no_rows_posted(client, world):
+    """A fine only: the decision form submitted without the rows' management form (an older page)."""
+    case = _notified(world, ["fine"])
+    response = _post(client, world.head, case, "decide", {})
+    assert response.status_code == 302, response.text
+    case.refresh_from_db()
+    assert case.status == S.DECIDED and case.orders == []
