@@ -263,6 +263,17 @@ def officers(case: Case, on: datetime.date) -> list[str]:
     return out
 
 
+def registration_officers(case: Case, on: datetime.date) -> list[str]:
+    """承办人 of the 立案审批表: the case officers, else the officer who took the lead in."""
+    found = officers(case, on)
+    if found:
+        return found
+    from org.selectors import officer_for
+
+    recorder = officer_for(case.lead.recorded_by) if case.lead.recorded_by_id else None
+    return [recorder.name] if recorder is not None else []
+
+
 def officer_names(case: Case) -> list[str]:
     return [
         co.officer.name
@@ -580,7 +591,7 @@ def build_case_registration(case: Case, data: Mapping[str, Any], on: datetime.da
         "found_on": case.lead.discovered_on,
         "facts": facts_text(case),
         "basis": legal_basis(case) or REGISTRATION_BASIS,
-        "officers": officers(case, on),
+        "officers": registration_officers(case, on),
         "officer_opinion": f"经初步核实，当事人涉嫌{violation}，符合立案条件，建议立案调查。",
         "head_opinion": "同意立案。",
     }

@@ -18,14 +18,8 @@ from cases.services.transitions import TransitionRefused
 from cases.tests.factories import act, new_case, walk
 from core.models import IssuedNumber
 from core.services.files import file_open
-from core.testing import evidence_dir, key_dir  # noqa: F401
 from documents.models import Document
 from documents.selectors import documents_for_subject
-
-
-@pytest.fixture(autouse=True)
-def _files(key_dir, evidence_dir):  # noqa: F811 - the fixtures imported above
-    return key_dir, evidence_dir
 
 
 def pdf_text(document: Document) -> str:
@@ -128,10 +122,10 @@ def test_numbers_stay_gap_free_when_a_decide_is_refused_while_rendering(world, m
 
     first = act(walk(new_case(world), world, CaseStatus.NOTIFIED), world, "record_statement")
     real = rendering.missing_elements
-    monkeypatch.setattr(rendering, "missing_elements", lambda spec, text, ctx: list(spec.elements)[:1])
+    monkeypatch.setattr(rendering, "missing_elements", lambda spec, text, ctx, **kw: list(spec.elements)[:1])
     with pytest.raises(Exception) as err:
         act(first, world, "decide")
-    assert getattr(err.value, "code", "") == "document_elements_missing"
+    assert getattr(err.value, "code", "") == "document_elements_missing", repr(err.value)
     first.refresh_from_db()
     assert first.status == CaseStatus.NOTIFIED and not first.decision_number
     assert not IssuedNumber.objects.filter(kind="penalty_decision").exists()

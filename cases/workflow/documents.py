@@ -23,6 +23,8 @@ from cases.documents import (
     document_title,
     missing_elements,
 )
+
+__all__ = ["document_gaps", "documents_ready", "issue_document", "not_after_today"]
 from cases.workflow.engine import Context, Effect, Guard, Violation
 
 When = Callable[[Context], bool]
@@ -75,6 +77,14 @@ def _body(ctx: Context) -> Mapping[str, Any]:
     return ctx.data
 
 
+def document_gaps(
+    kind: str, ctx: Context, *, data: DataFn = _body, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """(key, Chinese label) of the required keys of `kind` the case cannot fill yet."""
+    context = case_document_context(kind, ctx.case, data=data(ctx), on=ctx.today)
+    return [(n, label) for n, label in missing_elements(kind, context, preview=ctx.preview) if n not in skip]
+
+
 def documents_ready(kind: str, *, when: When = _always, data: DataFn = _body) -> Guard:
     """The case holds every element the kind requires (named in Chinese with the article)."""
 
@@ -87,8 +97,7 @@ def documents_ready(kind: str, *, when: When = _always, data: DataFn = _body) ->
         refusal = reason_refused(ctx.actor, "issue", ctx.case.agency)
         if refusal is not None:
             return Violation("document_issue_denied", refusal, basis)
-        context = case_document_context(kind, ctx.case, data=data(ctx), on=ctx.today)
-        missing = missing_elements(kind, context, preview=ctx.preview)
+        missing = document_gaps(kind, ctx, data=data)
         if not missing:
             return None
         hints = []

@@ -55,7 +55,7 @@ from cases.workflow.effects import (
     start_payment_deadline,
     take_number,
 )
-from cases.workflow.documents import documents_ready, issue_document
+from cases.workflow.documents import document_gaps, issue_document
 from cases.workflow.engine import Context, Transition, Violation, Workflow
 from cases.workflow.penalty import PAYMENT, clean_nothing
 from core.errors import ValidationFailed
@@ -338,7 +338,9 @@ def within_summary_limits(ctx: Context) -> Violation | None:
 
 
 def decision_content(ctx: Context) -> Violation | None:
-    """Arts.51–52: the decision states the violation (facts found), the legal basis, time and place."""
+    """Arts.51–52: the decision states the violation (facts found), the legal basis, time and place,
+    and every other element its document (summary_decision) requires — the documents_ready check of
+    the general procedure, folded into this guard."""
     if ctx.preview:
         return None
     facts = summary_facts(ctx.case)
@@ -349,6 +351,13 @@ def decision_content(ctx: Context) -> Violation | None:
         missing.append(str(_("the legal basis (law and article)")))
     if not str(facts.get("location") or ctx.case.lead.location or "").strip():
         missing.append(str(_("the place")))
+    # the rest of what the numbered form (当场行政处罚决定书) states, e.g. the officers' certificates
+    missing.extend(
+        label
+        for _key, label in document_gaps(
+            "summary_decision", ctx, skip=frozenset({"facts", "basis", "violation_place"})
+        )
+    )
     if not missing:
         return None
     return Violation(
@@ -769,7 +778,7 @@ SUMMARY = Workflow(
             "decide_on_spot",
             (S.REGISTERED,),
             S.DECIDED,
-            (g.handler, *ON_SPOT, *DECISION_GUARDS, documents_ready("summary_decision")),
+            (g.handler, *ON_SPOT, *DECISION_GUARDS),
             (
                 _set_decision,
                 # the numbered standard form (Art.52): one number for the document and the case
