@@ -170,12 +170,12 @@ def main() -> None:
     for key, label in (("ingest_stream", "ingest (stream) "), ("ingest_chunked", "ingest (chunked)")):
         speed = mb / r[f"{key}_s"]
         print(
-            f"{label} {mb} MB in {r[f'{key}_s']:.2f} s = {speed:.0f} MB/s = {100 * speed / base:.0f}% of sha256sum; "
-            f"peak memory +{r[f'{key}_peak_mb']:.1f} MB"
+            f"{label} {mb} MB in {r[f'{key}_s']:.2f} s = {speed:.0f} MB/s = "
+            f"{100 * speed / base:.0f}% of sha256sum; peak memory +{r[f'{key}_peak_mb']:.1f} MB"
         )
     print(
-        f"archive          {r['archive_files']} files × {r['archive_file_kb']} KB → {r['archive_items']} items, "
-        f"{r['archive_mb']:.1f} MB ZIP in {r['archive_s']:.2f} s; peak memory +{r['archive_peak_mb']:.1f} MB"
+        f"archive          {r['archive_files']} files × {r['archive_file_kb']} KB → "
+        f"{r['archive_items']} items, {r['archive_mb']:.1f} MB ZIP in {r['archive_s']:.2f} s; peak memory +{r['archive_peak_mb']:.1f} MB"
     )
     print(json.dumps(r))
 
