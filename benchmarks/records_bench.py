@@ -175,7 +175,8 @@ def main() -> None:
         )
     print(
         f"archive          {r['archive_files']} files × {r['archive_file_kb']} KB → "
-        f"{r['archive_items']} items, {r['archive_mb']:.1f} MB ZIP in {r['archive_s']:.2f} s; peak memory +{r['archive_peak_mb']:.1f} MB"
+        f"{r['archive_items']} items, {r['archive_mb']:.1f} MB ZIP in {r['archive_s']:.2f} s; "
+        f"peak memory +{r['archive_peak_mb']:.1f} MB"
     )
     print(json.dumps(r))
 
