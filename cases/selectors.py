@@ -427,3 +427,15 @@ def my_deadlines(*, actor: Any, today: datetime.date | None = None) -> QuerySet[
         )
         .order_by("due_date", "pk")
     )
+
+
+def case_documents(*, case: Case, actor: Any) -> list[Any]:
+    """The official documents issued for the case (documents app), oldest first, scoped to the actor:
+    what the case page lists with number, kind, date and a link to the PDF."""
+    from documents.selectors import documents_for_subject
+
+    return list(
+        documents_for_subject(actor=actor, subject_type="cases.case", subject_id=case.pk).order_by(
+            "issued_on", "pk"
+        )
+    )
