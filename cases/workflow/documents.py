@@ -110,7 +110,8 @@ def documents_ready(kind: str, *, when: When = _always, data: DataFn = _body) ->
             "missing": "、".join(label for _name, label in missing),
         }
         if hints:
-            message = f"{message} {_('To supply it: %(hints)s.') % {'hints': '；'.join(hints)}}"
+            supply = _("To supply it: %(hints)s.") % {"hints": "；".join(hints)}
+            message = f"{message} {supply}"
         return Violation("document_incomplete", message, basis)
 
     guard.__name__ = f"documents_ready_{kind}"
