@@ -332,6 +332,15 @@ def load_cases(*, agency: Any, officers: dict[str, Any], today: dt.date) -> int:
                 "parcel": plan.parcel,
                 "village": plan.village,
                 "location": plan.village,
+                # what the documents state (行政处罚法 Art.59): the provision violated and the evidence
+                "legal_basis": "《中华人民共和国土地管理法》第七十七条第一款",
+                "evidence": [
+                    f"现场勘测笔录及勘测定界图（图斑{plan.parcel}）",
+                    "询问笔录",
+                    "现场照片",
+                    "土地利用现状图及国土空间规划图",
+                    "营业执照复印件" if plan.party_type != "natural" else "当事人身份证复印件",
+                ],
             },
         )
         if plan.status != "lead":
