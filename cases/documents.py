@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
@@ -77,7 +76,7 @@ BODY_KEYS: dict[str, frozenset[str]] = {
     "delivery_receipt": frozenset({"delivery_method"}),
 }
 
-SOURCE_NAMES = {
+SOURCE_NAMES: dict[str, str] = {
     LeadSource.PATROL: "巡查发现",
     LeadSource.COMPLAINT: "投诉",
     LeadSource.REPORT: "举报",
@@ -86,7 +85,7 @@ SOURCE_NAMES = {
     LeadSource.ASSIGNMENT: "上级交办",
 }
 LAND_CLASS_NAMES = {"basic_farmland": "永久基本农田", "farmland": "耕地", "other": "其他土地"}
-METHOD_NAMES = {
+METHOD_NAMES: dict[str, str] = {
     DeliveryMethod.IN_PERSON: "直接送达",
     DeliveryMethod.LEFT_AT_RESIDENCE: "留置送达",
     DeliveryMethod.POST: "邮寄送达",
@@ -94,7 +93,7 @@ METHOD_NAMES = {
     DeliveryMethod.ELECTRONIC: "电子送达",
     DeliveryMethod.PUBLIC_NOTICE: "公告送达",
 }
-NO_PENALTY_GROUNDS = {
+NO_PENALTY_GROUNDS: dict[str, tuple[str, str]] = {
     ProposedOutcome.NO_PENALTY_MINOR: (
         "违法行为轻微并及时改正，没有造成危害后果",
         "《中华人民共和国行政处罚法》第三十三条第一款",
@@ -109,7 +108,7 @@ NO_PENALTY_GROUNDS = {
     ),
 }
 REGISTRATION_BASIS = "《中华人民共和国行政处罚法》第五十四条"
-KIND_PHRASES = {
+KIND_PHRASES: dict[str, str] = {
     PenaltyKind.WARNING: "警告",
     PenaltyKind.SUSPENSION: "暂扣许可证件",
     PenaltyKind.REVOCATION: "吊销许可证件",
@@ -483,7 +482,9 @@ def order_phrase(order: Mapping[str, Any]) -> str:
     return f"{base}，{deadline}" if deadline else base
 
 
-def penalty_items(kinds: list[str], amount: Decimal | None, orders: list[Mapping[str, Any]], case: Case) -> list[str]:
+def penalty_items(
+    kinds: list[str], amount: Decimal | None, orders: list[Mapping[str, Any]], case: Case
+) -> list[str]:
     """The penalty as the decision states it, item by item, in the order of the kinds."""
     items: list[str] = []
     ordered = {str(o.get("kind")) for o in orders}
@@ -518,7 +519,9 @@ def penalty_items(kinds: list[str], amount: Decimal | None, orders: list[Mapping
     return [i for i in items if i]
 
 
-def _decided(case: Case, data: Mapping[str, Any]) -> tuple[list[str], Decimal | None, list[Mapping[str, Any]]]:
+def _decided(
+    case: Case, data: Mapping[str, Any]
+) -> tuple[list[str], Decimal | None, list[Mapping[str, Any]]]:
     """The decision as the act would make it: the body's values, else the case's (decided, notified,
     proposed)."""
     kinds = list(data.get("kinds") or case.decided_kinds or case.notified_kinds or case.proposed_kinds or [])
@@ -542,9 +545,8 @@ def performance_text(case: Case, kinds: list[str], amount: Decimal | None, order
     the orders within their deadlines, confiscated buildings handed to the government."""
     parts: list[str] = []
     if PenaltyKind.FINE in kinds:
-        text = (
-            f"自收到本决定书之日起{cn_number(payment_days())}日内，持本决定书将罚款缴至{payment_channel(case)}"
-        )
+        within = cn_number(payment_days())
+        text = f"自收到本决定书之日起{within}日内，持本决定书将罚款缴至{payment_channel(case)}"
         if surcharge:
             percent = legal_setting_int("cases.late_surcharge_percent", 3)
             text += (
@@ -558,7 +560,9 @@ def performance_text(case: Case, kinds: list[str], amount: Decimal | None, order
         parts.append("上述责令事项由当事人在规定期限内自行履行，并书面告知本机关，由本机关现场核查")
     if any(o.get("kind") == "confiscate_buildings" for o in orders):
         days = legal_setting_int("cases.confiscation_handover_days", 90)
-        parts.append(f"没收的建筑物和其他设施由本机关自本决定书送达之日起{cn_number(days)}日内移交本级人民政府或者其指定的部门")
+        parts.append(
+            f"没收的建筑物和其他设施由本机关自本决定书送达之日起{cn_number(days)}日内移交本级人民政府或者其指定的部门"
+        )
     if not parts and kinds:
         parts.append("本决定书自送达之日起生效并执行")
     return "；".join(parts)
@@ -625,7 +629,9 @@ def build_rectification_order(case: Case, data: Mapping[str, Any], on: datetime.
         start = order.get("delivered_on") or order.get("issued_on") or on
         start = datetime.date.fromisoformat(start) if isinstance(start, str) else start
         days = int(order["days"])
-        due = add_workdays(start, days).date if days in (2, 3, 5, 7) else start + datetime.timedelta(days=days)
+        due = (
+            add_workdays(start, days).date if days in (2, 3, 5, 7) else start + datetime.timedelta(days=days)
+        )
     if isinstance(due, str):
         due = datetime.date.fromisoformat(due)
     return {
@@ -659,8 +665,10 @@ def build_hearing_notice(case: Case, data: Mapping[str, Any], on: datetime.date)
     date = data.get("hearing_date") or case.hearing_date
     chair = data.get("chair") or case.hearing_chair
     time_of_day = str(data.get("hearing_time") or "").strip()
-    place = str(data.get("hearing_place") or "").strip() or _agency_data(case).get("hearing_place") or (
-        f"{case.agency.name}听证室"
+    place = (
+        str(data.get("hearing_place") or "").strip()
+        or _agency_data(case).get("hearing_place")
+        or (f"{case.agency.name}听证室")
     )
     return {
         "party_name": party_name(case),
@@ -694,7 +702,7 @@ def build_penalty_decision(case: Case, data: Mapping[str, Any], on: datetime.dat
 
 def build_no_penalty_decision(case: Case, data: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
     ground = str(data.get("outcome") or (case.facts or {}).get("no_penalty_ground") or case.proposed_outcome)
-    reason, article = NO_PENALTY_GROUNDS.get(ground, ("", ""))  # type: ignore[call-overload]
+    reason, article = NO_PENALTY_GROUNDS.get(ground, ("", ""))
     basis = legal_basis(case)
     return {
         **_party_keys(case),
@@ -735,10 +743,10 @@ def build_delivery_receipt(case: Case, data: Mapping[str, Any], on: datetime.dat
         "delivered_number": case.decision_number,
         "recipient": str(data.get("recipient") or "").strip() or party_name(case),
         "delivery_address": "公告送达" if public else party_address(case),
-        "delivery_method": METHOD_NAMES.get(method, method),  # type: ignore[call-overload]
+        "delivery_method": METHOD_NAMES.get(method, method),
         "deliverers": officer_names(case),
         "delivered_on": data.get("delivered_on") or case.delivered_on,
-        "remarks": str(data.get("witness") and f"见证人：{data['witness']}" or ""),
+        "remarks": str((data.get("witness") and f"见证人：{data['witness']}") or ""),
     }
 
 
@@ -756,7 +764,9 @@ def build_payment_reminder(case: Case, data: Mapping[str, Any], on: datetime.dat
         )
         surcharge_text = f"截至本催告书送达之日，已加处罚款{money(surcharge)}" if surcharge else ""
     else:
-        pending = [o for o in case.orders if o.get("status") == "pending" and o.get("kind") != "confiscate_buildings"]
+        pending = [
+            o for o in case.orders if o.get("status") == "pending" and o.get("kind") != "confiscate_buildings"
+        ]
         obligation = "；".join(order_phrase(o) for o in pending)
         performance = f"自收到本催告书之日起{cn_number(days)}个工作日内履行上述义务"
         surcharge_text = ""
@@ -776,7 +786,8 @@ def _execution_text(case: Case) -> str:
     from cases.selectors import case_payments
 
     parts = [
-        f"{cn_date(p.paid_on)}缴纳{money(p.amount)}（票据号{p.receipt_number}）" for p in case_payments(case=case)
+        f"{cn_date(p.paid_on)}缴纳{money(p.amount)}（票据号{p.receipt_number}）"
+        for p in case_payments(case=case)
     ]
     done = [o for o in case.orders if o.get("status") in ("verified", "enforced", "handed_over")]
     if done:
@@ -791,7 +802,7 @@ def build_closing_approval(case: Case, data: Mapping[str, Any], on: datetime.dat
     status = case.status
     if status == CaseStatus.NO_PENALTY:
         ground = (case.facts or {}).get("no_penalty_ground") or case.proposed_outcome
-        outcome = f"不予行政处罚（{NO_PENALTY_GROUNDS.get(ground, ('', ''))[0]}）"  # type: ignore[call-overload]
+        outcome = f"不予行政处罚（{NO_PENALTY_GROUNDS.get(ground, ('', ''))[0]}）"
         execution = "不予行政处罚，无需执行"
         reason = "已作出不予行政处罚决定"
     elif status == CaseStatus.TRANSFERRED:
@@ -854,7 +865,9 @@ def _empty(value: Any) -> bool:
     return False
 
 
-def missing_elements(kind: str, context: Mapping[str, Any], *, preview: bool = False) -> list[tuple[str, str]]:
+def missing_elements(
+    kind: str, context: Mapping[str, Any], *, preview: bool = False
+) -> list[tuple[str, str]]:
     """(key, Chinese label) of every required key without a value (preview: body keys skipped)."""
     from documents.services import kind_context_keys
 

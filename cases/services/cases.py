@@ -194,8 +194,10 @@ def case_facts_update(
         )
     if violation_code and not standard_versions(code=violation_code, agency=case.agency):
         raise ValidationFailed(
-            _("No published discretion standard has the code “%(code)s” for this agency; choose a "
-              "violation from the catalog (the system administrator publishes the standards).")
+            _(
+                "No published discretion standard has the code “%(code)s” for this agency; choose a "
+                "violation from the catalog (the system administrator publishes the standards)."
+            )
             % {"code": violation_code},
             field_errors={"violation_code": [_("Choose a violation from the catalog.")]},
         )

@@ -45,7 +45,9 @@ def test_chinese_numbers_and_money():
 def test_walking_a_case_to_decided_issues_a_decision_with_every_art59_element(world):
     case = walk(new_case(world), world, CaseStatus.DECIDED)
 
-    decision = Document.objects.get(subject_type="cases.case", subject_id=str(case.pk), kind="penalty_decision")
+    decision = Document.objects.get(
+        subject_type="cases.case", subject_id=str(case.pk), kind="penalty_decision"
+    )
     assert decision.number == case.decision_number
     assert decision.number == f"{world.agency.short_name or world.agency.name}〔{case.decided_on.year}〕1号"
     text = pdf_text(decision)
@@ -113,7 +115,13 @@ def test_the_summary_decision_is_issued_on_the_spot(world):
     document = Document.objects.get(subject_id=str(case.pk), kind="summary_decision")
     assert document.number == case.decision_number and "当罚〔" in document.number
     text = pdf_text(document)
-    for expected in ("当场行政处罚决定书", "张三", "罚款人民币50.00元（大写：伍拾元整）", "《城市道路管理条例》", "执法人员"):
+    for expected in (
+        "当场行政处罚决定书",
+        "张三",
+        "罚款人民币50.00元（大写：伍拾元整）",
+        "《城市道路管理条例》",
+        "执法人员",
+    ):
         assert expected in text, expected
 
 
@@ -135,8 +143,8 @@ def test_numbers_stay_gap_free_when_a_decide_is_refused_while_rendering(world, m
     second = walk(new_case(world), world, CaseStatus.DECIDED)
     values = sorted(IssuedNumber.objects.filter(kind="penalty_decision").values_list("value", flat=True))
     assert values == [1, 2]
-    assert first.decision_number.endswith("〔%d〕1号" % first.decided_on.year)
-    assert second.decision_number.endswith("〔%d〕2号" % second.decided_on.year)
+    assert first.decision_number.endswith(f"〔{first.decided_on.year}〕1号")
+    assert second.decision_number.endswith(f"〔{second.decided_on.year}〕2号")
 
 
 def test_an_order_to_stop_and_correct_issues_both_notices_with_the_deadline(world):

@@ -981,7 +981,8 @@ def _orders_correction(ctx: Context) -> bool:
 
 
 def _correction_issued_on(ctx: Context) -> datetime.date:
-    return min(ctx.data["issued_on"], ctx.today)
+    issued: datetime.date = ctx.data["issued_on"]
+    return min(issued, ctx.today)
 
 
 def _no_body(ctx: Context) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from cases.models import CaseStatus as S
 from cases.models import PenaltyKind, ProposedOutcome
 from cases.workflow import execution as x
 from cases.workflow import guards as g
+from cases.workflow.documents import documents_ready, issue_document, not_after_today
 from cases.workflow.effects import (
     PAYMENT_DEADLINE_KIND,
     assign,
@@ -30,7 +31,6 @@ from cases.workflow.effects import (
     start_payment_deadline,
     take_number,
 )
-from cases.workflow.documents import documents_ready, issue_document, not_after_today
 from cases.workflow.engine import Context, Transition, Violation, Workflow
 from core.errors import ValidationFailed
 
@@ -579,7 +579,12 @@ PENALTY = Workflow(
             "schedule_hearing",
             (S.HEARING_REQUESTED,),
             S.HEARING_SCHEDULED,
-            (g.handler, g.hearing_notice_in_time, g.chair_not_investigator, documents_ready("hearing_notice")),
+            (
+                g.handler,
+                g.hearing_notice_in_time,
+                g.chair_not_investigator,
+                documents_ready("hearing_notice"),
+            ),
             (_set_hearing_schedule, issue_document("hearing_notice", on=lambda c: c.case.hearing_notice_on)),
             gettext_lazy("schedule the hearing"),
             clean=clean_hearing_schedule,
@@ -642,7 +647,9 @@ PENALTY = Workflow(
             ),
             (
                 _set_no_penalty,
-                issue_document("no_penalty_decision", field="decision_number", on=lambda c: c.case.decided_on),
+                issue_document(
+                    "no_penalty_decision", field="decision_number", on=lambda c: c.case.decided_on
+                ),
                 satisfy_deadline(DECISION),
                 cancel_open_deadlines,
             ),

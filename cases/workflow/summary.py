@@ -47,6 +47,7 @@ from cases.models import CaseOfficer, PartyType, PaymentChannel, PenaltyKind
 from cases.models import CaseStatus as S
 from cases.selectors import case_deadlines, legal_setting
 from cases.workflow import guards as g
+from cases.workflow.documents import document_gaps, issue_document
 from cases.workflow.effects import (
     assign,
     cancel_open_deadlines,
@@ -55,7 +56,6 @@ from cases.workflow.effects import (
     start_payment_deadline,
     take_number,
 )
-from cases.workflow.documents import document_gaps, issue_document
 from cases.workflow.engine import Context, Transition, Violation, Workflow
 from cases.workflow.penalty import PAYMENT, clean_nothing
 from core.errors import ValidationFailed
