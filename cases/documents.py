@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
@@ -851,7 +852,11 @@ def case_document_context(
     from documents.services import kind_context_keys
 
     keys = kind_context_keys(kind)
-    built = BUILDERS[kind](case, data or {}, on or datetime.date.today())
+    prefetch_related_objects([case], "parties")  # one query for the parties however often they are read
+    try:
+        built = BUILDERS[kind](case, data or {}, on or datetime.date.today())
+    finally:
+        getattr(case, "_prefetched_objects_cache", {}).pop("parties", None)
     return {name: value for name, value in built.items() if name in keys}
 
 

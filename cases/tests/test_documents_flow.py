@@ -179,3 +179,13 @@ def test_a_declined_lead_closes_without_a_closing_form(world):
     case = case_act(case=case, actor=world.head.user, action="close", data={})
     assert case.status == CaseStatus.CLOSED
     assert docs(case, world.head.user) == []
+
+
+def test_scheduling_a_hearing_issues_the_hearing_notice_with_chair_date_and_place(world):
+    case = walk(new_case(world), world, CaseStatus.HEARING_SCHEDULED)
+
+    notice = Document.objects.get(subject_id=str(case.pk), kind="hearing_notice")
+    text = pdf_text(notice)
+    assert world.chair.name in text and cn_date(case.hearing_date) in text
+    assert f"{world.agency.name}听证室" in text
+    assert notice.issued_on == case.hearing_notice_on
