@@ -9,10 +9,17 @@ import pytest
 from django.test import Client
 
 from api import services
+from core.testing import evidence_dir, key_dir  # noqa: F401  (fixtures)
 from org.roles import Role
 from org.tests.factories import AgencyFactory, OfficerFactory
 
 PASSWORD = "Zhifa-test-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _document_files(key_dir, evidence_dir):  # noqa: F811
+    """Case acts issue documents (PDF in the store, signed with the agency key): both in tmp_path."""
+    return key_dir, evidence_dir
 
 
 class ApiClient:

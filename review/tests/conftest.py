@@ -1,8 +1,15 @@
 import pytest
 
+from core.testing import evidence_dir, key_dir  # noqa: F401  (fixtures)
 from org.roles import Role
 from org.tests.factories import AgencyFactory, OfficerFactory
 from review.tests.factories import case_with_handlers, reviewer
+
+
+@pytest.fixture(autouse=True)
+def _document_files(key_dir, evidence_dir):  # noqa: F811
+    """Case acts issue documents (PDF in the store, signed with the agency key): both in tmp_path."""
+    return key_dir, evidence_dir
 
 
 @pytest.fixture
