@@ -11,8 +11,8 @@ The texts are Chinese by nature (they are official documents). Legal figures are
   payment_channel, hearing_place, contact_phone, contact_address}}, each optional; defaults: the
   people's government and the basic people's court of the agency's region (行政复议法 2023 Art.24,
   行政诉讼法 Arts.14, 18), the agency's own address and telephone;
-- `cases.payment_calendar_days` (15, 行政处罚法 Art.67), `cases.late_surcharge_percent` (3, Art.72),
-  `cases.reminder_perform_workdays` (10, 行政强制法 Art.54).
+- `cases.payment_calendar_days` (15, 行政处罚法 Art.67), `cases.reminder_perform_workdays` (10,
+  行政强制法 Art.54); the surcharge rate is the one the execution services compute with (Art.72).
 """
 
 from __future__ import annotations
@@ -549,7 +549,9 @@ def performance_text(case: Case, kinds: list[str], amount: Decimal | None, order
         within = cn_number(payment_days())
         text = f"自收到本决定书之日起{within}日内，持本决定书将罚款缴至{payment_channel(case)}"
         if surcharge:
-            percent = legal_setting_int("cases.late_surcharge_percent", 3)
+            from cases.services.execution import SURCHARGE_RATE
+
+            percent = int(SURCHARGE_RATE * 100)
             text += (
                 f"；到期不缴纳罚款的，依据《中华人民共和国行政处罚法》第七十二条第一款第一项的规定，"
                 f"每日按罚款数额的百分之{cn_number(percent)}加处罚款"

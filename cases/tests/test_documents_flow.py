@@ -189,3 +189,35 @@ def test_scheduling_a_hearing_issues_the_hearing_notice_with_chair_date_and_plac
     assert world.chair.name in text and cn_date(case.hearing_date) in text
     assert f"{world.agency.name}听证室" in text
     assert notice.issued_on == case.hearing_notice_on
+
+
+FINE_800 = {"kinds": ["fine"], "amount": Decimal(800)}
+
+
+def test_remedy_bodies_and_payment_channel_are_agency_data_with_regional_defaults(world):
+    from cases.documents import case_document_context
+    from core.models import LegalSetting
+
+    world.agency.name = "临安区自然资源局"
+    world.agency.save()
+    case = new_case(world)
+    context = case_document_context("penalty_decision", case, data=FINE_800)
+    assert (context["reconsideration_body"], context["court"]) == ("临安区人民政府", "临安区人民法院")
+    assert context["penalty_text"] == "罚款人民币800.00元（大写：捌佰元整）"
+
+    LegalSetting.objects.update_or_create(
+        key="cases.document_agency_data",
+        defaults={
+            "value": {
+                world.agency.code: {
+                    "reconsideration_body": "杭州市临安区人民政府",
+                    "court": "杭州市临安区人民法院",
+                    "payment_channel": "中国农业银行临安支行（非税收入代收账户）",
+                }
+            }
+        },
+    )
+    context = case_document_context("penalty_decision", case, data=FINE_800)
+    assert context["reconsideration_body"] == "杭州市临安区人民政府"
+    assert context["court"] == "杭州市临安区人民法院"
+    assert "中国农业银行临安支行" in context["performance"]
