@@ -434,6 +434,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "discretion": selectors.discretion_explanation(case=case),
         "reviews": _review_steps(case),
         "deliveries": selectors.case_deliveries(case=case),
+        "case_documents": selectors.case_documents(case=case, actor=request.user),
         "has_fine": has_fine,
         "payments": selectors.case_payments(case=case) if has_fine else [],
         "payment_status": selectors.payment_status(case=case) if has_fine else None,

@@ -46,3 +46,16 @@ def test_the_empty_list_says_so():
     with translation.override("en"):
         html = render_to_string("cases/_documents.html", {"case_documents": []})
     assert "No document has been issued for this case yet." in html
+
+
+def test_the_case_page_lists_the_case_documents(client, world):
+    case = walk(new_case(world), world, CaseStatus.REGISTERED)
+    document = case_documents(case=case, actor=world.officer1.user)[0]
+
+    client.force_login(world.officer1.user)
+    page = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="documents"' in html
+    assert document.number in html
+    assert reverse("documents:document_pdf", args=[document.pk]) in html
