@@ -15,5 +15,8 @@ class DocumentsConfig(AppConfig):
                 "document.file_store": _("Document PDF stored"),
                 "document.template_create": _("Document template version created"),
                 "document.template_activate": _("Document template version activated"),
+                "document.seal_file_store": _("Agency seal image stored"),
+                "document.seal_set": _("Agency seal image set"),
+                "document.seal_remove": _("Agency seal image removed"),
             }
         )
