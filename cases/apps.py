@@ -21,3 +21,8 @@ class CasesConfig(AppConfig):
         from cases.workflow.summary import ACT_LABELS as SUMMARY_ACTS
 
         register_acts(SUMMARY_ACTS)
+
+        from cases.services.publication import on_publication_moved
+        from publicity.signals import publication_moved
+
+        publication_moved.connect(on_publication_moved, dispatch_uid="cases.publication_deadline")

@@ -37,6 +37,7 @@ from core.services.ledger import ledger_append
 from publicity import masking, policies
 from publicity.models import Publication
 from publicity.models import PublicationStatus as S
+from publicity.signals import publication_moved
 from publicity.states import RULES, TRANSITIONS
 
 VERB_OF: dict[str, str] = {
@@ -71,6 +72,7 @@ def _move(publication: Publication, *, to: str, actor: Any, payload: dict[str, A
             **(payload or {}),
         },
     )
+    publication_moved.send(sender=Publication, publication=publication, status=to, actor=actor)
 
 
 def _locked(publication: Publication) -> Publication:

@@ -302,7 +302,38 @@ def act(
         body = step_data(action, case, world, today, heavy=heavy)
     if data is not None:
         body = data
+    if action == "close":
+        publish_decision(case, world)
+    if action == "archive":
+        build_archive(case, world)
     return case_act(case=case, actor=actor, action=action, data=body, today=today)
+
+
+def publish_decision(case: Case, world: World) -> Any:
+    """The head approves the masked publication of the case's decision and the handler publishes it
+    (what `close` requires, cases.services.publication); None when there is none to publish."""
+    from publicity.selectors import publications_for
+    from publicity.services import publication_approve, publication_publish
+
+    pub = publications_for(None).filter(case_id=case.pk).order_by("-pk").first()
+    if pub is None or pub.status in ("published", "withdrawn"):
+        return pub
+    if pub.status == "masked":
+        approver = world.head.user
+        if pub.drafted_by_id == approver.pk:  # the drafter never approves: a legal reviewer does
+            approver = OfficerFactory(agency=world.agency, roles=[Role.LEGAL_REVIEWER]).user
+        pub = publication_approve(actor=approver, publication=pub)
+    return publication_publish(actor=world.officer1.user, publication=pub)
+
+
+def build_archive(case: Case, world: World) -> Any:
+    """The case file's archive package (what `archive` requires, records.selectors.archive_missing)."""
+    from records.services.archive import archive_build
+
+    case.refresh_from_db()
+    if case.status != CaseStatus.CLOSED:
+        return None  # the act itself is refused (wrong status)
+    return archive_build(actor=world.officer1.user, case=case)
 
 
 def walk(

@@ -126,6 +126,10 @@ def data_for(action: str, case: Case, **over: Any) -> dict[str, Any]:
 
 
 def act(case: Case, world: Any, action: str, **over: Any) -> Case:
+    if action == "archive" and case.status == S.CLOSED:
+        from records.services.archive import archive_build
+
+        archive_build(actor=world.officer1.user, case=case)
     return case_act(case=case, actor=world.officer1.user, action=action, data=data_for(action, case, **over))
 
 
@@ -232,6 +236,8 @@ GUARD_TESTS = {
     "not_filed": "test_filing_twice_is_refused",
     "filing_date_valid": "test_hand_over_and_filing_dates_between_decision_and_today",
     "summary_complete": "test_closing_needs_filing_and_cash_hand_over",
+    "archive_package_built": "test_archive_needs_the_archive_package",
+    "av_recorded": "test_a_required_audio_video_rule_blocks_its_step",
 }
 
 
@@ -707,3 +713,41 @@ def test_flowchart_command_draws_the_summary_procedure():
     assert svg.startswith("<svg")
     for action in ("record_on_spot", "collect_on_spot", "file_with_agency", "file_pending_payment", "close"):
         assert str(SUMMARY.transition(action).label) in svg or action in svg
+
+
+def test_archive_needs_the_archive_package(world):
+    from records.services.archive import archive_build
+
+    case = walk(summary_case(world), world, S.CLOSED)
+    with pytest.raises(TransitionRefused) as err:
+        case_act(case=case, actor=world.officer1.user, action="archive")
+    assert [v.code for v in err.value.violations] == ["archive_package_missing"]
+    assert "zhifa archive build" in err.value.violations[0].message
+    archive_build(actor=world.officer1.user, case=case)
+    case.refresh_from_db()
+    assert case_act(case=case, actor=world.officer1.user, action="archive").status == S.ARCHIVED
+
+
+def test_a_required_audio_video_rule_blocks_its_step(world):
+    """An administrator makes on-site enforcement (现场执法) recording required for the on-the-spot
+    record: the step is refused until a video is attached to it (国办发〔2018〕118号)."""
+    import io
+
+    from records.models import AvRule
+    from records.services import evidence_file_ingest
+
+    AvRule.objects.filter(code="on_site").update(action="record_on_spot", requirement="required")
+    case = summary_case(world)
+    refused = refusal(case, world, "record_on_spot")
+    assert [v.code for v in refused.violations] == ["av_missing"]
+    assert "现场执法" in refused.violations[0].message and "118号" in refused.violations[0].basis
+    evidence_file_ingest(
+        actor=world.officer1.user,
+        case=case,
+        fileobj=io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 12 + bytes(range(256)) * 8),
+        filename="现场.mp4",
+        content_type="video/mp4",
+        action="record_on_spot",
+    )
+    case.refresh_from_db()
+    assert act(case, world, "record_on_spot").status == S.REGISTERED

@@ -746,3 +746,39 @@ def amount_reason_given(ctx: Context) -> Violation | None:
         },
         ("行政处罚法 Art.34"),
     )
+
+
+# ---------------------------------------------------------------- whole-process records (records app)
+
+AV_BASIS = "国办发〔2018〕118号"
+
+
+def av_recorded(ctx: Context) -> Violation | None:
+    """A step that an audio-video rule (records.AvRule, "required") names is blocked until the
+    recording is attached to that step (or to the record the rule names): 国办发〔2018〕118号 and
+    the local implementing rules. The rules are data; `records.selectors.av_missing` applies them."""
+    from records.selectors import av_missing
+
+    missing = av_missing(case_id=ctx.case.pk, action=ctx.action, data=None if ctx.preview else ctx.data)
+    if not missing:
+        return None
+    return Violation("av_missing", "；".join(str(m) for m in missing), AV_BASIS)
+
+
+def archive_package_built(ctx: Context) -> Violation | None:
+    """归档 needs the case file's archive package, built after the last record or evidence change
+    (records.selectors.archive_missing; 行政处罚法 Art.47 and the filing rules)."""
+    from records.selectors import archive_missing
+
+    missing = archive_missing(case_id=ctx.case.pk)
+    if not missing:
+        return None
+    return Violation("archive_package_missing", "；".join(str(m) for m in missing), "行政处罚法 Art.47")
+
+
+def with_every_step(workflow: Any, guard: Guard) -> Any:
+    """`workflow` with `guard` appended to every transition (a rule that applies to each step)."""
+    import dataclasses
+
+    steps = [dataclasses.replace(t, guards=(*t.guards, guard)) for t in workflow.transitions]
+    return dataclasses.replace(workflow, transitions=steps)

@@ -412,6 +412,20 @@ def _set_execution(ctx: Context) -> None:
     }
 
 
+def _draft_publication(ctx: Context) -> None:
+    """事后公开: draft and mask the decision's publication, start its deadline (国办发〔2018〕118号)."""
+    from cases.services.publication import draft_publication
+
+    draft_publication(ctx)
+
+
+def publication_settled(ctx: Context) -> Violation | None:
+    """结案: a decision that must be published is published (国办发〔2018〕118号, Art.48)."""
+    from cases.services.publication import publication_settled as settled
+
+    return settled(ctx)
+
+
 def _notice_data(ctx: Context) -> dict[str, Any]:
     return {**ctx.data, "_hearing_right": g.hearing_right(ctx)}
 
@@ -652,6 +666,7 @@ PENALTY = Workflow(
                 ),
                 satisfy_deadline(DECISION),
                 cancel_open_deadlines,
+                _draft_publication,
             ),
             gettext_lazy("decide not to penalise"),
             clean=clean_decision,
@@ -684,6 +699,7 @@ PENALTY = Workflow(
                 start_payment_deadline(
                     lambda case: case.delivered_on if PenaltyKind.FINE in case.decided_kinds else None
                 ),
+                _draft_publication,
             ),
             gettext_lazy("record the delivery of the decision"),
             clean=clean_delivery,
@@ -719,6 +735,7 @@ PENALTY = Workflow(
             (
                 g.head_required("行政处罚法 Art.47"),
                 steps_complete,
+                publication_settled,
                 g.crime_transfer_decided,
                 documents_ready("closing_approval", when=_registered),
             ),
@@ -734,10 +751,13 @@ PENALTY = Workflow(
             "archive",
             (S.CLOSED,),
             S.ARCHIVED,
-            (g.handler,),
+            (g.handler, g.archive_package_built),
             (),
             gettext_lazy("archive the case file"),
             clean=clean_nothing,
         ),
     ],
 )
+
+# Every step is blocked while an audio-video rule for it is unmet (records.selectors.av_missing).
+PENALTY = g.with_every_step(PENALTY, g.av_recorded)

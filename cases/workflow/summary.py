@@ -865,10 +865,13 @@ SUMMARY = Workflow(
             "archive",
             (S.CLOSED,),
             S.ARCHIVED,
-            (g.handler,),
+            (g.handler, g.archive_package_built),
             (),
             gettext_lazy("archive the case file"),
             clean=clean_nothing,
         ),
     ],
 )
+
+# Every step is blocked while an audio-video rule for it is unmet (records.selectors.av_missing).
+SUMMARY = g.with_every_step(SUMMARY, g.av_recorded)
