@@ -1184,6 +1184,20 @@ class CaseFactsForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "1"}),
     )
+    # For the documents when the catalog and the records app do not give them (cases/documents.py).
+    legal_basis = forms.CharField(
+        label=_("Legal basis (provisions violated)"),
+        required=False,
+        max_length=500,
+        help_text=_("E.g. 《土地管理法》第七十七条第一款; used when the power list gives none."),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line; the records app's evidence list comes first."),
+    )
 
     def __init__(self, *args: Any, violations: Any = (), case: Any = None, **kwargs: Any) -> None:
         if case is not None and "initial" not in kwargs:
@@ -1221,6 +1235,8 @@ class CaseFactsForm(forms.Form):
         }
         for key, value in facts.items():
             initial[key] = value
+        if isinstance(initial.get("evidence"), list):
+            initial["evidence"] = "\n".join(str(e) for e in initial["evidence"])
         return initial
 
     def clean_area_m2(self) -> Decimal | None:
@@ -1275,6 +1291,8 @@ class CaseFactsForm(forms.Form):
             facts[key] = (cd.get(key) or "").strip()
         for key in self.flags:
             facts[key] = bool(cd.get(key))
+        facts["legal_basis"] = (cd.get("legal_basis") or "").strip()
+        facts["evidence"] = [line.strip() for line in (cd.get("evidence") or "").splitlines() if line.strip()]
         return {
             "violation_code": cd.get("violation_code") or "",
             "act_started_on": cd.get("act_started_on"),

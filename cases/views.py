@@ -408,6 +408,8 @@ def _iso(raw: Any) -> datetime.date | None:
 
 def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
     """The case page; `extra` may carry bound forms with errors, or a conflict/refusal notice."""
+    from cases.services.publication import case_publication
+
     actions = services.available_actions(case=case, actor=request.user)
     current = [a for a in actions if not any(b["code"] == "wrong_status" for b in a["blocked_by"])]
     may_act = policies.can(request.user, "act", case)
@@ -434,6 +436,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "discretion": selectors.discretion_explanation(case=case),
         "reviews": _review_steps(case),
         "deliveries": selectors.case_deliveries(case=case),
+        "publication": case_publication(case),
         "case_documents": selectors.case_documents(case=case, actor=request.user),
         "has_fine": has_fine,
         "payments": selectors.case_payments(case=case) if has_fine else [],

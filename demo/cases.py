@@ -366,6 +366,12 @@ def load_cases(*, agency: Any, officers: dict[str, Any], today: dt.date) -> int:
                     opinion="pass",
                     reasons="",
                 )
+            if action == "close":
+                _publish_decision(case, approver=head, publisher=lead)
+            if action == "archive":
+                from records.services.archive import archive_build
+
+                archive_build(actor=lead, case=case)  # the case file's package (records), then 归档
             actor = head if action in HEAD_ACTIONS else lead
             case = case_act(
                 case=case,
@@ -376,3 +382,16 @@ def load_cases(*, agency: Any, officers: dict[str, Any], today: dt.date) -> int:
             )
         assert case.status == plan.status, (plan.title, case.status, plan.status)
     return len(plans)
+
+
+def _publish_decision(case: Any, *, approver: Any, publisher: Any) -> None:
+    """事后公开 before 结案: the masked publication drafted on delivery is approved and published."""
+    from publicity.selectors import publications_for
+    from publicity.services import publication_approve, publication_publish
+
+    pub = publications_for(None).filter(case_id=case.pk).order_by("-pk").first()
+    if pub is None or pub.status in ("published", "withdrawn"):
+        return
+    if pub.status == "masked":
+        pub = publication_approve(actor=approver, publication=pub)
+    publication_publish(actor=publisher, publication=pub)

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
@@ -748,6 +748,14 @@ _FACT_FIELDS: dict[str, Any] = {
     },
     **{key: (bool | None, None) for key, _label in FACT_FLAGS if key in FACT_KEYS},
     **{key: (Text | None, Field(None, max_length=200)) for key, _label in FACT_TEXTS if key in FACT_KEYS},
+    "legal_basis": (
+        Text | None,
+        Field(None, max_length=500, description="provisions violated, when the power list gives none"),
+    ),
+    "evidence": (
+        list[Annotated[Text, Field(min_length=1, max_length=500)]] | None,
+        Field(None, max_length=200, description="the evidence list, one item per entry"),
+    ),
 }
 FactsIn = create_model("FactsIn", __base__=_Strict, **_FACT_FIELDS)
 FactsIn.__doc__ = "The facts discretion and the guards read; only the fields sent are changed."
@@ -864,6 +872,9 @@ def _facts_update(request: HttpRequest, case_id: int) -> Any:
         facts: dict[str, Any] = {}
         for key in sent - {"violation_code", "act_started_on", "act_ended_on", "continuing", "area_mu"}:
             value = getattr(payload, key)
+            if key == "evidence":
+                facts[key] = [str(v).strip() for v in value or [] if str(v).strip()]
+                continue
             facts[key] = "" if value is None else (str(value) if isinstance(value, Decimal) else value)
         if "area_mu" in sent and "area_m2" not in sent:
             mu = payload.area_mu

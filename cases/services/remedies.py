@@ -2,9 +2,8 @@
 
 A change or revocation updates the case (ledger act `case.remedy_outcome`, a case event); a
 revocation or a finding of unlawfulness marks the decision revoked (`Case.decision_revoked_on`).
-Publication (a later issue) must withdraw what was published within 3 WD (行政处罚法 Art.48):
-it connects a receiver to `decision_withdrawal_required`, sent after the commit by
-`request_publication_withdrawal`.
+What was published is withdrawn in the same transaction (行政处罚法 Art.48, within 3 WD) by
+`request_publication_withdrawal`, which also sends `decision_withdrawal_required` after the commit.
 """
 
 from __future__ import annotations
@@ -32,7 +31,12 @@ REVOKING_OUTCOMES = (RemedyOutcome.REVOKED, RemedyOutcome.CONFIRMED_UNLAWFUL)
 
 
 def request_publication_withdrawal(*, case: Case, remedy: Remedy) -> None:
-    """The hook for the publication issue: withdraw the published decision (Art.48, 3 WD)."""
+    """Withdraw the published decision at once (Art.48: within 3 WD), as the system, with a reason
+    naming the body and the outcome only (cases.services.publication.withdraw_for_remedy); then
+    tell any other listener after the commit."""
+    from cases.services.publication import withdraw_for_remedy
+
+    withdraw_for_remedy(case=case, remedy_kind=remedy.kind, outcome=remedy.outcome)
     payload = {
         "case_id": case.pk,
         "remedy_id": remedy.pk,
