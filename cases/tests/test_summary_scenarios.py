@@ -16,7 +16,7 @@ from cases.models import CaseEvent, CaseStatus, Delivery, Payment
 from cases.selectors import case_deadlines
 from cases.services import TransitionRefused, case_act
 from cases.services.summary import summary_case_record
-from cases.tests.factories import RESIDENT_ID, USCC, case_world
+from cases.tests.factories import RESIDENT_ID, USCC, build_archive, case_world
 from cases.workflow.summary import CASH_HANDOVER, FILING
 from core.models import Deadline, LedgerEntry
 from core.services.clock import deadlines_scan
@@ -98,6 +98,7 @@ def test_scenario_paid_at_the_bank_filed_in_time_after_national_day_then_closed_
         )
         assert case.status == S.EXECUTED
         case = case_act(case=case, actor=world.officer1.user, action="close")
+        build_archive(case, world)  # the case file's package (records) before 归档
         case = case_act(case=case, actor=world.head.user, action="archive")
     assert (case.status, case.closed_on) == (S.ARCHIVED, D(2026, 10, 12))
     assert Payment.objects.get(case=case).channel == "bank"
