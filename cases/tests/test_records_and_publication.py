@@ -227,14 +227,15 @@ def test_facts_form_records_the_legal_basis_and_one_evidence_item_per_line(world
     assert CaseFactsForm(case=case).initial["evidence"] == "询问笔录\n现场照片"
 
 
-def test_facts_api_takes_the_legal_basis_and_the_evidence_list(world):
-    from api.tests.conftest import ApiClient, token_for
+def test_facts_api_takes_the_legal_basis_and_the_evidence_list(world, client):
+    import json
 
     case = new_case(world)
-    client = ApiClient(token_for(world.officer1.user))
+    client.force_login(world.officer1.user)  # the API takes the session as well as a bearer token
     response = client.post(
         f"/api/v1/cases/{case.pk}/facts",
-        {"legal_basis": "《土地管理法》第七十七条", "evidence": ["询问笔录", "现场照片"]},
+        json.dumps({"legal_basis": "《土地管理法》第七十七条", "evidence": ["询问笔录", "现场照片"]}),
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     case.refresh_from_db()
