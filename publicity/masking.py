@@ -156,7 +156,6 @@ _EXTENSION = re.compile(r" ?(?:转|ext\.? ?)[0-9]{1,5}")
 
 _PHONE_CUES = ("电话", "手机", "座机", "联系方式", "传真", "tel", "Tel", "TEL", "号码")
 _BANK_CUES = ("账号", "帐号", "账户", "帐户", "卡号", "开户行", "开户银行", "银行")
-_USCC_CUES = ("信用代码", "社会信用", "USCC", "uscc")
 _USCC_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?:0086|86)?1[3-9][0-9]{9}")
 
@@ -209,7 +208,9 @@ def _classify(groups: list[str], norm: str, start: int) -> tuple[str, str] | Non
     if len(d) == 18:
         checksum = id18_checksum_ok(d)
         plausible = id18_plausible(d)
-        if uscc.is_valid(d) and (not (checksum and plausible) or _has_cue(norm, start, _USCC_CUES)):
+        # A number that is a valid identity number is masked even after a USCC cue: templates say
+        # "身份证件号码（统一社会信用代码）" for either, and a leak is worse than over-masking.
+        if uscc.is_valid(d) and not (checksum and plausible):
             return ("keep", "unified social credit code")
         if checksum and plausible:
             return (ID_NUMBER, "18位，校验码正确")
@@ -249,9 +250,7 @@ def _number_findings(original: str, norm: str) -> list[tuple[Finding, bool]]:
     for m in _USCC_TOKEN.finditer(norm):
         code = m.group().upper()
         lettered = bool(re.search(r"[A-Z]", code[:-1]))  # not an identity number in any case
-        if (uscc.is_valid(code) or lettered) and (
-            not id18_valid(code) or _has_cue(norm, m.start(), _USCC_CUES)
-        ):
+        if (uscc.is_valid(code) or lettered) and not id18_valid(code):
             taken.append(m.span())
             found.append((_finding("keep", m.start(), m.end(), original, "pattern", "USCC"), True))
     for m in _PAREN_LANDLINE.finditer(norm):

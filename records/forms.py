@@ -373,7 +373,9 @@ class EvidenceItemForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=255)
     collected_by = forms.MultipleChoiceField(label=_("Collected by"), widget=forms.CheckboxSelectMultiple)
     collected_on = forms.DateField(
-        label=_("Collected on"), widget=forms.DateInput(attrs={"type": "date"}), initial=datetime.date.today
+        label=_("Collected on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=datetime.date.today,
     )
     file_ids = forms.MultipleChoiceField(
         label=_("Files"), required=False, widget=forms.CheckboxSelectMultiple

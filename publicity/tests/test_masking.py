@@ -371,3 +371,17 @@ def test_property_masking_is_idempotent_on_its_output(text):
 def test_pathological_inputs_finish(text):
     """No nested quantifiers: these once backtracked for minutes (no timing asserted here)."""
     assert len(mask(text).text) > 0
+
+
+def test_identity_number_after_a_uscc_cue_is_still_masked():
+    """A decision template's label "身份证件号码（统一社会信用代码）" serves persons and organisations
+    alike: a number that is a valid identity number is masked even right after the USCC cue
+    (found by the browser test, where a person's number leaked through this label)."""
+    from stdnum.cn import uscc
+
+    for body in ("36072219910121499", "41018319880715001"):
+        person = make_id(body)
+        text = f"当事人：刘某某\n身份证件号码（统一社会信用代码）：{person}\n"
+        result = mask(text)
+        assert person not in result.text, (uscc.is_valid(person), result.text)
+        assert person not in mask(text, PartyData(persons=("刘某某",), id_numbers=(person,))).text
