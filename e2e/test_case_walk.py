@@ -3,13 +3,10 @@
 Roles (non-administrators, no TOTP): 张伟 (officer, lead handler), 刘洋 (second certified officer),
 王强 (head), 李娜 (legal reviewer, never a handler of the case).
 
-Steps without a screen of their own:
-- the act's dates and the land facts (`case_facts_update`): no form on the case page and no API
-  endpoint yet, so the test calls the service in `zhifa shell` against the server's database;
-- submitting for legal review: `review:submit` has a screen but the case page does not link to it
-  yet, so the officer opens its address directly.
-Every other step is a form of the case UI (cases:lead_new, the party and officer forms of
-cases:case_detail, cases:case_action) or of the review UI (review:todo → review:conclude).
+Every step is a form of the case UI (cases:lead_new; the party, officer and facts forms of
+cases:case_detail; cases:case_action), of the records UI (the evidence list) or of the review UI
+(review:submit from the case page's link, review:todo → review:conclude). The documents the acts
+issue (告知书, 决定书 …) are checked on the case page and the decision's PDF is opened.
 """
 
 from __future__ import annotations
@@ -27,6 +24,7 @@ from demo.data import DEMO_PASSWORD
 
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # the server's TIME_ZONE
 TITLE = "刘某某非法占用土地建房案（浏览器测试）"
+STARTED = (dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() - dt.timedelta(days=30)).isoformat()
 
 
 @contextmanager
@@ -55,14 +53,16 @@ def act(page: Page, case_id: int, action: str, fill: Callable[[Page], None] | No
     page.goto(f"/cases/{case_id}/actions/{action}/")
     if fill is not None:
         fill(page)
-    page.locator("main form.form button[type=submit]").first.click()
+    page.locator("main form.form .form-actions button[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
     # A refusal re-renders the action's page (with the rule and its article); success goes back.
-    expect(page).to_have_url(re.compile(rf"/cases/{case_id}/$"))
+    if not re.search(rf"/cases/{case_id}/$", page.url):
+        refusals = page.locator(".errorlist, [role=alert], .alert, .notice-error").all_inner_texts()
+        raise AssertionError(f"{action} refused: {refusals}")
 
 
 def test_given_a_land_lead_when_officer_head_and_reviewer_work_it_then_the_case_is_archived(
-    browser: Browser, base_url: str, zhifa_shell: Callable[[str], None]
+    browser: Browser, base_url: str
 ) -> None:
     # 1. The officer registers the lead (案源登记) and its party.
     with logged_in(browser, base_url, "zhangwei") as page:
@@ -90,17 +90,19 @@ def test_given_a_land_lead_when_officer_head_and_reviewer_work_it_then_the_case_
         page.wait_for_load_state("networkidle")
         expect(page.get_by_text("当事人已登记。")).to_be_visible()
 
-        # No UI or API for the act's dates and facts yet: the service, in `zhifa shell`.
-        zhifa_shell(
-            "import datetime\n"
-            "from django.contrib.auth import get_user_model\n"
-            "from cases.selectors import case_get\n"
-            "from cases.services import case_facts_update\n"
-            "u = get_user_model().objects.get(username='zhangwei')\n"
-            f"case_facts_update(actor=u, case=case_get(case_id={case_id}, actor=u),"
-            " act_started_on=datetime.date.today() - datetime.timedelta(days=30), continuing=True,"
-            " facts={'land_class': 'farmland', 'area_m2': '300', 'village': '嘉定镇东门村'})\n"
-        )
+        # The facts the discretion standard and the documents need, on the case page.
+        page.locator("#facts-edit > summary").click()
+        facts = page.locator("form[action$='/facts/']")
+        facts.locator("select[name=violation_code]").select_option("illegal_occupation")
+        facts.locator("input[name=act_started_on]").fill(STARTED)
+        facts.locator("input[name=continuing]").check()
+        facts.locator("select[name=land_class]").select_option("farmland")
+        facts.locator("input[name=area_m2]").fill("300")
+        facts.locator("input[name=village]").fill("嘉定镇东门村")
+        facts.locator("button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_text("案件事实已保存。")).to_be_visible()
+        expect(page.locator(".area-m2").first).to_contain_text("300")
         act(page, case_id, "check")
         status_is(page, case_id, "初步核查")
 
@@ -118,15 +120,36 @@ def test_given_a_land_lead_when_officer_head_and_reviewer_work_it_then_the_case_
         act(page, case_id, "register")
         status_is(page, case_id, "已立案")
 
-    # 3. The officer investigates and reports a fine of 1.5万元: legal review is required (≥ 1万元).
+    # 3. The officer investigates, lists the evidence, and reports a fine of 1.5万元 — below the
+    #    standard's range, so with the written reason (减轻, Art.32); legal review is required (≥ 1万元).
     with logged_in(browser, base_url, "zhangwei") as page:
         act(page, case_id, "investigate")
         status_is(page, case_id, "调查取证")
+        for kind, title, proves in (
+            ("inspection_record", "现场勘验笔录及照片", "刘某某在一般耕地上建房的位置、面积"),
+            ("documentary", "土地利用现状图及测量报告", "所占土地为一般耕地，面积300平方米"),
+            ("party_statement", "刘某某询问笔录", "未经批准占地建房的经过"),
+        ):
+            page.goto(f"/cases/{case_id}/records/evidence/")
+            form = page.locator("main form.form[novalidate]").last
+            form.locator("select[name=kind]").select_option(kind)
+            form.locator("input[name=title]").fill(title)
+            form.locator("textarea[name=proves]").fill(proves)
+            form.locator("input[name=source]").fill("信丰县嘉定镇东门村现场")
+            form.locator("input[name=collected_by]").first.check()
+            form.locator("button[type=submit]").click()
+            page.wait_for_load_state("networkidle")
+            errors = page.locator("main form .errorlist")
+            assert errors.count() == 0, errors.all_inner_texts()
+            expect(page.get_by_text(title).first).to_be_visible()
 
         def report(p: Page) -> None:
             p.locator("select[name=proposed_outcome]").select_option("penalty")
             p.locator("input[name=kinds][value=fine]").check()
             p.locator("input[name=amount]").fill("15000.00")
+            p.locator("textarea[name=amount_reason]").fill(
+                "当事人主动拆除部分建筑、减轻危害后果，依照《行政处罚法》第三十二条减轻处罚。"
+            )
             p.locator("textarea[name=report]").fill(
                 "经调查，刘某某未经批准占用一般耕地300平方米建房，违反《土地管理法》第四十四条。"
             )
@@ -134,7 +157,9 @@ def test_given_a_land_lead_when_officer_head_and_reviewer_work_it_then_the_case_
         act(page, case_id, "report", report)
         status_is(page, case_id, "调查终结")
 
-        page.goto(f"/review/cases/{case_id}/submit/")  # no link from the case page yet
+        page.goto(f"/cases/{case_id}/")
+        page.locator(f"a[href$='/review/cases/{case_id}/submit/']").first.click()
+        page.wait_for_load_state("networkidle")
         page.locator("textarea[name=note]").fill("拟处罚款15000元，提请法制审核。")
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state("networkidle")
@@ -176,12 +201,17 @@ def test_given_a_land_lead_when_officer_head_and_reviewer_work_it_then_the_case_
     with logged_in(browser, base_url, "wangqiang") as page:
         act(page, case_id, "decide")
         status_is(page, case_id, "已作出处罚决定")
+        # The decision (行政处罚决定书) was issued with its number; its PDF opens for the officer.
+        row = page.locator("#documents tr", has_text="行政处罚决定书").first
+        expect(row).to_be_visible()
+        response = page.request.get(row.locator("a[href$='.pdf']").get_attribute("href") or "")
+        assert response.status == 200 and response.body()[:5] == b"%PDF-", response.status
 
     # 7. Delivery, execution, payment of the whole fine.
     with logged_in(browser, base_url, "zhangwei") as page:
 
         def delivery(p: Page) -> None:
-            p.locator("select[name=method]").select_option("direct")
+            p.locator("input[name=method][value=in_person]").check()
             p.locator("input[name=delivered_on]").fill(TODAY)
 
         act(page, case_id, "deliver", delivery)
@@ -197,11 +227,30 @@ def test_given_a_land_lead_when_officer_head_and_reviewer_work_it_then_the_case_
         act(page, case_id, "complete_execution", paid)
         status_is(page, case_id, "执行完毕")
 
-    # 8. The head closes the case (结案); the handler archives it.
+    # 8. The head reviews the masked decision and publishes it (事后公开, 7 working days); the public
+    #    page shows the masked text only. Then closes the case (结案); the handler archives it.
     with logged_in(browser, base_url, "wangqiang") as page:
+        page.goto(f"/cases/{case_id}/")
+        page.locator("#publication a[href*='/gongkai/manage/']").click()
+        page.wait_for_load_state("networkidle")
+        masked = page.locator("textarea[name=masked_text]").input_value()
+        assert resident_id(57) not in masked and "刘某" in masked, masked
+        page.locator("form:has(input[name=action][value=approve]) button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        page.locator("form:has(input[name=action][value=publish]) button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        page.goto(f"/cases/{case_id}/")
+        public = page.locator("#publication a[href*='/gongkai/decisions/']").get_attribute("href") or ""
+        body = page.request.get(public).text()
+        assert "罚款" in body and resident_id(57) not in body and "三组" not in body
         act(page, case_id, "close")
         status_is(page, case_id, "已结案")
     with logged_in(browser, base_url, "zhangwei") as page:
+        # The archive package (案卷归档: ZIP with cover, index, documents, signed manifest) first.
+        page.goto(f"/cases/{case_id}/records/")
+        page.locator(f"form[action$='/cases/{case_id}/records/archive/'] button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.locator(f"a[href*='/cases/{case_id}/records/archive/']").first).to_be_visible()
         act(page, case_id, "archive")
         status_is(page, case_id, "已归档")
         expect(page.get_by_text("罚款").first).to_be_visible()
