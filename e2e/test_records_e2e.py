@@ -75,11 +75,14 @@ def test_officer_uploads_photo_and_video_to_a_site_inspection_record_from_a_phon
         page.goto(f"/cases/{ids['case']}/records/{ids['record']}/")
         expect(page.locator("h1")).to_contain_text("现场检查")
         assert page.evaluate("window.innerWidth") <= 400
+        # Nothing wider than the phone's screen (long digests wrap).
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         form = page.locator("form[data-chunked-upload]")
         file_input = form.locator("input[type=file]")
         expect(file_input).to_have_attribute("capture", "environment")  # the phone's camera
         for path in (photo, video):
             file_input.set_input_files(str(path))
+            page.wait_for_load_state("load")  # images of the files already attached are in place
             with page.expect_navigation():  # the script uploads in chunks, then reloads the page
                 form.locator("button[type=submit]").click()
             page.wait_for_load_state("networkidle")
