@@ -98,7 +98,8 @@ def _record(complaint: Complaint, *, actor: Any, act: str, payload: dict[str, An
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("subject_officer").get(pk=complaint.pk)
+    locked = Complaint.objects.select_for_update(of=("self",))  # not the outer-joined officer row
+    return locked.select_related("subject_officer").get(pk=complaint.pk)
 
 
 def _sync(complaint: Complaint, locked: Complaint) -> None:
