@@ -369,15 +369,17 @@ def cases_filtered(
 ) -> QuerySet[Case]:
     """The case list: visible cases filtered by status, procedure, "my cases only" (an active case
     officer), "overdue only" (a running deadline past its due date); `q` searches the case number,
-    the title, the lead's description and the parties' names. Annotated `mine`; newest first."""
+    the title, the lead's description and the parties' names; newest first. Rows are not annotated
+    with "mine": on PostgreSQL that EXISTS becomes a hashed subplan over all the officer's case
+    assignments (85–150 ms at 1M cases); mark a page's rows with `mine_among` instead."""
     day = today or timezone.localdate()
-    qs = visible_cases(actor).annotate(mine=_mine(actor))
+    qs = visible_cases(actor)
     if status:
         qs = qs.filter(status=status)
     if procedure:
         qs = qs.filter(procedure=procedure)
     if mine:
-        qs = qs.filter(mine=True)
+        qs = qs.filter(_mine(actor))
     if overdue:
         qs = qs.filter(Exists(_case_deadlines_q(day, overdue_only=True)))
     q = (q or "").strip()
@@ -390,6 +392,15 @@ def cases_filtered(
             | Exists(party)
         )
     return qs.order_by("-pk")
+
+
+def mine_among(*, actor: Any, case_ids: list[int]) -> set[int]:
+    """Which of these cases the actor handles (an active case officer): one indexed query."""
+    return set(
+        CaseOfficer.objects.filter(
+            case_id__in=case_ids, officer__user_id=getattr(actor, "pk", None) or 0, active=True
+        ).values_list("case_id", flat=True)
+    )
 
 
 def my_cases(*, actor: Any) -> QuerySet[Case]:

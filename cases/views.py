@@ -119,6 +119,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     qs = _filtered(request, form) if request.GET else selectors.cases_filtered(actor=request.user)
     page = Paginator(qs[:LIST_CAP], PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    mine = selectors.mine_among(actor=request.user, case_ids=[c.pk for c in rows])
+    for c in rows:
+        c.mine = c.pk in mine  # type: ignore[attr-defined]
+    page.object_list = rows
     query = request.GET.copy()
     query.pop("page", None)
     return render(
