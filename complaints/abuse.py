@@ -3,12 +3,12 @@ rate limit, a honeypot field, size limits and attachment types checked by their 
 
 from __future__ import annotations
 
-import datetime
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+
+from core.throttle import rate_limited
 
 # Unambiguous upper-case letters and digits: no 0/O, 1/I/L. 31 symbols ** 12 ≈ 2**59.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -71,24 +71,8 @@ def lookups_per_minute() -> int:
     return _limit("ZHIFA_COMPLAINT_LOOKUPS_PER_MINUTE", 30)
 
 
-def client_address(request: Any) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
-
-
 def throttled(request: Any, bucket: str) -> int:
     """0 when the request may go on; else the seconds to wait. Counts the request."""
-    now = datetime.datetime.now()
     if bucket == "submit":
-        window, limit, period = f"{now:%Y%m%d%H}", submissions_per_hour(), 3600
-    else:
-        window, limit, period = f"{now:%Y%m%d%H%M}", lookups_per_minute(), 60
-    key = f"complaints:{bucket}:{client_address(request)}:{window}"
-    cache.add(key, 0, period + 30)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count <= limit:
-        return 0
-    elapsed = now.minute * 60 + now.second if period == 3600 else now.second
-    return max(period - elapsed, 1)
+        return rate_limited(request, scope="complaints:submit", limit=submissions_per_hour(), period=3600)
+    return rate_limited(request, scope=f"complaints:{bucket}", limit=lookups_per_minute(), period=60)

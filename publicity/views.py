@@ -8,7 +8,6 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from core.throttle import rate_limited
 from publicity import policies, selectors, services
 from publicity.masking import KIND_LABELS
 
@@ -27,18 +27,8 @@ PAGE_SIZE = 20
 public = cache_control(public=True, max_age=300)
 
 
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _throttled(request: HttpRequest, bucket: str, limit: int) -> bool:
-    key = f"publicity:{bucket}:{_client(request)}:{datetime.datetime.now():%Y%m%d%H%M}"
-    cache.add(key, 0, 90)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > limit
+    return rate_limited(request, scope=f"publicity:{bucket}", limit=limit, period=60) > 0
 
 
 def _date(value: str | None) -> datetime.date | None:
