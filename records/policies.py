@@ -43,11 +43,12 @@ def _current_status(case: Any) -> str:
 def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
     if verb not in VERBS:
         return _("Unknown action “%(verb)s”.") % {"verb": verb}
-    if verb == "act" and case is not None:
-        case.status = _current_status(case)
+    # The status as committed now, not as the caller's copy of the case says (the policy reads, it
+    # does not write to the caller's object).
+    status = _current_status(case) if verb == "act" and case is not None else ""
     if is_unrestricted(actor):
-        if verb == "act" and case is not None and case.status in CLOSED_STATUSES:
-            return _closed(case)
+        if status in CLOSED_STATUSES:
+            return _closed(case, status)
         return None
     if verb == "configure":
         if Role.SYSTEM_ADMIN in roles_of(user=actor):
@@ -67,8 +68,8 @@ def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
             "Only a head of the agency that handled the case may approve the release of a file after its "
             "retention period."
         )
-    if verb == "act" and case.status in CLOSED_STATUSES:
-        return _closed(case)
+    if status in CLOSED_STATUSES:
+        return _closed(case, status)
     if verb == "view_sensitive":
         officer = officer_for(actor)
         if officer is None:
@@ -81,11 +82,12 @@ def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
     return None
 
 
-def _closed(case: Any) -> str:
+def _closed(case: Any, status: str) -> str:
+    label = dict(case._meta.get_field("status").flatchoices).get(status, status)
     return _(
         "Case %(case)s is %(status)s: its records and evidence are read-only (行政处罚法 Art.47: the "
         "file is archived as it stood). Nothing can be added unless the case is reopened."
-    ) % {"case": case, "status": case.get_status_display()}
+    ) % {"case": case, "status": label}
 
 
 def _sensitive() -> str:
