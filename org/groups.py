@@ -22,6 +22,16 @@ def group_name(role: str) -> str:
     return f"{GROUP_PREFIX}{role}"
 
 
+def role_permissions(role: str) -> list[str]:
+    """ROLE_PERMISSIONS[role] plus what each installed app declares in its AppConfig.role_permissions."""
+    from django.apps import apps as global_apps
+
+    names = list(ROLE_PERMISSIONS.get(role, []))
+    for config in global_apps.get_app_configs():
+        names.extend(getattr(config, "role_permissions", {}).get(str(role), []))
+    return names
+
+
 def sync_role_groups(apps: Any = None) -> list[str]:
     """Create/update one Group per role; return the permissions named but not (yet) existing."""
     if apps is None:
@@ -34,7 +44,7 @@ def sync_role_groups(apps: Any = None) -> list[str]:
     for role in Role:
         group, _ = Group.objects.get_or_create(name=group_name(role))
         wanted = []
-        for dotted in ROLE_PERMISSIONS.get(role, []):
+        for dotted in role_permissions(role):
             app_label, codename = dotted.split(".", 1)
             perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if perm is None:

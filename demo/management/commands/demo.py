@@ -123,6 +123,7 @@ class DemoLoader:
         self.load_calendar()
         self.load_cases()
         self.load_deadlines()
+        self.load_extras()
 
     # --- organisation -----------------------------------------------------------------------------
     def load_org(self) -> None:
@@ -257,6 +258,23 @@ class DemoLoader:
         created = load_cases(agency=self.agencies["county"], officers=self.officers, today=self.today)
         if created:
             self.notes.append(_("Cases: %(count)s sample penalty cases created.") % {"count": created})
+
+    # Later domains each bring a module `demo/<name>.py` with `load(loader) -> str | None` (a note to print).
+    EXTRA_MODULES = (
+        "service", "reminders", "followups", "guidance", "mediation",
+        "supervision", "training", "legal", "exchange",
+    )
+
+    def load_extras(self) -> None:
+        import importlib
+        import importlib.util
+
+        for name in self.EXTRA_MODULES:
+            if importlib.util.find_spec(f"demo.{name}") is None:
+                continue
+            note = importlib.import_module(f"demo.{name}").load(self)
+            if note:
+                self.notes.append(note)
 
     def load_deadlines(self) -> None:
         from core.models import Deadline

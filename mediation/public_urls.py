@@ -1,0 +1,3 @@
+app_name = "mediation_public"
+
+urlpatterns: list = []

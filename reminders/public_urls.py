@@ -1,0 +1,3 @@
+app_name = "reminders_public"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "service_public"
+
+urlpatterns: list = []
