@@ -1,0 +1,100 @@
+"""Reads on training, scoped to the actor. `exam_results` is the figure supervision uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from org.selectors import officer_for, read_agency_ids
+from training.models import AnnualReview, Attempt, AttemptStatus, Exam, ExamMode, Question, TrainingSession
+
+
+def _scoped(qs: QuerySet[Any], actor: Any, field: str = "agency_id") -> QuerySet[Any]:
+    ids = read_agency_ids(actor)
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+def exam_results(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """Marked exam results of the agencies between `start` and `end` (inclusive, by marking day):
+    one row per attempt with officer, department, exam, score, percent and passed."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return (
+        Attempt.objects.filter(
+            agency_id__in=list(agency_ids), status=AttemptStatus.MARKED, marked_at__gte=lo, marked_at__lt=hi
+        )
+        .order_by("marked_at", "pk")
+        .values(
+            "pk", "agency_id", "officer_id", "officer__name", "officer__department_id", "exam_id",
+            "exam__title", "exam__subject", "exam__mode", "score", "max_score", "percent", "passed",
+            "marked_at",
+        )
+    )
+
+
+def open_exams_for(actor: Any) -> QuerySet[Exam]:
+    """Online exams of the actor's agency open now."""
+    officer = officer_for(actor)
+    if officer is None:
+        return Exam.objects.none()
+    now = timezone.now()
+    return Exam.objects.filter(
+        agency_id=officer.agency_id, mode=ExamMode.ONLINE, opens_at__lte=now, closes_at__gt=now
+    ).order_by("closes_at", "pk")
+
+
+def my_attempts(actor: Any) -> QuerySet[Attempt]:
+    officer = officer_for(actor)
+    if officer is None:
+        return Attempt.objects.none()
+    return Attempt.objects.filter(officer_id=officer.pk).select_related("exam").order_by("-pk")
+
+
+def attempts_for(actor: Any, *, status: str = "", exam_id: int | None = None) -> QuerySet[Attempt]:
+    qs = _scoped(Attempt.objects.select_related("exam", "officer"), actor).order_by("-pk")
+    if status:
+        qs = qs.filter(status=status)
+    if exam_id:
+        qs = qs.filter(exam_id=exam_id)
+    return qs
+
+
+def attempt_get(*, attempt_id: int, actor: Any) -> Attempt | None:
+    """The attempt if the actor may see it (the candidate, the organisers, supervisors)."""
+    from training import policies
+
+    attempt = Attempt.objects.select_related("exam", "officer").filter(pk=attempt_id).first()
+    if attempt is None or not policies.can(actor, "view_attempt", attempt):
+        return None
+    return attempt
+
+
+def exams_for(actor: Any) -> QuerySet[Exam]:
+    return _scoped(Exam.objects.all(), actor).order_by("-opens_at", "-pk")
+
+
+def exam_get(*, exam_id: int, actor: Any) -> Exam | None:
+    return exams_for(actor).filter(pk=exam_id).first()
+
+
+def sessions_for(actor: Any) -> QuerySet[TrainingSession]:
+    return _scoped(TrainingSession.objects.select_related("plan"), actor)
+
+
+def questions_for(actor: Any, *, subject: str = "", q: str = "") -> QuerySet[Question]:
+    qs = _scoped(Question.objects.filter(active=True), actor)
+    if subject:
+        qs = qs.filter(subject=subject)
+    if q:
+        qs = qs.filter(Q(text__icontains=q) | Q(subject__icontains=q))
+    return qs
+
+
+def reviews_for(actor: Any, *, year: int | None = None) -> QuerySet[AnnualReview]:
+    qs = _scoped(AnnualReview.objects.select_related("officer"), actor)
+    return qs.filter(year=year) if year else qs
