@@ -1197,5 +1197,114 @@ _register(
 )
 
 
+# ------------------------------------------------------------------ issue 8: guidance and mediation
+# (appended by the guidance/mediation apps; their version 1 templates are seeded by
+# guidance/migrations and mediation/migrations from documents/templates/documents/defaults/)
+
+_register(
+    KindSpec(
+        code="mediation_agreement",
+        official_title="行政调解协议书",
+        title=_("administrative mediation agreement"),
+        basis="国发〔2010〕33号（加强行政调解）；issue 8 §5",
+        keys=(
+            _k("mediation_number", _("mediation number"), True),
+            _k("dispute_kind", _("kind of dispute"), True),
+            _k("parties", _("parties and their representatives"), True, many=True),
+            _k("dispute", _("the dispute"), True),
+            _k("terms", _("terms agreed"), True, many=True),
+            _k("performance", _("manner and time of performance"), True),
+            _k("mediator", _("mediator"), True),
+            _k("signatures", _("signatures of the parties"), True, many=True),
+        ),
+        elements=(
+            Element("parties", _("the parties"), keys=("parties",), markers=("当事人",)),
+            Element("dispute", _("the dispute"), keys=("dispute",), markers=("纠纷事项",)),
+            Element("terms", _("terms agreed"), keys=("terms",), markers=("协议内容",)),
+            Element(
+                "performance", _("manner and time of performance"), keys=("performance",), markers=("履行",)
+            ),
+            Element("voluntary", _("the parties agreed voluntarily"), markers=("自愿",)),
+            Element(
+                "signatures", _("signatures of both parties"), keys=("signatures",), markers=("当事人签名",)
+            ),
+            Element("mediator", _("the mediator"), keys=("mediator",), markers=("调解人",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            "mediation_number": "某调〔2026〕1号",
+            "dispute_kind": "土地使用权争议",
+            "parties": [
+                "申请人：张某某，身份证件号码（统一社会信用代码）：330102199001011234，住所：某某县某某镇东村3组",
+                "被申请人：某某村民委员会；法定代表人：李某某",
+            ],
+            "dispute": "双方对某某镇东村3组宅基地东侧约120平方米土地的使用权存在争议。",
+            "terms": ["一、争议土地东侧60平方米由申请人使用。", "二、被申请人于2026年4月30日前拆除界墙。"],
+            "performance": "双方于2026年4月30日前履行完毕。",
+            "mediator": "张明",
+            "signatures": ["张某某（已签名，2026年3月5日）", "李某某（已签名，2026年3月5日）"],
+        },
+    )
+)
+
+GUIDANCE_KEYS = (
+    PARTY_NAME,
+    PARTY_ADDRESS,
+    _k("matter", _("the matter"), True),
+    _k("content", _("prompt or guidance given"), True, many=True),
+    _k("basis", _("legal basis")),
+    _k("rectification_text", _("what is to be rectified")),
+    _k("rectification_deadline", _("rectification deadline"), date=True),
+    _k("contact_phone", _("agency's telephone")),
+)
+GUIDANCE_SAMPLE = {
+    **PARTY_SAMPLE,
+    "matter": "临时用地使用期满后的复垦与交还",
+    "content": ["一、临时用地使用期限届满前应完成复垦。", "二、复垦完成后及时申请验收并交还土地。"],
+    "basis": "《土地管理法》第五十七条",
+    "rectification_text": "清理临时用地上的建筑垃圾并恢复种植条件",
+    "rectification_deadline": datetime.date(2026, 4, 30),
+    "contact_phone": "0571-12345678",
+}
+
+_register(
+    KindSpec(
+        code="guidance_prompt",
+        official_title="行政提示书",
+        title=_("administrative prompt (advance reminder)"),
+        basis="服务型行政执法：事前提示（seed 000、004）",
+        keys=GUIDANCE_KEYS,
+        elements=(
+            PARTY,
+            Element("matter", _("the matter"), keys=("matter",), markers=("提示事项",)),
+            Element("content", _("prompt given"), keys=("content",), markers=("提示内容",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample=GUIDANCE_SAMPLE,
+    )
+)
+
+_register(
+    KindSpec(
+        code="guidance_opinion",
+        official_title="行政指导意见书",
+        title=_("administrative guidance opinion"),
+        basis="服务型行政执法：事中指导、行政指导（seed 000、001、004）",
+        keys=GUIDANCE_KEYS,
+        elements=(
+            PARTY,
+            Element("matter", _("the matter"), keys=("matter",), markers=("指导事项",)),
+            Element("content", _("guidance given"), keys=("content",), markers=("指导意见",)),
+            Element("non_binding", _("guidance is not binding"), markers=("不具有强制力",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample=GUIDANCE_SAMPLE,
+    )
+)
+
+
 def kind_choices() -> list[tuple[str, Any]]:
     return [(code, spec.title) for code, spec in KINDS.items()]
