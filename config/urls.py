@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("cases/", include("cases.urls")),
     path("cases/<int:case_id>/records/", include("records.urls")),
+    path("records/", include("records.site_urls")),  # retention and release (not about one case)
     path("gongkai/complaints/", include("complaints.public_urls")),  # public complaint form, no login
     path("gongkai/service/", include("service.public_urls")),  # 一网通办: applications, progress, random inspections
     path("gongkai/reminders/", include("reminders.public_urls")),  # a holder's reminders, by licence number + code

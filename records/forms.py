@@ -401,3 +401,42 @@ class AvRuleForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["requirement"].choices = AvRequirement.choices  # type: ignore[attr-defined]
+
+
+class RetentionFilterForm(forms.Form):
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, coerce=int, empty_value=None)
+    record_class = forms.ChoiceField(label=_("Class"), required=False)
+    due = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("due", _("period run: may be released")), ("all", _("all files of closed cases"))],
+    )
+
+    def __init__(self, *args: Any, agencies: Any = (), **kwargs: Any) -> None:
+        from records.models import RetentionClass
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("all"))] + [(a.pk, a.name) for a in agencies]  # type: ignore[attr-defined]
+        self.fields["record_class"].choices = [("", _("all"))] + [  # type: ignore[attr-defined]
+            (v, label)
+            for v, label in RetentionClass.choices
+            if v not in (RetentionClass.CASE_FILE, RetentionClass.TEXT_RECORD)
+        ]
+
+
+class ReleaseRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the release"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReleaseDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("approve")), ("refuse", _("refuse"))]
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class RetentionRuleForm(forms.Form):
+    years = forms.IntegerField(label=_("Years kept after closing"), min_value=1, max_value=100)
+    basis = forms.CharField(label=_("Basis"), max_length=255, required=False)

@@ -54,8 +54,8 @@ def reason_refused(actor: Any, verb: str, case: Any = None) -> str | None:
         if Role.SYSTEM_ADMIN in roles_of(user=actor):
             return None
         return _(
-            "Only a system administrator may change the audio-video rules (等保2.0 三员分立); ask the "
-            "system administrator of your agency."
+            "Only a system administrator may change the audio-video and retention rules (等保2.0 三员分立); "
+            "ask the system administrator of your agency."
         )
     base = case_policies.reason_refused(actor, "act" if verb in ("act", "archive") else "view", case)
     if base is not None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.selectors import visible_cases
 from core.models import LedgerEntry
 from core.services.files import digest_stream, evidence_storage
 from records import policies
 from records.models import (
     AV_KINDS,
+    DEFAULT_RETENTION,
     ArchivePackage,
     AvRequirement,
     AvRule,
@@ -24,6 +28,7 @@ from records.models import (
     EvidenceFile,
     EvidenceItem,
     Record,
+    RetentionClass,
     RetentionRelease,
     RetentionRule,
 )
@@ -261,6 +266,19 @@ def archive_missing(*, case_id: int) -> list[str]:
 # ----------------------------------------------------------------------------- retention
 
 
+def retention_years(record_class: str) -> int:
+    """The years material of `record_class` is kept after closing (the rule's row, else the default)."""
+    row = RetentionRule.objects.filter(record_class=record_class).values_list("years", flat=True).first()
+    return int(row) if row is not None else DEFAULT_RETENTION[record_class][0]
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def retention_rules() -> QuerySet[RetentionRule]:
     return RetentionRule.objects.order_by("pk")
 
@@ -271,3 +289,120 @@ def file_releases(*, case: Any) -> QuerySet[RetentionRelease]:
         .select_related("file", "requested_by")
         .order_by("-pk")
     )
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """One file of a closed case with its retention class, period, last day kept and release (if any)."""
+
+    file: EvidenceFile
+    case: Any
+    record_class: str
+    years: int
+    kept_until: datetime.date
+    release: RetentionRelease | None
+
+    @property
+    def class_label(self) -> str:
+        return str(RetentionClass(self.record_class).label)
+
+
+def _used_evidence_file_ids(case_ids: list[int]) -> set[int]:
+    """Files listed in an evidence item that is not (currently) excluded, for the given cases."""
+    latest = EvidenceExclusion.objects.filter(item=OuterRef("pk")).order_by("-pk").values("excluded")[:1]
+    used_items = (
+        EvidenceItem.objects.filter(case_id__in=case_ids)
+        .annotate(is_excluded=Coalesce(Subquery(latest), Value(False), output_field=BooleanField()))
+        .filter(is_excluded=False)
+    )
+    return set(
+        EvidenceItem.files.through.objects.filter(evidenceitem__in=used_items).values_list(
+            "evidencefile_id", flat=True
+        )
+    )
+
+
+def retention_rows(
+    *,
+    actor: Any,
+    today: Any = None,
+    agency_id: int | None = None,
+    record_class: str = "",
+    due_only: bool = True,
+) -> list[RetentionRow]:
+    """Files of the closed cases the actor may read, with their retention (issue 5 §2).
+
+    `due_only`: only files whose period has run (the last day kept lies before `today`), i.e. what
+    the archive may be asked to release. A file's class: "evidence" when listed in an evidence item
+    that is not excluded, else "audio-video not used as evidence" for audio and video, else "other
+    files"; its period is the class's `RetentionRule` in whole years from the day the case was closed.
+    Sensitive files appear only to those who may see them. Rows in case order, then file order; the
+    latest release of each file (requested, approved or refused) comes with it.
+    """
+    today = today or timezone.localdate()
+    cases = visible_cases(actor).filter(status__in=["closed", "archived"], closed_on__isnull=False)
+    if agency_id:
+        cases = cases.filter(agency_id=agency_id)
+    years = {cls: retention_years(cls) for cls in RetentionClass.values}
+    if due_only:
+        file_classes = (RetentionClass.EVIDENCE, RetentionClass.AV_UNUSED, RetentionClass.OTHER_FILE)
+        shortest = min(years[c] for c in file_classes)
+        cases = cases.filter(closed_on__lt=add_years(today, -shortest))
+    by_id = {c.pk: c for c in cases.order_by("pk")}
+    if not by_id:
+        return []
+    used = _used_evidence_file_ids(list(by_id))
+    latest_release = {
+        r.file_id: r
+        for r in RetentionRelease.objects.filter(file__case_id__in=list(by_id))
+        .select_related("requested_by", "decided_by")
+        .order_by("pk")
+    }
+    sensitive_ok: dict[int, bool] = {}
+    rows: list[RetentionRow] = []
+    files = (
+        EvidenceFile.objects.filter(case_id__in=list(by_id))
+        .select_related("stored")
+        .order_by("case_id", "pk")
+    )
+    for f in files:
+        case = by_id[f.case_id]
+        if f.classification == Classification.SENSITIVE:
+            if case.pk not in sensitive_ok:
+                sensitive_ok[case.pk] = policies.can(actor, "view_sensitive", case)
+            if not sensitive_ok[case.pk]:
+                continue
+        if f.pk in used:
+            cls = RetentionClass.EVIDENCE
+        elif f.media_kind in AV_KINDS:
+            cls = RetentionClass.AV_UNUSED
+        else:
+            cls = RetentionClass.OTHER_FILE
+        if record_class and cls != record_class:
+            continue
+        if case.closed_on is None:  # filtered out above
+            continue
+        until = add_years(case.closed_on, years[cls])
+        if due_only and not until < today:
+            continue
+        rows.append(RetentionRow(f, case, str(cls), years[cls], until, latest_release.get(f.pk)))
+    return rows
+
+
+def release_get(*, actor: Any, release_id: int) -> RetentionRelease | None:
+    """A release of a file of a case the actor may read (None otherwise)."""
+    release = RetentionRelease.objects.select_related("file", "file__stored").filter(pk=release_id).first()
+    if release is None or not visible_cases(actor).filter(pk=release.file.case_id).exists():
+        return None
+    return release
+
+
+def releases(*, actor: Any, status: str = "") -> QuerySet[RetentionRelease]:
+    """Releases of files of the cases the actor may read, newest first (sensitive files only for those
+    who may see them is checked by the caller per case; the list shows names only through rows)."""
+    qs = RetentionRelease.objects.filter(file__case__in=visible_cases(actor)).select_related(
+        "file", "file__stored", "requested_by", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-pk")

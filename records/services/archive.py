@@ -57,8 +57,7 @@ from records.models import (
     RetentionClass,
 )
 from records.pdf import PDF_LANGUAGE, render_pdf
-from records.selectors import evidence_items
-from records.services.retention import retention_years
+from records.selectors import evidence_items, retention_years
 from records.services.uploads import PIECE, _commit_spool, _spool_dir
 from records.steps import step_label
 from records.storage import open_stream

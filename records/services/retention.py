@@ -21,28 +21,16 @@ from core.services.ledger import ledger_append
 from records import policies
 from records.models import (
     AV_KINDS,
-    DEFAULT_RETENTION,
     EvidenceFile,
     ReleaseStatus,
     RetentionClass,
     RetentionRelease,
     RetentionRule,
 )
-from records.selectors import evidence_items
+from records.selectors import add_years as _add_years
+from records.selectors import evidence_items, retention_years
 
 TRANSITIONS: dict[str, set[str]] = {ReleaseStatus.REQUESTED: {ReleaseStatus.APPROVED, ReleaseStatus.REFUSED}}
-
-
-def retention_years(record_class: str) -> int:
-    row = RetentionRule.objects.filter(record_class=record_class).values_list("years", flat=True).first()
-    return int(row) if row is not None else DEFAULT_RETENTION[record_class][0]
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def file_class(file: EvidenceFile) -> str:
