@@ -7,4 +7,41 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Licences and inspections")
     default_auto_field = "django.db.models.BigAutoField"
     # Role → "app_label.codename" permissions this app adds (merged by org.groups.sync_role_groups).
+    # The rules of who may act live in service.policies; nothing here is checked by Django's perms.
     role_permissions: dict[str, list[str]] = {}
+
+    def ready(self) -> None:
+        from core.acts import register_acts
+        from service.documents import register_kinds
+
+        register_kinds()
+        register_acts(
+            {
+                "application.submit": _("Licence application received"),
+                "application.attachment": _("Licence application attachment stored"),
+                "application.take": _("Licence application taken (first contact)"),
+                "application.handover": _("Licence application handed over"),
+                "application.correction": _("Missing materials listed (补正)"),
+                "application.accept": _("Licence application accepted"),
+                "application.accept_deemed": _("Licence application accepted on receipt by law"),
+                "application.reject": _("Licence application not accepted"),
+                "application.pause": _("Licence time limit suspended (hearing, expert review)"),
+                "application.resume": _("Licence time limit resumed"),
+                "application.extend": _("Licence decision time limit extended by the head"),
+                "application.grant": _("Licence granted"),
+                "application.refuse": _("Licence refused"),
+                "application.issue": _("Licence issued"),
+                "application.deemed_renewed": _("Renewal deemed granted"),
+                "licence.issue": _("Licence registered"),
+                "licence.renew": _("Licence renewed"),
+                "licence.renew_deemed": _("Licence renewed by law (no decision before expiry)"),
+                "licence.expire": _("Licence expired"),
+                "licence.risk": _("Licence risk level changed"),
+                "inspection.record": _("Inspection recorded"),
+                "inspection.lead": _("Inspection finding turned into a case lead"),
+                "patrol.record": _("Patrol recorded"),
+                "patrol.lead": _("Patrol finding turned into a case lead"),
+                "draw.make": _("Random inspection draw made"),
+                "draw.publish": _("Random inspection results published"),
+            }
+        )

@@ -1,0 +1,263 @@
+"""Licences (行政许可), applications and post-licence supervision (issue 8 §1).
+
+Statuses change only through `service.services.applications._move` (APPLICATION_TRANSITIONS) and
+`service.services.licences._move_licence` (LICENCE_TRANSITIONS). Legal figures (time limits,
+supervision frequencies) are data: LegalSetting rows and `SupervisionFrequency` rows seeded by
+migration.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models.base import TimeStamped
+
+
+class LicenceKind(TimeStamped):
+    """A kind of administrative licence (catalog data; defaults seeded by migration 0002).
+
+    `power_code` links it to the power-list item (权责清单) where the catalog has one; `field_code`
+    is the field of enforcement whose certificate the handling staff must hold."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    power_code = models.CharField(_("power item code"), max_length=40, blank=True)
+    field_code = models.CharField(_("field of enforcement"), max_length=40, default="land")
+    basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    temporary_land = models.BooleanField(_("temporary land use (return date)"), default=False)
+    validity_months = models.PositiveIntegerField(_("usual validity (months)"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("licence kind")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("service window")
+    ONLINE = "online", _("online (一网通办)")
+
+
+class AppStatus(models.TextChoices):
+    RECEIVED = "received", _("received")
+    CORRECTION = "correction", _("materials to be completed")
+    ACCEPTED = "accepted", _("accepted")
+    PAUSED = "paused", _("paused (hearing or expert review)")
+    REJECTED = "rejected", _("not accepted")
+    GRANTED = "granted", _("licence granted")
+    REFUSED = "refused", _("licence refused")
+    ISSUED = "issued", _("licence issued")
+    DEEMED_RENEWED = "deemed_renewed", _("renewal deemed granted")
+
+
+class Application(TimeStamped):
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    kind = models.ForeignKey(LicenceKind, on_delete=models.PROTECT, related_name="applications", verbose_name=_("licence kind"))
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    applicant_id_number = models.CharField(_("identity number or credit code"), max_length=30)
+    applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    applicant_email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    applicant_address = models.CharField(_("address"), max_length=255, blank=True)
+    project = models.CharField(_("project or scope applied for"), max_length=200)
+    location = models.CharField(_("location"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    joint = models.BooleanField(_("joint or centralised handling"), default=False)
+    renewal_of = models.ForeignKey(
+        "Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals",
+        verbose_name=_("renewal of licence"),
+    )
+    dedup_key = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=AppStatus.choices, default=AppStatus.RECEIVED)
+    received_on = models.DateField(_("received on"))
+    first_contact = models.ForeignKey(
+        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("first-contact officer"),
+    )
+    owner = models.ForeignKey(
+        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("responsible officer"),
+    )
+    missing_materials = models.TextField(_("missing materials"), blank=True)
+    correction_on = models.DateField(_("correction requested on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("accepted on receipt by law"), default=False)
+    extended = models.BooleanField(_("time limit extended"), default=False)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    decision_reason = models.TextField(_("reasons of the decision"), blank=True)
+    # What a grant allows (scope, location, valid_from, valid_until, conditions, risk_level,
+    # return_date), fixed by the decision and copied onto the licence when it is issued.
+    grant_terms = models.JSONField(_("terms of the grant"), default=dict, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("licence application")
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class ApplicationAttachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.BigIntegerField(_("size in bytes"))
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Handover(models.Model):
+    """首问负责: responsibility for an application handed to a named colleague."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="handovers")
+    from_officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_officer_id} → {self.to_officer_id}"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("low risk")
+    MEDIUM = "medium", _("medium risk")
+    HIGH = "high", _("high risk")
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("valid")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+
+
+class Licence(TimeStamped):
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    kind = models.ForeignKey(LicenceKind, on_delete=models.PROTECT, related_name="licences", verbose_name=_("licence kind"))
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="licence"
+    )
+    number = models.CharField(_("licence number"), max_length=60)
+    holder_name = models.CharField(_("holder"), max_length=100)
+    holder_id_number = models.CharField(_("identity number or credit code"), max_length=30)
+    holder_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    holder_email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    holder_address = models.CharField(_("address"), max_length=255, blank=True)
+    scope = models.CharField(_("scope"), max_length=300)
+    location = models.CharField(_("location"), max_length=255)
+    conditions = models.TextField(_("conditions"), blank=True)
+    supervision_number = models.CharField(_("national electronic supervision number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    return_date = models.DateField(_("land to be returned by"), null=True, blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    status = models.CharField(_("status"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+    renewed_times = models.PositiveSmallIntegerField(_("renewals"), default=0)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("licence")
+        indexes = [models.Index(fields=["agency", "status"]), models.Index(fields=["issued_on"])]
+        constraints = [models.UniqueConstraint(fields=["agency", "number"], name="service_licence_number")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SupervisionFrequency(TimeStamped):
+    """Post-licence inspection interval by risk level ([U] configuration, seeded by migration)."""
+
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, unique=True)
+    interval_days = models.PositiveIntegerField(_("inspect every (days)"))
+
+    class Meta:
+        ordering = ["interval_days"]
+        verbose_name = _("supervision frequency")
+
+    def __str__(self) -> str:
+        return f"{self.risk_level}: {self.interval_days}"
+
+
+class InspectionKind(models.TextChoices):
+    PLAN = "plan", _("post-licence supervision")
+    RANDOM = "random", _("random inspection (双随机)")
+
+
+class Inspection(TimeStamped):
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("licence"))
+    kind = models.CharField(_("kind"), max_length=8, choices=InspectionKind.choices)
+    draw = models.ForeignKey("RandomDraw", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    officers = models.ManyToManyField("org.Officer", related_name="+", blank=True, verbose_name=_("inspectors"))
+    findings = models.TextField(_("findings"), blank=True)
+    violation = models.BooleanField(_("violation found"), default=False)
+    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("inspection")
+        indexes = [models.Index(fields=["agency", "done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.due_on}"
+
+
+class Patrol(TimeStamped):
+    """动态巡查: one day's patrol record (seed 000 四(二))."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    on = models.DateField(_("date"))
+    route = models.CharField(_("route"), max_length=300)
+    officers = models.ManyToManyField("org.Officer", related_name="+", verbose_name=_("officers"))
+    findings = models.TextField(_("findings"))
+    violation = models.BooleanField(_("violation found"), default=False)
+    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("patrol record")
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.route}"
+
+
+class RandomDraw(TimeStamped):
+    """双随机一公开: inspectees and inspectors drawn with a recorded seed (reproducible)."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    seed = models.CharField(_("seed"), max_length=64)
+    drawn_on = models.DateField(_("drawn on"))
+    field_code = models.CharField(_("field of enforcement"), max_length=40)
+    inspectee_pool = models.JSONField(_("inspectee list (licence ids)"), default=list)
+    officer_pool = models.JSONField(_("inspector list (officer ids)"), default=list)
+    picks = models.JSONField(_("result"), default=list)  # [{"licence": id, "officers": [id, id]}]
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-drawn_on", "-pk"]
+        verbose_name = _("random inspection draw")
+
+    def __str__(self) -> str:
+        return self.title
