@@ -29,6 +29,7 @@ class Publication(models.Model):
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=100, blank=True, db_index=True)
     party_label = models.CharField(_("party (masked)"), max_length=200, blank=True)
+    category = models.CharField(_("violation type"), max_length=100, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     due_on = models.DateField(_("publish by"))
     # Never rendered on a public page: the unmasked decision text and the party data it came with.
@@ -57,6 +58,37 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchEntry(models.Model):
+    """One published decision as the public search sees it: masked text only, never the original.
+
+    `tokens` holds the text's overlapping character bigrams (publicity.search.bigrams), so that a
+    two-character Chinese query is one token: SQLite indexes it in the FTS5 table
+    `publicity_search_fts` (kept in step by triggers), PostgreSQL in the generated tsvector column
+    `tsv` with a GIN index (migration 0002). The row exists only while the decision is published.
+    """
+
+    publication = models.OneToOneField(Publication, on_delete=models.CASCADE, related_name="search_entry")
+    public_id = models.UUIDField(unique=True)
+    agency_id = models.PositiveBigIntegerField(db_index=True)
+    year = models.PositiveSmallIntegerField(db_index=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    category = models.CharField(max_length=100, blank=True, db_index=True)
+    title = models.CharField(max_length=200)
+    document_number = models.CharField(max_length=100, blank=True)
+    party_label = models.CharField(max_length=200, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    published_at = models.DateTimeField()
+    body = models.TextField()
+    tokens = models.TextField()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["-published_at", "-id"], name="publicity_search_recent")]
 
     def __str__(self) -> str:
         return self.title

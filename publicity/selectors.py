@@ -8,12 +8,47 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from catalog import selectors as catalog_selectors
+from core.models import Deadline, LegalSetting
 from org import selectors as org_selectors
-from publicity.models import PUBLIC_STATUSES, Publication, PublicationStatus
+from publicity.models import Publication, PublicationStatus
+
+# What the public may see: published decisions, and withdrawn ones that had been published (shown
+# as a withdrawal notice without the text). A draft withdrawn before publication was never public.
+PUBLIC_FILTER = Q(status=PublicationStatus.PUBLISHED) | Q(
+    status=PublicationStatus.WITHDRAWN, published_at__isnull=False
+)
+OPEN_DEADLINE = (
+    Deadline.Status.OPEN,
+    Deadline.Status.DUE_SOON,
+    Deadline.Status.OVERDUE,
+    Deadline.Status.PAUSED,
+)
+
+
+def legal_setting_int(key: str, default: int) -> int:
+    value = LegalSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    try:
+        number = int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+def publication_deadlines(
+    publication: Publication, *, kind: str, open_only: bool = False
+) -> QuerySet[Deadline]:
+    qs = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Publication), subject_id=str(publication.pk), kind=kind
+    )
+    if open_only:
+        qs = qs.filter(status__in=OPEN_DEADLINE)
+    return qs.order_by("due_date", "pk")
+
 
 # --- 事前公开 -------------------------------------------------------------------------------------
 
@@ -136,7 +171,7 @@ def published_decisions(
 
     `q` matches the document number, the masked party name or the title.
     """
-    qs = Publication.objects.filter(status__in=PUBLIC_STATUSES).only(*PUBLIC_FIELDS)
+    qs = Publication.objects.filter(PUBLIC_FILTER).only(*PUBLIC_FIELDS)
     q = (q or "").strip()[:50]
     if q:
         qs = qs.filter(Q(document_number__icontains=q) | Q(party_label__icontains=q) | Q(title__icontains=q))
@@ -149,11 +184,7 @@ def published_decisions(
 
 def published_decision(public_id: Any) -> Publication | None:
     """One public decision; the masked text is loaded only while it is published."""
-    pub = (
-        Publication.objects.filter(public_id=public_id, status__in=PUBLIC_STATUSES)
-        .only(*PUBLIC_FIELDS)
-        .first()
-    )
+    pub = Publication.objects.filter(PUBLIC_FILTER, public_id=public_id).only(*PUBLIC_FIELDS).first()
     if pub is not None and pub.status == PublicationStatus.PUBLISHED:
         pub.public_text = Publication.objects.values_list("masked_text", flat=True).get(pk=pub.pk)  # type: ignore[attr-defined]
     return pub
@@ -170,3 +201,77 @@ def publications_for(actor: Any) -> QuerySet[Publication]:
     ids = org_selectors.read_agency_ids(actor)
     qs = Publication.objects.defer("original_text")
     return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+# --- search and open data -------------------------------------------------------------------------
+
+
+def search_decisions(
+    *, q: str = "", year: int | None = None, agency_id: int | None = None, category: str = "", kind: str = ""
+) -> QuerySet[Any]:
+    """Full-text search over the published decisions' masked text (publicity.search)."""
+    from publicity import search
+
+    return search.entries(q=q, year=year, agency_id=agency_id, category=category, kind=kind)
+
+
+def search_facets() -> dict[str, list[Any]]:
+    """The values the search filters offer: years, agencies and violation types in the index."""
+    from publicity.models import SearchEntry
+
+    years = list(SearchEntry.objects.order_by("-year").values_list("year", flat=True).distinct())
+    agency_ids = set(SearchEntry.objects.order_by().values_list("agency_id", flat=True).distinct())
+    categories = list(
+        SearchEntry.objects.exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    names = agency_names(agency_ids)
+    return {
+        "years": years,
+        "agencies": sorted(names.items(), key=lambda kv: kv[1]),
+        "categories": categories,
+    }
+
+
+OPEN_DATA_FIELDS = (
+    "public_id",
+    "agency_id",
+    "title",
+    "category",
+    "document_number",
+    "party_label",
+    "decided_on",
+    "published_at",
+    "status",
+    "withdrawn_at",
+    "withdrawal_reason",
+    "updated_at",
+)
+
+
+def open_data_decisions(*, year: int | None = None) -> QuerySet[Publication]:
+    """Public decisions for export, oldest first (a stable order for paging)."""
+    qs = Publication.objects.filter(PUBLIC_FILTER).only(*OPEN_DATA_FIELDS)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return qs.order_by("published_at", "pk")
+
+
+def open_data_texts(pks: list[int]) -> dict[int, str]:
+    """The masked text of the given decisions that are still published (never a withdrawn one)."""
+    return dict(
+        Publication.objects.filter(pk__in=pks, status=PublicationStatus.PUBLISHED).values_list(
+            "pk", "masked_text"
+        )
+    )
+
+
+def open_data_version(*, year: int | None = None) -> tuple[int, datetime.datetime | None]:
+    """(count, last change) of the public decisions: the validators of the exports."""
+    qs = Publication.objects.filter(PUBLIC_FILTER)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    agg = qs.aggregate(last=Max("updated_at"))
+    return qs.count(), agg["last"]

@@ -17,6 +17,12 @@ licence decisions within 7 working days, other decisions within 20, computed by 
     publication_withdraw(actor=... or None, publication=pub, reason="复议决定撤销原处罚决定")
         # within 3 working days of the revocation (行政处罚法 Art.48); the public page then shows
         # the withdrawal notice without the text
+    publication_withdraw_for_case(actor=..., case_id=case.pk, reason=..., revoked_on=date)
+        # what the case workflow calls when a decision is revoked, changed or found unlawful: every
+        # publication of the case is withdrawn, published or not (an unpublished draft never reaches
+        # the portal), against a deadline of 3 working days from the revocation (setting
+        # publicity.withdraw_workdays) that is met by the withdrawal and flagged when late; with
+        # withdraw_now=False only the deadline starts and a reviewer withdraws on the review screen
 
 Statuses: draft → masked → approved → published → withdrawn (`publicity.states.TRANSITIONS`); every
 move goes through `_move` and is a ledger act ``publication.<verb>`` with old and new status.
@@ -33,8 +39,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.services.clock import deadline_satisfy, deadline_start
 from core.services.ledger import ledger_append
-from publicity import masking, policies
+from publicity import masking, policies, search, selectors
 from publicity.models import Publication
 from publicity.models import PublicationStatus as S
 from publicity.signals import publication_moved
@@ -98,8 +105,12 @@ def publication_draft(
     due_on: datetime.date,
     document_number: str = "",
     decided_on: datetime.date | None = None,
+    category: str = "",
 ) -> Publication:
-    """Draft a decision's publication and mask it at once (LEGAL.md §8): status "masked"."""
+    """Draft a decision's publication and mask it at once (LEGAL.md §8): status "masked".
+
+    `category` is the violation type (e.g. 非法占用土地) the public search filters by.
+    """
     policies.ensure(actor, "draft", agency_id)  # outside the transaction: a denial is kept
     if not text.strip():
         raise DomainError(_("The decision text is empty: nothing to publish."), code="publication_empty")
@@ -114,6 +125,7 @@ def publication_draft(
             due_on=due_on,
             document_number=document_number,
             decided_on=decided_on,
+            category=category,
         )
 
 
@@ -128,6 +140,7 @@ def _draft(
     due_on: datetime.date,
     document_number: str,
     decided_on: datetime.date | None,
+    category: str = "",
 ) -> Publication:
     party = masking.PartyData.from_dict(party_data)
     publication = Publication.objects.create(
@@ -137,6 +150,7 @@ def _draft(
         document_number=document_number,
         party_label=_party_label(party),
         decided_on=decided_on,
+        category=(category or "").strip()[:100],
         due_on=due_on,
         original_text=text,
         party_data=party.to_dict(),
@@ -214,6 +228,7 @@ def _publish(*, actor: Any, publication: Publication) -> Publication:
     publication.published_at = timezone.now()
     late = timezone.localdate() > publication.due_on
     _move(publication, to=S.PUBLISHED, actor=actor, payload={"late": late})
+    search.index_publication(publication)
     return publication
 
 
@@ -238,7 +253,74 @@ def _withdraw(*, actor: Any, publication: Publication, reason: str) -> Publicati
             code="publication_personal_data",
             basis="行政处罚法第五十条",
         )
+    was_public = publication.status == S.PUBLISHED
     publication.withdrawn_at = timezone.now()
     publication.withdrawal_reason = reason.strip()
-    _move(publication, to=S.WITHDRAWN, actor=actor, payload={"reason": publication.withdrawal_reason})
+    _move(
+        publication,
+        to=S.WITHDRAWN,
+        actor=actor,
+        payload={"reason": publication.withdrawal_reason, "was_published": was_public},
+    )
+    search.unindex_publication(publication)
+    for deadline in selectors.publication_deadlines(publication, kind=WITHDRAWAL_DEADLINE, open_only=True):
+        deadline_satisfy(actor=actor, deadline=deadline, by_act="publication.withdraw")
     return publication
+
+
+WITHDRAWAL_DEADLINE = "publicity.withdrawal"
+WITHDRAWAL_BASIS = "行政处罚法第四十八条第二款"
+
+
+def publication_withdraw_for_case(
+    *,
+    actor: Any,
+    case_id: int,
+    reason: str,
+    revoked_on: datetime.date,
+    withdraw_now: bool = True,
+) -> list[Publication]:
+    """A decision was revoked, changed or found unlawful: withdraw every publication of the case.
+
+    行政处罚法 Art.48(2): a published decision that is revoked, changed or found unlawful is withdrawn
+    within 3 working days (the setting ``publicity.withdraw_workdays``). A deadline starts on each
+    publication from `revoked_on`; the withdrawal meets it (late when after its due date, recorded in
+    the deadline). A publication not yet published (draft, masked, approved) is withdrawn as well so
+    that it can never be published afterwards. With ``withdraw_now=False`` only the deadlines start:
+    a reviewer withdraws on the review screen, and the clock flags the deadline when overdue.
+    Idempotent: publications already withdrawn are left as they are.
+    """
+    from publicity.selectors import legal_setting_int
+
+    if not reason.strip():
+        raise DomainError(
+            _("A withdrawal states its reason (e.g. the decision was revoked on reconsideration)."),
+            code="publication_withdraw_reason",
+            field_errors={"reason": [_("This field is required.")]},
+        )
+    pubs = list(Publication.objects.filter(case_id=case_id).exclude(status=S.WITHDRAWN).order_by("pk"))
+    for pub in pubs:
+        policies.ensure(actor, "withdraw", pub.agency_id, obj=pub)
+    workdays = legal_setting_int("publicity.withdraw_workdays", 3)
+    done: list[Publication] = []
+    with transaction.atomic():
+        for pub in pubs:
+            locked = _locked(pub)
+            if locked.status == S.WITHDRAWN:
+                continue
+            if not selectors.publication_deadlines(locked, kind=WITHDRAWAL_DEADLINE).exists():
+                deadline_start(
+                    actor=actor,
+                    subject=locked,
+                    agency_id=locked.agency_id,
+                    kind=WITHDRAWAL_DEADLINE,
+                    title="撤回公开期限",
+                    legal_basis=WITHDRAWAL_BASIS,
+                    unit="workdays",
+                    amount=workdays,
+                    start_date=revoked_on,
+                )
+            if withdraw_now or locked.status != S.PUBLISHED:
+                locked = _withdraw(actor=actor, publication=locked, reason=reason)
+            done.append(locked)
+    return done

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from publicity.models import PublicationStatus as S
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.MASKED}),
-    S.MASKED: frozenset({S.APPROVED}),
-    S.APPROVED: frozenset({S.PUBLISHED}),
+    # A decision revoked or changed before it was published is withdrawn from any unpublished
+    # status: the draft never reaches the portal (publication_withdraw_for_case).
+    S.DRAFT: frozenset({S.MASKED, S.WITHDRAWN}),
+    S.MASKED: frozenset({S.APPROVED, S.WITHDRAWN}),
+    S.APPROVED: frozenset({S.PUBLISHED, S.WITHDRAWN}),
     S.PUBLISHED: frozenset({S.WITHDRAWN}),
     S.WITHDRAWN: frozenset(),
 }
@@ -27,5 +29,5 @@ RULES: dict[str, tuple[Any, str]] = {
         _("Only an approved publication can be published: a reviewer approves the masked text first."),
         "行政处罚法第四十八条",
     ),
-    S.WITHDRAWN: (_("Only a published decision can be withdrawn."), "行政处罚法第四十八条第二款"),
+    S.WITHDRAWN: (_("A withdrawn publication cannot be withdrawn again."), "行政处罚法第四十八条第二款"),
 }

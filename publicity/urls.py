@@ -17,5 +17,10 @@ urlpatterns = [
     path("certificates/<str:number>/qr.svg", views.certificate_qr, name="certificate_qr"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<uuid:public_id>/", views.decision_detail, name="decision_detail"),
+    path("search/", views.search_page, name="search"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/decisions.csv", views.open_data_csv, name="open_data_csv"),
+    path("open-data/decisions.json", views.open_data_json, name="open_data_json"),
+    path("open-data/decisions.atom", views.open_data_atom, name="open_data_atom"),
     path("manage/<int:pk>/", views.review, name="review"),
 ]

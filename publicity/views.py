@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -14,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import condition, require_GET, require_http_methods
 
 from core.errors import DomainError
 from core.throttle import rate_limited
-from publicity import policies, selectors, services
+from publicity import opendata, policies, search, selectors, services
 from publicity.masking import KIND_LABELS
 
 CHECKS_PER_MINUTE = 20
@@ -166,6 +167,103 @@ def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     agency = selectors.agency_names({pub.agency_id}).get(pub.agency_id, "")
     return render(request, "publicity/decision_detail.html", {"pub": pub, "agency": agency})
+
+
+# --- search and open data -------------------------------------------------------------------------
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    return int(value) if value and value.isdigit() and low <= int(value) <= high else None
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most CAP matches: a common word over a million decisions is not counted in full."""
+
+    CAP = 1000
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped"):
+            qs: Any = self.object_list
+            self._capped = int(qs.values("pk")[: self.CAP + 1].count())
+        return min(self._capped, self.CAP)
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.count) and self._capped > self.CAP
+
+
+@require_GET
+@public
+def search_page(request: HttpRequest) -> HttpResponse:
+    """全文检索: published decisions (masked text) plus the power list and discretion standards."""
+    raw = request.GET.get("q", "")
+    q = raw[: search.MAX_QUERY]
+    year = _int(request.GET.get("year"), 2000, 2100)
+    agency_id = _int(request.GET.get("agency"), 1, 2**62)
+    category = request.GET.get("category", "")[:100]
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in ("penalty", "no_penalty") else ""
+    qs = selectors.search_decisions(q=q, year=year, agency_id=agency_id, category=category, kind=kind)
+    paginator = CappedPaginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    names = selectors.agency_names({e.agency_id for e in page})
+    rows = [(e, names.get(e.agency_id, ""), search.snippet(e.body, q)) for e in page]
+    words = search.query_words(q)
+    powers = list(selectors.public_power_items(q=q)[:10]) if words else []
+    standards = list(selectors.public_standards(q=q)[:10]) if words else []
+    params = {
+        "q": q,
+        "year": str(year or ""),
+        "agency": str(agency_id or ""),
+        "category": category,
+        "kind": kind,
+    }
+    context = {
+        "q": q,
+        "truncated": len(raw) > search.MAX_QUERY,
+        "year": year,
+        "agency_id": agency_id,
+        "category": category,
+        "kind": kind,
+        "page": page,
+        "capped": paginator.capped,
+        "rows": rows,
+        "powers": powers,
+        "standards": standards,
+        "facets": selectors.search_facets(),
+        "query": urlencode({k: v for k, v in params.items() if v}),
+    }
+    return render(request, "publicity/search.html", context)
+
+
+@require_GET
+@public
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "publicity/open_data.html", {"fields": opendata.FIELDS})
+
+
+_validators = condition(etag_func=opendata.etag, last_modified_func=opendata.last_modified)
+
+
+@require_GET
+@public
+@_validators
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    return opendata.csv_response(request)  # type: ignore[return-value]
+
+
+@require_GET
+@public
+@_validators
+def open_data_json(request: HttpRequest) -> HttpResponse:
+    return opendata.json_response(request)
+
+
+@require_GET
+@public
+@_validators
+def open_data_atom(request: HttpRequest) -> HttpResponse:
+    return opendata.atom_response(request)
 
 
 # --- officers: review and publish -----------------------------------------------------------------

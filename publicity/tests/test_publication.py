@@ -91,9 +91,10 @@ def test_publish_before_approval_is_refused_naming_the_rule(draft, reviewer):
     assert exc.value.basis == "行政处罚法第四十八条"
 
 
-def test_withdraw_unpublished_is_refused(draft, reviewer):
+def test_withdraw_twice_is_refused(published, reviewer):
+    publication_withdraw(actor=reviewer, publication=published, reason="撤销")
     with pytest.raises(DomainError) as exc:
-        publication_withdraw(actor=reviewer, publication=draft, reason="撤销")
+        publication_withdraw(actor=reviewer, publication=published, reason="撤销")
     assert exc.value.code == "publication_transition"
 
 

@@ -1,0 +1,184 @@
+"""Full-text search of published decisions, in Chinese, including two-character queries.
+
+Chinese has no spaces, and the trigram indexes miss two-character words (DEPENDENCIES.md §3.6:
+SQLite's FTS5 trigram returns nothing for `处罚`, PostgreSQL's pg_trgm falls back to a sequential
+scan). So the index holds the text's overlapping **bigrams** as words: "处罚决定" is indexed as
+"处罚 罚决 决定" and a query is the phrase of its own bigrams — a two-character query is one
+indexed word, a longer one a phrase whose words must stand next to each other.
+
+- SQLite: an external-content FTS5 table `publicity_search_fts(tokens)` over
+  `publicity_searchentry`, kept in step by triggers; `MATCH '"处罚 罚决"'`.
+- PostgreSQL: a generated `tsvector` column `tsv = to_tsvector('simple', tokens)` with a GIN index;
+  `tsv @@ to_tsquery('simple', '处罚 <-> 罚决')`.
+- A one-character word (e.g. "罚") has no bigram: it becomes `body LIKE '%罚%'` on the rows the
+  other words already selected (or on all rows, if it is the only word).
+
+Only masked text is ever indexed: an entry is written from the publication's approved masked text
+when it is published and deleted when it is withdrawn (publicity.services).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from publicity.models import SearchEntry
+
+MAX_QUERY = 50  # characters; longer queries are cut (and said so)
+MAX_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII) and lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def bigrams(text: str) -> str:
+    """The words the index holds: each run of letters/digits as its overlapping bigrams."""
+    out: list[str] = []
+    for run in _WORD.findall(normalise(text)):
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(out)
+
+
+def query_words(q: str) -> list[str]:
+    """The query's runs of letters/digits (punctuation and operators are dropped: no injection)."""
+    return _WORD.findall(normalise(q[:MAX_QUERY]))[:MAX_WORDS]
+
+
+@dataclass(frozen=True)
+class Query:
+    words: tuple[str, ...]
+
+    @property
+    def long_words(self) -> list[str]:
+        return [w for w in self.words if len(w) > 1]
+
+    @property
+    def short_words(self) -> list[str]:
+        return [w for w in self.words if len(w) == 1]
+
+    def fts5(self) -> str:
+        return " AND ".join(
+            '"' + " ".join(w[i : i + 2] for i in range(len(w) - 1)) + '"' for w in self.long_words
+        )
+
+    def tsquery(self) -> str:
+        return " & ".join(
+            "(" + " <-> ".join("'" + w[i : i + 2] + "'" for i in range(len(w) - 1)) + ")"
+            for w in self.long_words
+        )
+
+
+def parse(q: str) -> Query:
+    return Query(tuple(query_words(q)))
+
+
+def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
+    """Restrict `qs` to the entries whose masked text contains every word of the query."""
+    if query.long_words:
+        if connection.vendor == "postgresql":
+            qs = qs.extra(where=["tsv @@ to_tsquery('simple', %s)"], params=[query.tsquery()])
+        else:
+            qs = qs.extra(
+                where=[
+                    "publicity_searchentry.id IN "
+                    "(SELECT rowid FROM publicity_search_fts WHERE publicity_search_fts MATCH %s)"
+                ],
+                params=[query.fts5()],
+            )
+    for word in query.short_words:
+        qs = qs.filter(body__icontains=word)
+    return qs
+
+
+def entries(
+    *,
+    q: str = "",
+    year: int | None = None,
+    agency_id: int | None = None,
+    category: str = "",
+    kind: str = "",
+) -> QuerySet[SearchEntry]:
+    qs = SearchEntry.objects.defer("tokens")
+    if year:
+        qs = qs.filter(year=year)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if category:
+        qs = qs.filter(category=category)
+    if kind:
+        qs = qs.filter(kind=kind)
+    query = parse(q)
+    if query.words:
+        qs = filter_text(qs, query)
+    return qs.order_by("-published_at", "-id")
+
+
+def snippet(text: str, q: str, *, width: int = 60) -> SafeString:
+    """An escaped excerpt around the first hit with every query word in <mark>."""
+    text = normalise(text)
+    words = sorted(set(query_words(q)), key=len, reverse=True)
+    start = 0
+    for w in words:
+        at = text.find(w)
+        if at >= 0:
+            start = max(0, at - width // 3)
+            break
+    excerpt = text[start : start + width * 2]
+    if not words:
+        return mark_safe(html.escape(excerpt))
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    parts: list[str] = []
+    last = 0
+    for m in pattern.finditer(excerpt):
+        parts.append(html.escape(excerpt[last : m.start()]))
+        parts.append("<mark>" + html.escape(m.group(0)) + "</mark>")
+        last = m.end()
+    parts.append(html.escape(excerpt[last:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width * 2 < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)
+
+
+def kind_of(title: str) -> str:
+    return "no_penalty" if "不予" in title else "penalty"
+
+
+def index_publication(publication: Any) -> SearchEntry:
+    """Write (or rewrite) the search entry of a published decision from its masked text."""
+    published = publication.published_at
+    day = publication.decided_on or published.date()
+    values = {
+        "public_id": publication.public_id,
+        "agency_id": publication.agency_id,
+        "year": day.year,
+        "kind": kind_of(publication.title),
+        "category": publication.category,
+        "title": publication.title,
+        "document_number": publication.document_number,
+        "party_label": publication.party_label,
+        "decided_on": publication.decided_on,
+        "published_at": published,
+        "body": publication.masked_text,
+        "tokens": bigrams(
+            " ".join([publication.title, publication.document_number, publication.masked_text])
+        ),
+    }
+    entry, _created = SearchEntry.objects.update_or_create(publication=publication, defaults=values)
+    return entry
+
+
+def unindex_publication(publication: Any) -> None:
+    SearchEntry.objects.filter(publication=publication).delete()

@@ -1,0 +1,172 @@
+"""全文检索: bigram index on SQLite (FTS5) and PostgreSQL (tsvector), two-character queries,
+filters, pagination, highlighting; only the masked text is ever indexed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from publicity import search
+from publicity.models import SearchEntry
+from publicity.services import (
+    publication_approve,
+    publication_draft,
+    publication_publish,
+    publication_withdraw,
+)
+from publicity.tests.conftest import SECRETS
+
+pytestmark = pytest.mark.django_db
+
+
+def _publish(agency, drafter, reviewer, *, text, title="行政处罚决定书", category="", decided_on=None, n=1):
+    pub = publication_draft(
+        actor=drafter,
+        case_id=1000 + n,
+        agency_id=agency.pk,
+        title=title,
+        text=text,
+        party_data={"organisations": ["新密市某某公司"]},
+        due_on=datetime.date.today() + datetime.timedelta(days=9),
+        document_number=f"新自然资罚〔2025〕{n}号",
+        decided_on=decided_on or datetime.date(2025, 3, 1),
+        category=category,
+    )
+    publication_approve(actor=reviewer, publication=pub)
+    return publication_publish(actor=reviewer, publication=pub)
+
+
+@pytest.fixture
+def corpus(agency, drafter, reviewer):
+    return [
+        _publish(
+            agency, drafter, reviewer, text="当事人非法占用耕地建房，决定罚款。", category="非法占用土地", n=1
+        ),
+        _publish(
+            agency,
+            drafter,
+            reviewer,
+            text="当事人未取得采矿许可证擅自采矿。",
+            category="非法采矿",
+            n=2,
+            decided_on=datetime.date(2024, 6, 1),
+        ),
+        _publish(
+            agency,
+            drafter,
+            reviewer,
+            text="违法情节轻微并及时改正，不予处罚。",
+            title="不予行政处罚决定书",
+            n=3,
+        ),
+    ]
+
+
+def test_bigrams_make_every_two_characters_a_word():
+    assert search.bigrams("处罚决定") == "处罚 罚决 决定"
+    assert search.bigrams("罚款９６１５元") == "罚款 款9 96 61 15 5元"  # full-width digits normalised
+    assert search.bigrams("《土地管理法》第77条") == "土地 地管 管理 理法 第7 77 7条"
+
+
+def test_query_operators_and_quotes_are_dropped():
+    assert search.query_words('处罚" OR 1=1; -- NEAR(') == ["处罚", "or", "1", "1", "near"]
+    assert search.parse('"处罚" AND').fts5() == '"处罚" AND "an nd"'
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("耕地", {1}),  # two characters: the trap of trigram indexes
+        ("采矿", {2}),
+        ("非法占用耕地", {1}),  # a phrase: adjacent bigrams
+        ("擅自 采矿", {2}),  # two words, both required
+        ("非法 采矿", set()),
+        ("占用采矿", set()),  # the bigrams exist, but not next to each other
+        ("罚", {1, 3}),  # one character: LIKE on the matched rows
+        ("不予", {3}),
+        ("决定书", {1, 2, 3}),  # the title is indexed too
+        ("2号", {2}),  # the document number
+    ],
+)
+def test_search_matches(corpus, q, expected):
+    numbers = {int(e.document_number.split("〕")[1].rstrip("号")) for e in search.entries(q=q)}
+    assert numbers == expected
+
+
+def test_filters_year_kind_category_agency(corpus, agency):
+    assert {e.year for e in search.entries(year=2024)} == {2024}
+    assert search.entries(year=2024).count() == 1
+    assert search.entries(kind="no_penalty").count() == 1
+    assert search.entries(category="非法采矿").get().document_number.endswith("2号")
+    assert search.entries(agency_id=agency.pk).count() == 3
+    assert search.entries(agency_id=agency.pk + 999).count() == 0
+
+
+def test_only_masked_text_is_indexed(published):
+    entry = SearchEntry.objects.get(publication=published)
+    assert entry.body == published.masked_text
+    for secret in SECRETS:
+        assert secret not in entry.body
+        assert search.entries(q=secret).count() == 0
+    assert search.entries(q="张某").count() == 1  # the pseudonym is searchable
+
+
+def test_withdrawal_removes_the_entry_and_its_index_words(published, reviewer):
+    assert search.entries(q="张某").count() == 1
+    publication_withdraw(actor=reviewer, publication=published, reason="原处罚决定被复议机关撤销")
+    assert not SearchEntry.objects.exists()
+    assert search.entries(q="张某").count() == 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT count(*) FROM publicity_search_fts WHERE publicity_search_fts MATCH '\"张某\"'"
+            )
+            assert cur.fetchone()[0] == 0
+
+
+def test_snippet_highlights_and_escapes():
+    html = search.snippet("当事人<script>非法占用耕地</script>建房", "耕地")
+    assert "<mark>耕地</mark>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_search_page_paginates_filters_and_highlights(corpus, agency):
+    client = Client()
+    body = client.get(reverse("publicity:search"), {"q": "耕地"}).content.decode()
+    assert "<mark>耕地</mark>" in body and "共 1 件决定符合条件" in body
+    assert "新自然资罚〔2025〕1号" in body and "新自然资罚〔2025〕2号" not in body
+    body = client.get(reverse("publicity:search"), {"q": "决定书", "year": "2024"}).content.decode()
+    assert "新自然资罚〔2025〕2号" in body and "新自然资罚〔2025〕1号" not in body
+    assert '<option value="2024" selected>' in body
+
+
+def test_search_page_pages(agency, drafter, reviewer, monkeypatch):
+    from publicity import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(5):
+        _publish(agency, drafter, reviewer, text=f"第{n}件：非法占用耕地。", n=10 + n)
+    client = Client()
+    first = client.get(reverse("publicity:search"), {"q": "耕地"}).content.decode()
+    assert "共 5 件决定符合条件" in first and "page=2" in first and "page=3" not in first
+    third = client.get(reverse("publicity:search"), {"q": "耕地", "page": "3"}).content.decode()
+    assert third.count("<mark>耕地</mark>") == 1
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["' OR 1=1 --", '"unbalanced', "NEAR(a b)", "*", "处罚" * 200, "\x00", "<script>alert(1)</script>"],
+)
+def test_hostile_queries_answer_normally(corpus, q):
+    response = Client().get(reverse("publicity:search"), {"q": q})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_long_query_is_cut_and_said(corpus):
+    body = Client().get(reverse("publicity:search"), {"q": "耕地" * 40}).content.decode()
+    assert "前 50 个字" in body
