@@ -436,7 +436,13 @@ def mediation_party_add(*, actor: Any, mediation: Mediation, side: str, data: Ma
 
 
 def mediation_session_record(
-    *, actor: Any, mediation: Mediation, held_on: datetime.date, place: str, attendees: str, record: str
+    *,
+    actor: Any,
+    mediation: Mediation,
+    held_on: datetime.date | None,
+    place: str,
+    attendees: str,
+    record: str,
 ) -> Session:
     """调解笔录: a session, who attended and what was said; the first one starts the mediation."""
     policies.ensure(actor, "session", mediation)
@@ -456,6 +462,7 @@ def mediation_session_record(
         raise ValidationFailed(
             _("The session was not recorded: correct the fields marked."), field_errors=errors, status=422
         )
+    assert held_on is not None
     officer = _officer(actor)
     with transaction.atomic():
         locked = _locked(mediation)
@@ -489,7 +496,7 @@ def mediation_session_record(
 
 
 def mediation_extend(
-    *, actor: Any, mediation: Mediation, days: Any, agreed_on: datetime.date, note: str
+    *, actor: Any, mediation: Mediation, days: Any, agreed_on: datetime.date | None, note: str
 ) -> Extension:
     """延长调解期限: only with the parties' agreement, recorded before the time limit ends."""
     policies.ensure(actor, "extend", mediation)
@@ -514,6 +521,7 @@ def mediation_extend(
         raise ValidationFailed(
             _("The extension was not recorded: correct the fields marked."), field_errors=errors, status=422
         )
+    assert agreed_on is not None
     with transaction.atomic():
         locked = _locked(mediation)
         _ended(locked)
@@ -616,7 +624,7 @@ def mediation_agreement_draft(*, actor: Any, mediation: Mediation, terms: str, p
 
 
 def mediation_signature_record(
-    *, actor: Any, mediation: Mediation, party_id: Any, signed_on: datetime.date
+    *, actor: Any, mediation: Mediation, party_id: Any, signed_on: datetime.date | None
 ) -> Party:
     """A party signed the agreement (on paper, before the mediator): recorded with the date."""
     policies.ensure(actor, "sign", mediation)
