@@ -256,4 +256,4 @@ ZHIFA_ACTOR_AGENCY = "org.selectors.actor_agency_id"
 # The home page asks org for the user's own certificates expiring soon: (*, user, within_days).
 ZHIFA_HOME_CERTIFICATES = "org.selectors.certificates_expiring_for_user"
 # Panels a domain app adds to the home page: callables (request) -> rendered HTML ("" to add nothing).
-ZHIFA_HOME_PANELS = ["cases.views.home_todo_panel"]
+ZHIFA_HOME_PANELS = ["cases.views.home_todo_panel", "supervision.views.home_targets_panel"]
