@@ -9,10 +9,20 @@ class TrainingConfig(AppConfig):
     # Role → "app_label.codename" permissions this app adds (merged by org.groups.sync_role_groups).
     role_permissions: dict[str, list[str]] = {
         "officer": ["training.view_exam", "training.view_attempt"],
-        "legal_reviewer": ["training.view_exam", "training.view_attempt", "training.add_exam",
-                           "training.add_question", "training.change_attempt"],
-        "head": ["training.view_exam", "training.view_attempt", "training.add_exam",
-                 "training.add_question", "training.change_attempt"],
+        "legal_reviewer": [
+            "training.view_exam",
+            "training.view_attempt",
+            "training.add_exam",
+            "training.add_question",
+            "training.change_attempt",
+        ],
+        "head": [
+            "training.view_exam",
+            "training.view_attempt",
+            "training.add_exam",
+            "training.add_question",
+            "training.change_attempt",
+        ],
         "supervisor": ["training.view_exam", "training.view_attempt"],
     }
 

@@ -62,6 +62,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["session", "officer"], name="training_attendance_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.officer_id}"
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("single choice")
@@ -178,6 +181,9 @@ class Suspension(models.Model):
         ordering = ["-pk"]
         verbose_name = _("certificate suspension after exams")
 
+    def __str__(self) -> str:
+        return f"{self.officer_id}/{self.certificate_id}"
+
 
 class ReviewResult(models.TextChoices):
     PASSED = "passed", _("passed")
@@ -203,3 +209,6 @@ class AnnualReview(TimeStamped):
         ordering = ["-year", "officer_id"]
         verbose_name = _("annual certificate review")
         constraints = [models.UniqueConstraint(fields=["officer", "year"], name="training_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id} {self.year}"

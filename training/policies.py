@@ -50,7 +50,7 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
             return None
         ids = read_agency_ids(actor)
         in_scope = ids is None or agency_id in ids
-        if in_scope and (roles & ORGANISERS and officer.agency_id == agency_id or Role.SUPERVISOR in roles):
+        if in_scope and ((roles & ORGANISERS and officer.agency_id == agency_id) or Role.SUPERVISOR in roles):
             return None
         return _(
             "Exam results are read by the candidate, the heads and legal department of their agency "

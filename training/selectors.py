@@ -30,8 +30,19 @@ def exam_results(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> Que
         )
         .order_by("marked_at", "pk")
         .values(
-            "pk", "agency_id", "officer_id", "officer__name", "officer__department_id", "exam_id",
-            "exam__title", "exam__subject", "exam__mode", "score", "max_score", "percent", "passed",
+            "pk",
+            "agency_id",
+            "officer_id",
+            "officer__name",
+            "officer__department_id",
+            "exam_id",
+            "exam__title",
+            "exam__subject",
+            "exam__mode",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
             "marked_at",
         )
     )

@@ -97,19 +97,31 @@ def plan_create(
     with transaction.atomic():
         if TrainingPlan.objects.filter(agency_id=agency.pk, year=year).exists():
             raise Conflict(
-                _("The agency already has a training plan for %(year)s; add sessions to it.") % {"year": year},
+                _("The agency already has a training plan for %(year)s; add sessions to it.")
+                % {"year": year},
                 code="training_plan_exists",
             )
         plan = TrainingPlan.objects.create(
             agency_id=agency.pk, year=year, title=_text(title, 200), sessions_planned=planned
         )
-        _record(actor=actor, act="training.plan_created", obj=plan, agency_id=agency.pk,
-                payload={"year": year, "title": plan.title, "sessions_planned": planned})
+        _record(
+            actor=actor,
+            act="training.plan_created",
+            obj=plan,
+            agency_id=agency.pk,
+            payload={"year": year, "title": plan.title, "sessions_planned": planned},
+        )
     return plan
 
 
 def session_record(
-    *, actor: Any, plan: TrainingPlan, title: str, subject: str, held_on: dt.date, hours: Any,
+    *,
+    actor: Any,
+    plan: TrainingPlan,
+    title: str,
+    subject: str,
+    held_on: dt.date,
+    hours: Any,
     place: str = "",
 ) -> TrainingSession:
     policies.ensure(actor, "manage", plan)
@@ -119,7 +131,9 @@ def session_record(
     if not _text(subject, 60):
         errors["subject"] = [_("Name the subject (it links the session to the question bank).")]
     if held_on.year != plan.year:
-        errors["held_on"] = [_("The session must be held in the plan's year (%(year)s).") % {"year": plan.year}]
+        errors["held_on"] = [
+            _("The session must be held in the plan's year (%(year)s).") % {"year": plan.year}
+        ]
     try:
         hours_d = Decimal(str(hours))
     except ArithmeticError:
@@ -127,15 +141,32 @@ def session_record(
     if not Decimal("0.5") <= hours_d <= Decimal(100):
         errors["hours"] = [_("Enter the hours of the session (0.5 to 100).")]
     if errors:
-        raise ValidationFailed(_("The session was not saved: correct the fields listed."), field_errors=errors)
+        raise ValidationFailed(
+            _("The session was not saved: correct the fields listed."), field_errors=errors
+        )
     with transaction.atomic():
         session = TrainingSession.objects.create(
-            plan=plan, agency_id=plan.agency_id, title=_text(title, 200), subject=_text(subject, 60),
-            held_on=held_on, hours=hours_d, place=_text(place, 200),
+            plan=plan,
+            agency_id=plan.agency_id,
+            title=_text(title, 200),
+            subject=_text(subject, 60),
+            held_on=held_on,
+            hours=hours_d,
+            place=_text(place, 200),
         )
-        _record(actor=actor, act="training.session_recorded", obj=session, agency_id=plan.agency_id,
-                payload={"plan": plan.pk, "title": session.title, "subject": session.subject,
-                         "held_on": held_on.isoformat(), "hours": str(hours_d)})
+        _record(
+            actor=actor,
+            act="training.session_recorded",
+            obj=session,
+            agency_id=plan.agency_id,
+            payload={
+                "plan": plan.pk,
+                "title": session.title,
+                "subject": session.subject,
+                "held_on": held_on.isoformat(),
+                "hours": str(hours_d),
+            },
+        )
     return session
 
 
@@ -161,7 +192,9 @@ def attendance_record(
     rows = []
     with transaction.atomic():
         for officer_id, present in sorted(wanted.items()):
-            row = Attendance.objects.select_for_update().filter(session=session, officer_id=officer_id).first()
+            row = (
+                Attendance.objects.select_for_update().filter(session=session, officer_id=officer_id).first()
+            )
             old = None if row is None else row.present
             if row is None:
                 row = Attendance.objects.create(session=session, officer_id=officer_id, present=present)
@@ -170,8 +203,13 @@ def attendance_record(
                 row.save(update_fields=["present"])
             rows.append(row)
             if old != present:
-                _record(actor=actor, act="training.attendance", obj=session, agency_id=session.agency_id,
-                        payload={"officer": officer_id, "old": old, "new": present})
+                _record(
+                    actor=actor,
+                    act="training.attendance",
+                    obj=session,
+                    agency_id=session.agency_id,
+                    payload={"officer": officer_id, "old": old, "new": present},
+                )
     return rows
 
 
@@ -190,8 +228,12 @@ def _check_question(kind: str, options: list[Any], answer: Any) -> dict[str, lis
             or len(set(indices)) != len(indices)
             or (kind == QuestionKind.SINGLE and len(indices) != 1)
         ):
-            errors["answer"] = [_("Give the correct option(s) by their number: one for a single choice, "
-                                  "one or more for a multiple choice.")]
+            errors["answer"] = [
+                _(
+                    "Give the correct option(s) by their number: one for a single choice, "
+                    "one or more for a multiple choice."
+                )
+            ]
     elif kind == QuestionKind.TRUE_FALSE:
         if not isinstance(answer, bool):
             errors["answer"] = [_("The answer of a true-or-false question is true or false.")]
@@ -204,8 +246,15 @@ def _check_question(kind: str, options: list[Any], answer: Any) -> dict[str, lis
 
 
 def question_add(
-    *, actor: Any, agency: Any, subject: str, kind: str, text: str, options: list[Any] | None = None,
-    answer: Any, points: int,
+    *,
+    actor: Any,
+    agency: Any,
+    subject: str,
+    kind: str,
+    text: str,
+    options: list[Any] | None = None,
+    answer: Any,
+    points: int,
 ) -> Question:
     policies.ensure(actor, "manage", agency)
     options = [str(o).strip() for o in (options or [])]
@@ -217,16 +266,28 @@ def question_add(
     if not isinstance(points, int) or not 1 <= points <= 100:
         errors["points"] = [_("A question is worth 1 to 100 points.")]
     if errors:
-        raise ValidationFailed(_("The question was not added: correct the fields listed."), field_errors=errors)
+        raise ValidationFailed(
+            _("The question was not added: correct the fields listed."), field_errors=errors
+        )
     if kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         options = []
     with transaction.atomic():
         question = Question.objects.create(
-            agency_id=agency.pk, subject=_text(subject, 60), kind=kind, text=_text(text, 5000),
-            options=options, answer=answer, points=points,
+            agency_id=agency.pk,
+            subject=_text(subject, 60),
+            kind=kind,
+            text=_text(text, 5000),
+            options=options,
+            answer=answer,
+            points=points,
         )
-        _record(actor=actor, act="training.question_added", obj=question, agency_id=agency.pk,
-                payload={"subject": question.subject, "kind": kind, "points": points})
+        _record(
+            actor=actor,
+            act="training.question_added",
+            obj=question,
+            agency_id=agency.pk,
+            payload={"subject": question.subject, "kind": kind, "points": points},
+        )
     return question
 
 
@@ -236,8 +297,13 @@ def question_retire(*, actor: Any, question: Question) -> Question:
         if question.active:
             question.active = False
             question.save(update_fields=["active", "updated_at"])
-            _record(actor=actor, act="training.question_retired", obj=question, agency_id=question.agency_id,
-                    payload={"old": True, "new": False})
+            _record(
+                actor=actor,
+                act="training.question_retired",
+                obj=question,
+                agency_id=question.agency_id,
+                payload={"old": True, "new": False},
+            )
     return question
 
 
@@ -253,9 +319,18 @@ def _pool(exam: Exam) -> list[int]:
 
 
 def exam_create(
-    *, actor: Any, agency: Any, title: str, subject: str, mode: str, opens_at: dt.datetime,
-    closes_at: dt.datetime, question_count: int = 0, duration_minutes: int = 0,
-    pass_percent: int | None = None, session: TrainingSession | None = None,
+    *,
+    actor: Any,
+    agency: Any,
+    title: str,
+    subject: str,
+    mode: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    question_count: int = 0,
+    duration_minutes: int = 0,
+    pass_percent: int | None = None,
+    session: TrainingSession | None = None,
 ) -> Exam:
     """An exam on a subject: online (questions drawn per candidate, timed) or on paper (scores
     entered). The pass mark defaults to the configured percentage (60)."""
@@ -283,26 +358,45 @@ def exam_create(
         raise ValidationFailed(_("The exam was not created: correct the fields listed."), field_errors=errors)
     with transaction.atomic():
         exam = Exam(
-            agency_id=agency.pk, session=session, title=_text(title, 200), subject=_text(subject, 60),
-            mode=mode, question_count=question_count if mode == ExamMode.ONLINE else 0,
-            duration_minutes=duration_minutes if mode == ExamMode.ONLINE else 0, pass_percent=pass_mark,
-            opens_at=opens_at, closes_at=closes_at,
+            agency_id=agency.pk,
+            session=session,
+            title=_text(title, 200),
+            subject=_text(subject, 60),
+            mode=mode,
+            question_count=question_count if mode == ExamMode.ONLINE else 0,
+            duration_minutes=duration_minutes if mode == ExamMode.ONLINE else 0,
+            pass_percent=pass_mark,
+            opens_at=opens_at,
+            closes_at=closes_at,
         )
         if mode == ExamMode.ONLINE:
             available = len(_pool(exam))
             if available < question_count:
                 raise ValidationFailed(
-                    _("The question bank has %(n)d active questions on “%(subject)s”, fewer than the "
-                      "%(count)d asked: add questions or ask fewer.")
+                    _(
+                        "The question bank has %(n)d active questions on “%(subject)s”, fewer than the "
+                        "%(count)d asked: add questions or ask fewer."
+                    )
                     % {"n": available, "subject": exam.subject, "count": question_count},
                     field_errors={"question_count": [_("Not enough questions in the bank.")]},
                 )
         exam.save()
-        _record(actor=actor, act="training.exam_created", obj=exam, agency_id=agency.pk,
-                payload={"title": exam.title, "subject": exam.subject, "mode": mode,
-                         "question_count": exam.question_count, "duration_minutes": exam.duration_minutes,
-                         "pass_percent": pass_mark, "opens_at": opens_at.isoformat(),
-                         "closes_at": closes_at.isoformat()})
+        _record(
+            actor=actor,
+            act="training.exam_created",
+            obj=exam,
+            agency_id=agency.pk,
+            payload={
+                "title": exam.title,
+                "subject": exam.subject,
+                "mode": mode,
+                "question_count": exam.question_count,
+                "duration_minutes": exam.duration_minutes,
+                "pass_percent": pass_mark,
+                "opens_at": opens_at.isoformat(),
+                "closes_at": closes_at.isoformat(),
+            },
+        )
     return exam
 
 
@@ -317,8 +411,13 @@ def _move(attempt: Attempt, *, to: str, actor: Any, act: str, payload: dict[str,
     old = attempt.status
     attempt.status = to
     attempt.save()
-    _record(actor=actor, act=act, obj=attempt, agency_id=attempt.agency_id,
-            payload={"from": old, "to": to, **payload})
+    _record(
+        actor=actor,
+        act=act,
+        obj=attempt,
+        agency_id=attempt.agency_id,
+        payload={"from": old, "to": to, **payload},
+    )
 
 
 def _locked(attempt: Attempt) -> Attempt:
@@ -339,33 +438,52 @@ def attempt_start(*, actor: Any, exam: Exam) -> Attempt:
         raise DomainError(_("Only officers take exams."), code="not_an_officer")
     now = timezone.now()
     if exam.mode != ExamMode.ONLINE:
-        raise DomainError(_("This is a paper exam: its scores are entered by the organisers."),
-                          code="exam_on_paper")
+        raise DomainError(
+            _("This is a paper exam: its scores are entered by the organisers."), code="exam_on_paper"
+        )
     existing = Attempt.objects.filter(exam=exam, officer_id=officer.pk).first()
     if existing is not None:
         return _close_if_expired(existing) if existing.status == S.IN_PROGRESS else existing
     if not exam.opens_at <= now < exam.closes_at:
         raise DomainError(
             _("The exam is open from %(opens)s to %(closes)s; it cannot be started now.")
-            % {"opens": timezone.localtime(exam.opens_at).strftime("%Y-%m-%d %H:%M"),
-               "closes": timezone.localtime(exam.closes_at).strftime("%Y-%m-%d %H:%M")},
+            % {
+                "opens": timezone.localtime(exam.opens_at).strftime("%Y-%m-%d %H:%M"),
+                "closes": timezone.localtime(exam.closes_at).strftime("%Y-%m-%d %H:%M"),
+            },
             code="exam_not_open",
         )
     pool = _pool(exam)
     if len(pool) < exam.question_count:
-        raise DomainError(_("The question bank no longer has enough questions for this exam; tell the "
-                            "organisers."), code="exam_pool_short")
+        raise DomainError(
+            _("The question bank no longer has enough questions for this exam; tell the organisers."),
+            code="exam_pool_short",
+        )
     seed = secrets.randbits(62)
     drawn = random.Random(seed).sample(pool, exam.question_count)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
-                exam=exam, officer_id=officer.pk, agency_id=exam.agency_id, seed=seed, question_ids=drawn,
-                started_at=now, due_at=now + dt.timedelta(minutes=exam.duration_minutes),
+                exam=exam,
+                officer_id=officer.pk,
+                agency_id=exam.agency_id,
+                seed=seed,
+                question_ids=drawn,
+                started_at=now,
+                due_at=now + dt.timedelta(minutes=exam.duration_minutes),
             )
-            _record(actor=actor, act="training.attempt_started", obj=attempt, agency_id=exam.agency_id,
-                    payload={"exam": exam.pk, "seed": seed, "questions": drawn,
-                             "due_at": attempt.due_at.isoformat() if attempt.due_at else None})
+            _record(
+                actor=actor,
+                act="training.attempt_started",
+                obj=attempt,
+                agency_id=exam.agency_id,
+                payload={
+                    "exam": exam.pk,
+                    "seed": seed,
+                    "questions": drawn,
+                    "due_at": attempt.due_at.isoformat() if attempt.due_at else None,
+                },
+            )
     except IntegrityError:  # two tabs started at once: the other one won
         return Attempt.objects.get(exam=exam, officer_id=officer.pk)
     return attempt
@@ -387,7 +505,13 @@ def _normalise(question: Question, raw: Any) -> Any:
         if isinstance(raw, bool):
             return raw
         text = str(raw).strip().lower()
-        return True if text in {"true", "1", "yes", "对"} else False if text in {"false", "0", "no", "错"} else None
+        return (
+            True
+            if text in {"true", "1", "yes", "对"}
+            else False
+            if text in {"false", "0", "no", "错"}
+            else None
+        )
     values = raw if isinstance(raw, list) else [raw]
     try:
         indices = sorted({int(v) for v in values})
@@ -424,19 +548,27 @@ def attempt_save(*, actor: Any, attempt: Attempt, answers: Mapping[str, Any]) ->
     with transaction.atomic():
         locked = _locked(attempt)
         if locked.status != S.IN_PROGRESS:
-            raise Conflict(_("The exam has been handed in; answers can no longer be changed."),
-                           code="attempt_closed")
+            raise Conflict(
+                _("The exam has been handed in; answers can no longer be changed."), code="attempt_closed"
+            )
         if _late(locked, timezone.now()):
-            raise Conflict(_("The time allowed is over; the answers saved before the end are marked."),
-                           code="attempt_time_over")
+            raise Conflict(
+                _("The time allowed is over; the answers saved before the end are marked."),
+                code="attempt_time_over",
+            )
         new = {**locked.answers, **_clean_answers(locked, answers)}
         for key, raw in answers.items():  # an answer cleared by the candidate
             if str(key) in new and _clean_answers(locked, {key: raw}) == {}:
                 new.pop(str(key))
         locked.answers = new
         locked.save(update_fields=["answers", "updated_at"])
-        _record(actor=actor, act="training.attempt_saved", obj=locked, agency_id=locked.agency_id,
-                payload={"answered": sorted(new)})
+        _record(
+            actor=actor,
+            act="training.attempt_saved",
+            obj=locked,
+            agency_id=locked.agency_id,
+            payload={"answered": sorted(new)},
+        )
     _sync(attempt, locked)
     return attempt
 
@@ -485,14 +617,28 @@ def _finish(locked: Attempt, *, actor: Any, auto: bool) -> None:
     waiting = [k for k, v in locked.marks.items() if v is None]
     payload = {"answered": sorted(locked.answers), "auto_submitted": auto}
     if waiting:
-        _move(locked, to=S.SUBMITTED, actor=actor, act="training.attempt_submitted",
-              payload={**payload, "awaiting_marking": waiting})
+        _move(
+            locked,
+            to=S.SUBMITTED,
+            actor=actor,
+            act="training.attempt_submitted",
+            payload={**payload, "awaiting_marking": waiting},
+        )
         return
     locked.marked_at = now
     _total(locked)
-    _move(locked, to=S.MARKED, actor=actor, act="training.attempt_submitted",
-          payload={**payload, "score": str(locked.score), "percent": str(locked.percent),
-                   "passed": locked.passed})
+    _move(
+        locked,
+        to=S.MARKED,
+        actor=actor,
+        act="training.attempt_submitted",
+        payload={
+            **payload,
+            "score": str(locked.score),
+            "percent": str(locked.percent),
+            "passed": locked.passed,
+        },
+    )
     _after_result(locked)
 
 
@@ -539,8 +685,10 @@ def attempt_mark(*, actor: Any, attempt: Attempt, marks: Mapping[str, Any]) -> A
     with transaction.atomic():
         locked = _locked(attempt)
         if locked.status != S.SUBMITTED:
-            raise Conflict(_("Only a handed-in attempt awaiting marking can be marked."),
-                           code="attempt_not_awaiting_marking")
+            raise Conflict(
+                _("Only a handed-in attempt awaiting marking can be marked."),
+                code="attempt_not_awaiting_marking",
+            )
         questions = {str(q.pk): q for q in attempt_questions(locked) if q.kind == QuestionKind.SHORT}
         errors: dict[str, list[str]] = {}
         new = dict(locked.marks)
@@ -557,27 +705,41 @@ def attempt_mark(*, actor: Any, attempt: Attempt, marks: Mapping[str, Any]) -> A
             else:
                 new[key] = str(points)
         if errors:
-            raise ValidationFailed(_("The marks were not saved: every short answer needs its points."),
-                                   field_errors=errors)
+            raise ValidationFailed(
+                _("The marks were not saved: every short answer needs its points."), field_errors=errors
+            )
         locked.marks = new
         locked.marked_at = timezone.now()
         locked.marked_by = actor if getattr(actor, "pk", None) else None
         _total(locked)
-        _move(locked, to=S.MARKED, actor=actor, act="training.attempt_marked",
-              payload={"marks": {k: new[k] for k in questions}, "score": str(locked.score),
-                       "percent": str(locked.percent), "passed": locked.passed})
+        _move(
+            locked,
+            to=S.MARKED,
+            actor=actor,
+            act="training.attempt_marked",
+            payload={
+                "marks": {k: new[k] for k in questions},
+                "score": str(locked.score),
+                "percent": str(locked.percent),
+                "passed": locked.passed,
+            },
+        )
         _after_result(locked)
     _sync(attempt, locked)
     return attempt
 
 
-def paper_score_enter(*, actor: Any, exam: Exam, officer_id: int, score: Any, max_score: Any = 100) -> Attempt:
+def paper_score_enter(
+    *, actor: Any, exam: Exam, officer_id: int, score: Any, max_score: Any = 100
+) -> Attempt:
     """Enter a paper exam's score for one candidate."""
     policies.ensure(actor, "manage", exam)
     errors: dict[str, list[str]] = {}
     if exam.mode != ExamMode.PAPER:
-        raise DomainError(_("Scores are entered for paper exams; online exams are marked on the platform."),
-                          code="exam_online")
+        raise DomainError(
+            _("Scores are entered for paper exams; online exams are marked on the platform."),
+            code="exam_online",
+        )
     try:
         score_d, max_d = Decimal(str(score)), Decimal(str(max_score))
     except ArithmeticError:
@@ -588,22 +750,43 @@ def paper_score_enter(*, actor: Any, exam: Exam, officer_id: int, score: Any, ma
     if officer is None:
         errors["officer"] = [_("Choose an officer of the agency.")]
     if errors:
-        raise ValidationFailed(_("The score was not entered: correct the fields listed."), field_errors=errors)
+        raise ValidationFailed(
+            _("The score was not entered: correct the fields listed."), field_errors=errors
+        )
     with transaction.atomic():
         if Attempt.objects.filter(exam=exam, officer_id=officer_id).exists():
-            raise Conflict(_("A score is already recorded for this candidate in this exam; a retake is a "
-                             "new exam (补考)."), code="attempt_exists")
+            raise Conflict(
+                _(
+                    "A score is already recorded for this candidate in this exam; a retake is a "
+                    "new exam (补考)."
+                ),
+                code="attempt_exists",
+            )
         now = timezone.now()
         attempt = Attempt.objects.create(
-            exam=exam, officer_id=officer_id, agency_id=exam.agency_id, submitted_at=now, marked_at=now,
+            exam=exam,
+            officer_id=officer_id,
+            agency_id=exam.agency_id,
+            submitted_at=now,
+            marked_at=now,
             marked_by=actor if getattr(actor, "pk", None) else None,
         )
         attempt.score, attempt.max_score = score_d, max_d
         attempt.percent = (score_d * 100 / max_d).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         attempt.passed = attempt.percent >= exam.pass_percent
-        _move(attempt, to=S.MARKED, actor=actor, act="training.paper_score_entered",
-              payload={"officer": officer_id, "score": str(score_d), "max_score": str(max_d),
-                       "percent": str(attempt.percent), "passed": attempt.passed})
+        _move(
+            attempt,
+            to=S.MARKED,
+            actor=actor,
+            act="training.paper_score_entered",
+            payload={
+                "officer": officer_id,
+                "score": str(score_d),
+                "max_score": str(max_d),
+                "percent": str(attempt.percent),
+                "passed": attempt.passed,
+            },
+        )
         _after_result(attempt)
     return attempt
 
@@ -629,12 +812,14 @@ def _after_result(attempt: Attempt) -> None:
     """Failing `fail_limit` exams in a row suspends the officer's valid certificates; a pass lifts the
     suspensions training made (org's certificate services, acting as the system)."""
     if attempt.passed:
-        for row in Suspension.objects.select_for_update().filter(officer_id=attempt.officer_id,
-                                                                 lifted_at__isnull=True):
+        for row in Suspension.objects.select_for_update().filter(
+            officer_id=attempt.officer_id, lifted_at__isnull=True
+        ):
             cert = org_selectors.visible_certificates(None).filter(pk=row.certificate_id).first()
             if cert is not None and cert.status == "suspended":
                 org_certificates.certificate_reinstate(
-                    actor=None, certificate=cert,
+                    actor=None,
+                    certificate=cert,
                     reason=_("Passed the exam “%(exam)s” (%(percent)s%%) after failing twice.")
                     % {"exam": attempt.exam.title, "percent": attempt.percent},
                 )
@@ -648,10 +833,16 @@ def _after_result(attempt: Attempt) -> None:
         "Failed %(n)d exams in a row, the last “%(exam)s” (%(percent)s%%): taken off enforcement duty "
         "until an exam is passed (%(basis)s)."
     ) % {"n": limit, "exam": attempt.exam.title, "percent": attempt.percent, "basis": SEED_003}
-    for cert in org_selectors.visible_certificates(None).filter(officer_id=attempt.officer_id, status="valid"):
+    for cert in org_selectors.visible_certificates(None).filter(
+        officer_id=attempt.officer_id, status="valid"
+    ):
         org_certificates.certificate_suspend(actor=None, certificate=cert, reason=reason)
-        Suspension.objects.create(officer_id=attempt.officer_id, certificate_id=cert.pk, attempt=attempt,
-                                  suspended_at=timezone.now())
+        Suspension.objects.create(
+            officer_id=attempt.officer_id,
+            certificate_id=cert.pk,
+            attempt=attempt,
+            suspended_at=timezone.now(),
+        )
 
 
 # --- annual review -------------------------------------------------------------------------------
@@ -667,10 +858,16 @@ def annual_review_record(
         raise ValidationFailed(_("Choose an officer."), field_errors={"officer": [_("Unknown officer.")]})
     policies.ensure(actor, "manage", officer)
     if result not in ReviewResult.values:
-        raise ValidationFailed(_("Choose passed or failed."), field_errors={"result": [_("Choose a result.")]})
+        raise ValidationFailed(
+            _("Choose passed or failed."), field_errors={"result": [_("Choose a result.")]}
+        )
     hours = sum(
-        (a.session.hours for a in Attendance.objects.select_related("session")
-         .filter(officer_id=officer_id, present=True, session__held_on__year=year)),
+        (
+            a.session.hours
+            for a in Attendance.objects.select_related("session").filter(
+                officer_id=officer_id, present=True, session__held_on__year=year
+            )
+        ),
         Decimal(0),
     )
     marked = Attempt.objects.filter(officer_id=officer_id, status=S.MARKED, marked_at__year=year)
@@ -678,14 +875,33 @@ def annual_review_record(
     failed = marked.filter(passed=False).count()
     with transaction.atomic():
         if AnnualReview.objects.filter(officer_id=officer_id, year=year).exists():
-            raise Conflict(_("The %(year)s review of this officer is already recorded.") % {"year": year},
-                           code="review_exists")
+            raise Conflict(
+                _("The %(year)s review of this officer is already recorded.") % {"year": year},
+                code="review_exists",
+            )
         review = AnnualReview.objects.create(
-            officer_id=officer_id, agency_id=officer.agency_id, year=year, training_hours=hours,
-            exams_passed=passed, exams_failed=failed, result=result, note=_text(note, 500),
+            officer_id=officer_id,
+            agency_id=officer.agency_id,
+            year=year,
+            training_hours=hours,
+            exams_passed=passed,
+            exams_failed=failed,
+            result=result,
+            note=_text(note, 500),
             reviewed_by=actor if getattr(actor, "pk", None) else None,
         )
-        _record(actor=actor, act="training.annual_review", obj=review, agency_id=officer.agency_id,
-                payload={"officer": officer_id, "year": year, "training_hours": str(hours),
-                         "exams_passed": passed, "exams_failed": failed, "result": result})
+        _record(
+            actor=actor,
+            act="training.annual_review",
+            obj=review,
+            agency_id=officer.agency_id,
+            payload={
+                "officer": officer_id,
+                "year": year,
+                "training_hours": str(hours),
+                "exams_passed": passed,
+                "exams_failed": failed,
+                "result": result,
+            },
+        )
     return review

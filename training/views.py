@@ -40,12 +40,16 @@ def index(request: HttpRequest) -> HttpResponse:
     waiting = selectors.attempts_for(request.user, status=AttemptStatus.SUBMITTED) if organiser else None
     page = Paginator(selectors.my_attempts(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     taken = set(selectors.my_attempts(request.user).values_list("exam_id", flat=True))
-    return render(request, "training/index.html", {
-        "open_exams": [e for e in selectors.open_exams_for(request.user) if e.pk not in taken],
-        "page": page,
-        "organiser": organiser,
-        "waiting": waiting[:50] if waiting is not None else [],
-    })
+    return render(
+        request,
+        "training/index.html",
+        {
+            "open_exams": [e for e in selectors.open_exams_for(request.user) if e.pk not in taken],
+            "page": page,
+            "organiser": organiser,
+            "waiting": waiting[:50] if waiting is not None else [],
+        },
+    )
 
 
 @login_required
@@ -79,9 +83,14 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
             late_before = att.due_at is not None and timezone.now() > att.due_at
             services.attempt_submit(actor=request.user, attempt=att, answers=answers)
             if att.auto_submitted:
-                messages.error(request, _(
-                    "The time allowed was over when the answers arrived: they were not accepted, the exam "
-                    "was handed in with the answers saved in time."))
+                messages.error(
+                    request,
+                    _(
+                        "The time allowed was over when the answers arrived: they were not accepted, the "
+                        "exam "
+                        "was handed in with the answers saved in time."
+                    ),
+                )
             elif late_before:
                 messages.info(request, _("Handed in within the grace period after the end of the time."))
         except DomainError as exc:
@@ -95,20 +104,34 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     for number, question in enumerate(questions, start=1):
         key = str(question.pk)
         given = att.answers.get(key)
-        rows.append({
-            "n": number, "q": question, "given": given, "mark": att.marks.get(key),
-            "options": [
-                {"i": i, "text": text, "checked": isinstance(given, list) and i in given}
-                for i, text in enumerate(question.options)
-            ],
-        })
+        rows.append(
+            {
+                "n": number,
+                "q": question,
+                "given": given,
+                "mark": att.marks.get(key),
+                "options": [
+                    {"i": i, "text": text, "checked": isinstance(given, list) and i in given}
+                    for i, text in enumerate(question.options)
+                ],
+            }
+        )
     remaining = None
     if att.status == AttemptStatus.IN_PROGRESS and att.due_at is not None:
         remaining = max(int((att.due_at - timezone.now()).total_seconds()), 0)
-    return render(request, "training/attempt.html", {
-        "a": att, "rows": rows, "remaining": remaining, "mine": mine, "S": AttemptStatus,
-        "K": QuestionKind, "may_mark": policies.can(request.user, "mark", att),
-    })
+    return render(
+        request,
+        "training/attempt.html",
+        {
+            "a": att,
+            "rows": rows,
+            "remaining": remaining,
+            "mine": mine,
+            "S": AttemptStatus,
+            "K": QuestionKind,
+            "may_mark": policies.can(request.user, "mark", att),
+        },
+    )
 
 
 @login_required

@@ -46,17 +46,54 @@ def bank(world: World, *, subject: str = "土地管理法") -> list[Any]:
 
     a = world.legal.user
     return [
-        question_add(actor=a, agency=world.agency, subject=subject, kind="single", points=10,
-                     text="非法占用耕地建房，由谁责令退还？", options=["县级以上自然资源主管部门", "村委会"],
-                     answer=[0]),
-        question_add(actor=a, agency=world.agency, subject=subject, kind="single", points=10,
-                     text="行政处罚决定书应在几日内送达？", options=["7日", "30日"], answer=[0]),
-        question_add(actor=a, agency=world.agency, subject=subject, kind="multiple", points=10,
-                     text="哪些属于行政处罚种类？", options=["罚款", "没收违法所得", "表扬"], answer=[0, 1]),
-        question_add(actor=a, agency=world.agency, subject=subject, kind="true_false", points=10,
-                     text="执法人员不得少于两人。", answer=True),
-        question_add(actor=a, agency=world.agency, subject=subject, kind="short", points=20,
-                     text="简述首违不罚的条件。", answer="初次违法、危害后果轻微并及时改正"),
+        question_add(
+            actor=a,
+            agency=world.agency,
+            subject=subject,
+            kind="single",
+            points=10,
+            text="非法占用耕地建房，由谁责令退还？",
+            options=["县级以上自然资源主管部门", "村委会"],
+            answer=[0],
+        ),
+        question_add(
+            actor=a,
+            agency=world.agency,
+            subject=subject,
+            kind="single",
+            points=10,
+            text="行政处罚决定书应在几日内送达？",
+            options=["7日", "30日"],
+            answer=[0],
+        ),
+        question_add(
+            actor=a,
+            agency=world.agency,
+            subject=subject,
+            kind="multiple",
+            points=10,
+            text="哪些属于行政处罚种类？",
+            options=["罚款", "没收违法所得", "表扬"],
+            answer=[0, 1],
+        ),
+        question_add(
+            actor=a,
+            agency=world.agency,
+            subject=subject,
+            kind="true_false",
+            points=10,
+            text="执法人员不得少于两人。",
+            answer=True,
+        ),
+        question_add(
+            actor=a,
+            agency=world.agency,
+            subject=subject,
+            kind="short",
+            points=20,
+            text="简述首违不罚的条件。",
+            answer="初次违法、危害后果轻微并及时改正",
+        ),
     ]
 
 
@@ -64,9 +101,17 @@ def online_exam(world: World, *, count: int = 5, minutes: int = 30, subject: str
     from training.services import exam_create
 
     now = timezone.now()
-    return exam_create(actor=world.head.user, agency=world.agency, title="2026年第四季度执法培训考试",
-                       subject=subject, mode="online", question_count=count, duration_minutes=minutes,
-                       opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+    return exam_create(
+        actor=world.head.user,
+        agency=world.agency,
+        title="2026年第四季度执法培训考试",
+        subject=subject,
+        mode="online",
+        question_count=count,
+        duration_minutes=minutes,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
 
 
 def right_answers(attempt: Any) -> dict[str, Any]:

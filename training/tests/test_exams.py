@@ -55,8 +55,16 @@ def test_an_exam_with_only_objective_questions_is_marked_on_hand_in(world):
     services.attempt_submit(actor=world.officer.user, attempt=attempt, answers=answers)
     assert attempt.status == "submitted"  # the short answer "不知道" waits for a marker
     exam2 = services.exam_create(
-        actor=world.head.user, agency=world.agency, title="判断题测验", subject="土地管理法", mode="online",
-        question_count=1, duration_minutes=5, opens_at=exam.opens_at, closes_at=exam.closes_at)
+        actor=world.head.user,
+        agency=world.agency,
+        title="判断题测验",
+        subject="土地管理法",
+        mode="online",
+        question_count=1,
+        duration_minutes=5,
+        opens_at=exam.opens_at,
+        closes_at=exam.closes_at,
+    )
     attempt2 = services.attempt_start(actor=world.colleague.user, exam=exam2)
     services.attempt_submit(actor=world.colleague.user, attempt=attempt2, answers=right_answers(attempt2))
     q = services.attempt_questions(attempt2)[0]
@@ -106,8 +114,15 @@ def test_the_periodic_close_is_idempotent(world):
 
 def _paper(world, title):
     now = timezone.now()
-    return services.exam_create(actor=world.head.user, agency=world.agency, title=title, subject="行政处罚法",
-                                mode="paper", opens_at=now - dt.timedelta(days=1), closes_at=now)
+    return services.exam_create(
+        actor=world.head.user,
+        agency=world.agency,
+        title=title,
+        subject="行政处罚法",
+        mode="paper",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now,
+    )
 
 
 def test_failing_twice_suspends_the_certificate_until_a_pass_lifts_it(world):
@@ -159,8 +174,15 @@ def test_an_exam_needs_enough_questions_in_the_bank(world):
 
 def test_only_organisers_set_exams_and_nobody_marks_their_own(world):
     with pytest.raises(PermissionDenied):
-        services.exam_create(actor=world.officer.user, agency=world.agency, title="x", subject="x",
-                             mode="paper", opens_at=timezone.now(), closes_at=timezone.now() + dt.timedelta(1))
+        services.exam_create(
+            actor=world.officer.user,
+            agency=world.agency,
+            title="x",
+            subject="x",
+            mode="paper",
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + dt.timedelta(1),
+        )
     denial = LedgerEntry.objects.filter(act="auth.permission_denied").latest("seq")
     assert "training.manage" in denial.payload
     bank(world)
@@ -180,7 +202,10 @@ def test_exam_results_selector_for_supervision(world):
     today = timezone.localdate()
     rows = list(selectors.exam_results([world.agency.pk], today, today))
     assert [(r["officer__name"], r["passed"]) for r in rows] == [("张执法", False), ("刘同事", True)]
-    assert list(selectors.exam_results([world.agency.pk], today - dt.timedelta(days=9), today - dt.timedelta(1))) == []
+    assert (
+        list(selectors.exam_results([world.agency.pk], today - dt.timedelta(days=9), today - dt.timedelta(1)))
+        == []
+    )
     assert list(selectors.exam_results([world.outsider.agency_id], today, today)) == []
 
 
@@ -188,16 +213,27 @@ def test_annual_review_takes_hours_and_results_from_the_records(world):
     year = timezone.localdate().year
     plan = services.plan_create(actor=world.legal.user, agency=world.agency, year=year, title="年度培训计划")
     assert plan.sessions_planned == 4  # quarterly by default (LegalSetting)
-    session = services.session_record(actor=world.legal.user, plan=plan, title="第一季度培训", subject="土地管理法",
-                                       held_on=timezone.localdate(), hours="3.5")
-    services.attendance_record(actor=world.legal.user, session=session, present_ids=[world.officer.pk],
-                               absent_ids=[world.colleague.pk])
+    session = services.session_record(
+        actor=world.legal.user,
+        plan=plan,
+        title="第一季度培训",
+        subject="土地管理法",
+        held_on=timezone.localdate(),
+        hours="3.5",
+    )
+    services.attendance_record(
+        actor=world.legal.user,
+        session=session,
+        present_ids=[world.officer.pk],
+        absent_ids=[world.colleague.pk],
+    )
     with pytest.raises(ValidationFailed):
         services.attendance_record(actor=world.legal.user, session=session, present_ids=[world.outsider.pk])
     exam = _paper(world, "纸质考试")
     services.paper_score_enter(actor=world.head.user, exam=exam, officer_id=world.officer.pk, score=70)
-    review = services.annual_review_record(actor=world.head.user, officer_id=world.officer.pk, year=year,
-                                           result="passed")
+    review = services.annual_review_record(
+        actor=world.head.user, officer_id=world.officer.pk, year=year, result="passed"
+    )
     assert review.training_hours == 3.5 and review.exams_passed == 1 and review.exams_failed == 0
 
 
