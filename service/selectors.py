@@ -222,6 +222,11 @@ def licences_granted_since(date: datetime.date) -> QuerySet[Licence]:
     return Licence.objects.filter(issued_on__gte=date).select_related("kind", "agency").order_by("issued_on", "pk")
 
 
+def licence_id_by_number(*, agency_id: int, number: str) -> int | None:
+    row = Licence.objects.filter(agency_id=agency_id, number=number.strip()).values_list("pk", flat=True).first()
+    return int(row) if row else None
+
+
 def licence_label(licence_id: int) -> str:
     row = Licence.objects.filter(pk=licence_id).values("number", "kind__name").first()
     return f"{row['kind__name']} {row['number']}" if row else ""
@@ -244,6 +249,21 @@ def public_holder(licence: Licence) -> str:
     ident = (licence.holder_id_number or "").strip()
     is_person = len(ident) in (15, 18) and ident[:-1].isdigit()
     return pseudonym(licence.holder_name) if is_person else licence.holder_name
+
+
+def public_text(licence: Licence, text: str) -> str:
+    """Text about a licence for the portal, with the holder's personal data masked (publicity.masking)."""
+    from publicity.masking import mask
+
+    ident = (licence.holder_id_number or "").strip()
+    is_person = len(ident) in (15, 18) and ident[:-1].isdigit()
+    party = {
+        "persons" if is_person else "organisations": [licence.holder_name],
+        "id_numbers": [ident] if is_person else [],
+        "addresses": [licence.holder_address] if is_person and licence.holder_address else [],
+        "phones": [licence.holder_phone] if licence.holder_phone else [],
+    }
+    return mask(text, party).text
 
 
 def supervision_interval(risk_level: str) -> int:

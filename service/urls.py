@@ -1,3 +1,20 @@
+from django.urls import path
+
+from service import views
+
 app_name = "service"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("applications/new/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/attachments/<int:att>/", views.attachment, name="attachment"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("licences/", views.licence_list, name="licences"),
+    path("licences/<int:pk>/", views.licence_detail, name="licence"),
+    path("inspections/", views.inspection_list, name="inspections"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("patrols/", views.patrol_list, name="patrols"),
+    path("draws/", views.draw_list, name="draws"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw"),
+]
