@@ -53,6 +53,7 @@ def _register() -> None:
     api.add_router("/calendar", calendar.router)
     api.add_router("/", cases.router)
     api.add_router("/", complaints.router)
+    api.add_router("/", __import__("api.routes.records", fromlist=["router"]).router)
 
 
 _register()

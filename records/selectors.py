@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.selectors import visible_cases
+from core.errors import NotFound
 from core.models import LedgerEntry
 from core.services.files import digest_stream, evidence_storage
 from records import policies
@@ -47,6 +48,37 @@ def case_records(*, actor: Any, case: Any, latest_only: bool = True) -> QuerySet
     if not policies.can(actor, "view_sensitive", case):
         qs = qs.exclude(classification=Classification.SENSITIVE)
     return qs
+
+
+def case_record_get(*, actor: Any, case: Any, record_id: int) -> Record:
+    """One record of the case (any version): NotFound when the case has none with that id,
+    PermissionDenied (a ledger act) when it is sensitive and the actor may not see it."""
+    record: Record | None = (
+        Record.objects.prefetch_related("officers").filter(case_id=case.pk, pk=record_id).first()
+    )
+    if record is None:
+        raise NotFound(
+            _("Case %(case)s has no record %(id)d.") % {"case": case, "id": record_id},
+            code="record_not_found",
+        )
+    if record.classification == Classification.SENSITIVE:
+        policies.ensure(actor, "view_sensitive", case)
+    return record
+
+
+def case_file_get(*, actor: Any, case: Any, file_id: int) -> EvidenceFile:
+    """One file of the case: NotFound when the case has none with that id, PermissionDenied (a ledger
+    act) when it is sensitive and the actor may not see it."""
+    file: EvidenceFile | None = (
+        EvidenceFile.objects.select_related("stored").filter(case_id=case.pk, pk=file_id).first()
+    )
+    if file is None:
+        raise NotFound(
+            _("Case %(case)s has no file %(id)d.") % {"case": case, "id": file_id}, code="file_not_found"
+        )
+    if file.classification == Classification.SENSITIVE:
+        policies.ensure(actor, "view_sensitive", case)
+    return file
 
 
 def record_versions(*, record: Record) -> QuerySet[Record]:

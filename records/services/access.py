@@ -57,6 +57,21 @@ def record_viewed(*, actor: Any, case: Any, record: Record) -> None:
     )
 
 
+def file_viewed(*, actor: Any, case: Any, file: EvidenceFile) -> None:
+    """Record in the ledger that `actor` read a sensitive file's details (nothing otherwise)."""
+    if file.classification != Classification.SENSITIVE:
+        return
+    policies.ensure(actor, "view_sensitive", case)
+    _log(
+        actor=actor,
+        act="records.sensitive_viewed",
+        obj=file,
+        case=case,
+        digest=file.stored.digest,
+        payload={"file_id": file.pk, "filename": file.filename},
+    )
+
+
 @dataclass
 class Download:
     fileobj: IO[bytes] | Any
