@@ -54,6 +54,11 @@ def _register() -> None:
     api.add_router("/", cases.router)
     api.add_router("/", complaints.router)
     api.add_router("/", __import__("api.routes.records", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.supervision", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.training", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.legal", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.exchange", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.service", fromlist=["router"]).router)
 
 
 _register()
