@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,3 +151,19 @@ def officer_by_certificate(*, agency_id: int, number: str) -> Any:
         .first()
     )
     return cert.officer if cert is not None else None
+
+
+def complaints_year_statistics(*, agency_ids: list[int], year: int) -> dict[str, Any]:
+    """For the annual report (publicity.annual): complaints received in `year` by category, and how
+    many were answered, turned into case leads, answered within the reply period, and satisfied."""
+    qs = Complaint.objects.filter(agency_id__in=agency_ids, received_on__year=year)
+    by_category = {
+        row["category"]: row["n"] for row in qs.values("category").annotate(n=Count("pk")).order_by()
+    }
+    return {
+        "received": sum(by_category.values()),
+        "by_category": {c.value: by_category.get(c.value, 0) for c in Category},
+        "replied": qs.filter(replied_at__isnull=False).count(),
+        "converted": qs.filter(case_id__isnull=False).count(),
+        "satisfied": qs.filter(satisfaction="satisfied").count(),
+    }

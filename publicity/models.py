@@ -92,3 +92,38 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnnualReportStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+    PUBLISHED = "published", _("published")
+
+
+class AnnualReport(models.Model):
+    """年度报告: an agency's enforcement statistics for one year, computed from the data (annual.py),
+    kept as a snapshot once approved so that the published figures do not move afterwards."""
+
+    agency_id = models.PositiveBigIntegerField(_("agency"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    data = models.JSONField(_("statistics"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AnnualReportStatus.choices, default=AnnualReportStatus.DRAFT
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "agency_id"]
+        verbose_name = _("annual report")
+        constraints = [models.UniqueConstraint(fields=["agency_id", "year"], name="publicity_annual_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.agency_id}"

@@ -18,6 +18,10 @@ VERB_ROLES: dict[str, frozenset[str]] = {
     "publish": frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD}),
     "withdraw": frozenset({Role.LEGAL_REVIEWER, Role.HEAD}),
     "view": frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD, Role.SUPERVISOR}),
+    # 年度报告: computed by any officer, approved and published by the head (seed 001/004)
+    "annual_compute": frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD, Role.SUPERVISOR}),
+    "annual_approve": frozenset({Role.HEAD}),
+    "annual_publish": frozenset({Role.HEAD}),
 }
 
 

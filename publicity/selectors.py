@@ -275,3 +275,29 @@ def open_data_version(*, year: int | None = None) -> tuple[int, datetime.datetim
         qs = qs.filter(published_at__year=year)
     agg = qs.aggregate(last=Max("updated_at"))
     return qs.count(), agg["last"]
+
+
+# --- annual reports -------------------------------------------------------------------------------
+
+
+def published_annual_reports() -> QuerySet[Any]:
+    from publicity.models import AnnualReport, AnnualReportStatus
+
+    return AnnualReport.objects.filter(status=AnnualReportStatus.PUBLISHED).order_by("-year", "agency_id")
+
+
+def annual_reports_for(actor: Any) -> QuerySet[Any]:
+    from publicity.models import AnnualReport
+
+    ids = org_selectors.read_agency_ids(actor)
+    qs = AnnualReport.objects.order_by("-year", "agency_id")
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def agencies_for(actor: Any) -> list[tuple[int, str]]:
+    """The agencies whose reports the actor may compute (the ones they read)."""
+    ids = org_selectors.read_agency_ids(actor)
+    qs = org_selectors.visible_agencies(None).filter(active=True).order_by("path")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return list(qs.values_list("pk", "name"))

@@ -22,5 +22,10 @@ urlpatterns = [
     path("open-data/decisions.csv", views.open_data_csv, name="open_data_csv"),
     path("open-data/decisions.json", views.open_data_json, name="open_data_json"),
     path("open-data/decisions.atom", views.open_data_atom, name="open_data_atom"),
+    path("annual/", views.annual_list, name="annual"),
+    path("annual/<int:pk>/", views.annual_detail, name="annual_detail"),
+    path("annual/<int:pk>/report.<str:fmt>", views.annual_download, name="annual_download"),
+    path("manage/annual/", views.annual_manage, name="annual_manage"),
+    path("manage/annual/<int:pk>/", views.annual_manage_detail, name="annual_manage_detail"),
     path("manage/<int:pk>/", views.review, name="review"),
 ]

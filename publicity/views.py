@@ -14,12 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET, require_http_methods
 
 from core.errors import DomainError
 from core.throttle import rate_limited
-from publicity import opendata, policies, search, selectors, services
+from publicity import annual, annual_services, opendata, policies, search, selectors, services
 from publicity.masking import KIND_LABELS
 
 CHECKS_PER_MINUTE = 20
@@ -295,3 +296,116 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc
     findings = [{**f, "label": KIND_LABELS.get(f["kind"], f["kind"])} for f in pub.findings]
     return render(request, "publicity/review.html", {"pub": pub, "findings": findings, "error": error})
+
+
+# --- 年度报告 ---------------------------------------------------------------------------------------
+
+
+def _report_context(report: Any) -> dict[str, Any]:
+    return {
+        "report": report,
+        "data": report.data,
+        "tables": annual.tables(report.data),
+        "charts": annual.charts(report.data),
+    }
+
+
+@require_GET
+@public
+def annual_list(request: HttpRequest) -> HttpResponse:
+    reports = list(selectors.published_annual_reports())
+    return render(request, "publicity/annual_list.html", {"reports": reports})
+
+
+@require_GET
+@public
+def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.published_annual_reports().filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return render(request, "publicity/annual_detail.html", {**_report_context(report), "public": True})
+
+
+def _download(report: Any, fmt: str) -> HttpResponse:
+    name = f"annual-{report.year}-{report.agency_id}"
+    if fmt == "pdf":
+        response = HttpResponse(annual.render_pdf(report.data), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            annual.render_xlsx(report.data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_GET
+@public
+def annual_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = selectors.published_annual_reports().filter(pk=pk).first()
+    if report is None or fmt not in ("pdf", "xlsx"):
+        raise Http404
+    return _download(report, fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_manage(request: HttpRequest) -> HttpResponse:
+    """Officers: the reports of their agencies, and computing one for a year."""
+    error = None
+    agencies = selectors.agencies_for(request.user)
+    year_value = request.POST.get("year") or str(annual.default_year())
+    agency_value = request.POST.get("agency") or (str(agencies[0][0]) if agencies else "")
+    if request.method == "POST":
+        year = _int(request.POST.get("year"), 1, 9999)
+        agency_id = _int(request.POST.get("agency"), 1, 2**62)
+        try:
+            if year is None or agency_id is None or agency_id not in {a for a, _n in agencies}:
+                raise DomainError(
+                    _("Choose one of your agencies and a year."),
+                    code="annual_report_input",
+                    field_errors={"year": [_("Choose a year that has begun.")]},
+                )
+            report = annual_services.annual_report_compute(actor=request.user, agency_id=agency_id, year=year)
+            return redirect("publicity:annual_manage_detail", pk=report.pk)
+        except DomainError as exc:
+            error = exc
+    reports = list(selectors.annual_reports_for(request.user)[:100])
+    names = dict(agencies)
+    rows = [(r, names.get(r.agency_id, r.data.get("agency", ""))) for r in reports]
+    return render(
+        request,
+        "publicity/annual_manage.html",
+        {"rows": rows, "agencies": agencies, "year": year_value, "agency": agency_value, "error": error},
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.annual_reports_for(request.user), pk=pk)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "recompute":
+                report = annual_services.annual_report_compute(
+                    actor=request.user, agency_id=report.agency_id, year=report.year
+                )
+            elif action == "approve":
+                report = annual_services.annual_report_approve(actor=request.user, report=report)
+            elif action == "publish":
+                report = annual_services.annual_report_publish(actor=request.user, report=report)
+            return redirect("publicity:annual_manage_detail", pk=report.pk)
+        except DomainError as exc:
+            error = exc
+    fmt = request.GET.get("download")
+    if fmt in ("pdf", "xlsx"):
+        return _download(report, fmt)
+    return render(
+        request,
+        "publicity/annual_manage_detail.html",
+        {**_report_context(report), "error": error},
+        status=422 if error else 200,
+    )
