@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy
 
+from cases.memo import memo_active, memoised
 from cases.models import (
     Case,
     CaseOfficer,
@@ -36,7 +37,7 @@ from cases.models import (
     PenaltyKind,
     ProposedOutcome,
 )
-from cases.selectors import legal_setting, legal_setting_int
+from cases.selectors import case_party_list, legal_setting, legal_setting_int
 
 SUBJECT_TYPE = "cases.case"
 
@@ -53,6 +54,10 @@ KIND_BASIS: dict[str, str] = {
     "delivery_receipt": "行政处罚法 Art.61",
     "payment_reminder": "行政强制法 Art.35",
     "closing_approval": "行政处罚法 Art.47",
+    "hearing_right_notice": "行政处罚法 Arts.63, 64",
+    "investigation_report": "行政处罚法 Arts.55, 57",
+    "enforcement_application": "行政强制法 Arts.53–55",
+    "electronic_delivery_confirmation": "行政处罚法 Art.61",
 }
 
 # What the officer does to supply a missing key (shown with the refusal).
@@ -66,6 +71,12 @@ HINTS: dict[str, Any] = {
     "facts": gettext_lazy("record the facts of the case"),
     "penalty_text": gettext_lazy("decide the kind (and amount) of the penalty"),
     "performance": gettext_lazy("decide the kind (and amount) of the penalty"),
+    "proposal": gettext_lazy("propose the outcome of the investigation"),
+    "delivery_channels": gettext_lazy(
+        "give the e-mail address or mobile number the party agreed to receive documents at "
+        "(electronic_address)"
+    ),
+    "reminder_number": gettext_lazy("serve the written reminder (催告书) first"),
 }
 
 # Keys that come from the act's request body: not checked while listing the available actions.
@@ -75,6 +86,9 @@ BODY_KEYS: dict[str, frozenset[str]] = {
     "hearing_notice": frozenset({"hearing_time", "presiding_officer"}),
     "summary_decision": frozenset({"penalty_text", "basis", "performance", "fine_amount"}),
     "delivery_receipt": frozenset({"delivery_method"}),
+    "investigation_report": frozenset({"proposal"}),
+    "enforcement_application": frozenset({"court", "obligation", "application_text"}),
+    "electronic_delivery_confirmation": frozenset({"delivery_channels"}),
 }
 
 SOURCE_NAMES: dict[str, str] = {
@@ -226,7 +240,7 @@ def _numbered(items: list[str]) -> str:
 
 
 def _parties(case: Case) -> list[Any]:
-    return list(case.parties.all())
+    return case_party_list(case)
 
 
 def party_name(case: Case) -> str:
@@ -255,12 +269,24 @@ def officers(case: Case, on: datetime.date) -> list[str]:
     """The active case officers as "姓名 执法证号…" (行政处罚法 Art.52 for the summary decision)."""
     from org.selectors import officer_may_enforce
 
-    out = []
-    for co in CaseOfficer.objects.filter(case=case, active=True).select_related("officer").order_by("pk"):
-        verdict = officer_may_enforce(officer=co.officer, field_code=case.field_code, on=on)
-        cert = getattr(verdict, "certificate", None)
-        out.append(f"{co.officer.name} 执法证号{cert.number}" if cert is not None else co.officer.name)
-    return out
+    def compute() -> list[str]:
+        out = []
+        for co in _case_officers(case):
+            verdict = officer_may_enforce(officer=co.officer, field_code=case.field_code, on=on)
+            cert = getattr(verdict, "certificate", None)
+            out.append(f"{co.officer.name} 执法证号{cert.number}" if cert is not None else co.officer.name)
+        return out
+
+    return list(memoised(("officers_certified", case.pk, case.field_code, on), compute))
+
+
+def _case_officers(case: Case) -> list[CaseOfficer]:
+    return memoised(
+        ("case_officers", case.pk),
+        lambda: list(
+            CaseOfficer.objects.filter(case=case, active=True).select_related("officer").order_by("pk")
+        ),
+    )
 
 
 def registration_officers(case: Case, on: datetime.date) -> list[str]:
@@ -275,10 +301,7 @@ def registration_officers(case: Case, on: datetime.date) -> list[str]:
 
 
 def officer_names(case: Case) -> list[str]:
-    return [
-        co.officer.name
-        for co in CaseOfficer.objects.filter(case=case, active=True).select_related("officer").order_by("pk")
-    ]
+    return [co.officer.name for co in _case_officers(case)]
 
 
 def _standard(case: Case) -> Any | None:
@@ -286,8 +309,11 @@ def _standard(case: Case) -> Any | None:
         return None
     from catalog.services.discretion import standard_versions
 
-    versions = standard_versions(code=case.violation_code, agency=case.agency)
-    return versions[-1] if versions else None
+    def latest() -> Any | None:
+        versions = standard_versions(code=case.violation_code, agency=case.agency)
+        return versions[-1] if versions else None
+
+    return memoised(("standard", case.pk, case.violation_code), latest)
 
 
 def violation_name(case: Case) -> str:
@@ -384,6 +410,10 @@ def facts_text(case: Case) -> str:
 
 def evidence_list(case: Case) -> list[str]:
     """The evidence list: the records app's evidence items (not excluded), else facts["evidence"]."""
+    return list(memoised(("evidence_list", case.pk), lambda: _evidence_list(case)))
+
+
+def _evidence_list(case: Case) -> list[str]:
     out: list[str] = []
     try:
         from records.selectors import evidence_items
@@ -740,12 +770,18 @@ def build_summary_decision(case: Case, data: Mapping[str, Any], on: datetime.dat
 
 def build_delivery_receipt(case: Case, data: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
     method = str(data.get("method") or case.delivery_method or "")
-    public = method == DeliveryMethod.PUBLIC_NOTICE
+    if method == DeliveryMethod.PUBLIC_NOTICE:
+        address = "公告送达"
+    elif method == DeliveryMethod.ELECTRONIC and delivery_channels(case, data):
+        address = "；".join(delivery_channels(case, data))
+    else:
+        address = party_address(case)
     return {
-        "delivered_title": "行政处罚决定书",
-        "delivered_number": case.decision_number,
+        # the document delivered: the act's (notice, reminder, order…), else the decision
+        "delivered_title": str(data.get("_delivered_title") or "行政处罚决定书"),
+        "delivered_number": str(data.get("_delivered_number") or case.decision_number or ""),
         "recipient": str(data.get("recipient") or "").strip() or party_name(case),
-        "delivery_address": "公告送达" if public else party_address(case),
+        "delivery_address": address,
         "delivery_method": METHOD_NAMES.get(method, method),
         "deliverers": officer_names(case),
         "delivered_on": data.get("delivered_on") or case.delivered_on,
@@ -832,6 +868,155 @@ def build_closing_approval(case: Case, data: Mapping[str, Any], on: datetime.dat
     }
 
 
+def build_hearing_right_notice(case: Case, data: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
+    """听证告知书: the penalty intended (as notified) and the right to request a hearing (Arts.63, 64)."""
+    kinds = list(case.notified_kinds or case.proposed_kinds or [])
+    amount = (
+        (case.notified_amount if case.notified_kinds else case.proposed_amount)
+        if PenaltyKind.FINE in kinds
+        else None
+    )
+    return {
+        **_party_keys(case),
+        "facts": facts_text(case),
+        "penalty_text": _numbered(penalty_items(kinds, amount, [], case)),
+        "basis": legal_basis(case),
+        "contact_address": contact_address(case),
+        "contact_phone": contact_phone(case),
+    }
+
+
+def investigation_process(case: Case, on: datetime.date) -> str:
+    """调查经过: discovery, 立案, the officers, the evidence gathered and the end of the investigation."""
+    source = SOURCE_NAMES.get(case.lead.source, case.lead.get_source_display())
+    parts = [f"{cn_date(case.lead.discovered_on)}经{source}发现本案线索"]
+    if case.registered_on:
+        number = f"（{case.case_number}）" if case.case_number else ""
+        parts.append(f"本机关于{cn_date(case.registered_on)}立案{number}")
+    names = officer_names(case)
+    if names:
+        parts.append(f"指派执法人员{'、'.join(names)}负责调查")
+    evidence = evidence_list(case)
+    if evidence:
+        parts.append(f"调查中收集、调取了{'、'.join(evidence)}等证据共{len(evidence)}项")
+    parts.append(f"于{cn_date(on)}调查终结")
+    return "，".join(parts) + "。"
+
+
+PROPOSALS: dict[str, str] = {
+    ProposedOutcome.NO_PENALTY_MINOR: "建议不予行政处罚（违法行为轻微并及时改正，没有造成危害后果，"
+    "《中华人民共和国行政处罚法》第三十三条第一款）",
+    ProposedOutcome.FIRST_VIOLATION: "建议不予行政处罚（初次违法且危害后果轻微并及时改正，"
+    "《中华人民共和国行政处罚法》第三十三条第一款）",
+    ProposedOutcome.NO_PENALTY_FACTS: "建议不予行政处罚（违法事实不能成立，"
+    "《中华人民共和国行政处罚法》第五十七条第一款第三项）",
+    ProposedOutcome.TRANSFER: "建议将案件移送有管辖权的机关处理",
+}
+
+
+def proposal_text(case: Case, data: Mapping[str, Any]) -> str:
+    """处理意见 of the investigation report: the body's proposal, else the case's."""
+    outcome = str(data.get("proposed_outcome") or case.proposed_outcome or "")
+    if outcome == ProposedOutcome.PENALTY:
+        kinds = list(data.get("kinds") or case.proposed_kinds or [])
+        amount = data.get("amount", case.proposed_amount) if PenaltyKind.FINE in kinds else None
+        items = penalty_items(kinds, amount, [], case)
+        return f"建议给予行政处罚：{_numbered(items)}" if items else ""
+    return PROPOSALS.get(outcome, "")
+
+
+def proposed_decision_text(case: Case) -> str:
+    """The decision proposed to the reviewers and the heads (拟作出的决定): the penalty as notified or
+    proposed, or the proposed handling without a penalty."""
+    if case.proposed_outcome == ProposedOutcome.PENALTY or case.notified_kinds:
+        kinds, amount, orders = _decided(case, {})
+        items = penalty_items(kinds, amount, orders, case)
+        return f"拟作出行政处罚：{_numbered(items)}" if items else ""
+    text = PROPOSALS.get(str(case.proposed_outcome or ""), "")
+    return text.replace("建议", "拟", 1) if text else ""
+
+
+def build_investigation_report(case: Case, data: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
+    return {
+        **_party_keys(case),
+        "case_number": case.case_number,
+        "case_name": case_name(case),
+        "case_source": SOURCE_NAMES.get(case.lead.source, case.lead.get_source_display()),
+        "process": investigation_process(case, on),
+        "facts": facts_text(case),
+        "evidence": evidence_list(case),
+        "basis": legal_basis(case),
+        "discretion_reason": str(data.get("amount_reason") or case.amount_reason or "").strip(),
+        "proposal": proposal_text(case, data),
+        "officers": officers(case, on),
+    }
+
+
+def _last(entries: Any, subject: str) -> Mapping[str, Any]:
+    found = [e for e in entries or [] if e.get("subject") == subject]
+    return found[-1] if found else {}
+
+
+def build_enforcement_application(case: Case, data: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
+    """强制执行申请书 (行政强制法 Arts.53–55): the decision, the reminder served and what is unperformed."""
+    from cases.services.execution import case_late_surcharge, outstanding_fine
+
+    subject = str(data.get("subject") or "fine")
+    reminder = _last((case.enforcement or {}).get("reminders"), subject)
+    served = reminder.get("served_on")
+    if subject == "fine":
+        owed = outstanding_fine(case)
+        surcharge = case_late_surcharge(case=case, on=on)
+        obligation = f"缴纳罚款{money(owed)}" + (f"及加处罚款{money(surcharge)}" if surcharge else "")
+        application = f"强制执行罚款{money(owed)}" + (f"及加处罚款{money(surcharge)}" if surcharge else "")
+    else:
+        pending = [
+            o for o in case.orders if o.get("status") == "pending" and o.get("kind") != "confiscate_buildings"
+        ]
+        obligation = "；".join(order_phrase(o) for o in pending)
+        application = f"强制执行{obligation}" if obligation else ""
+    names = officer_names(case)
+    return {
+        **_party_keys(case),
+        "court": str(data.get("court") or "").strip(),
+        "decision_number": case.decision_number,
+        "decision_date": case.decided_on,
+        "obligation": obligation,
+        "reminder_number": str(reminder.get("number") or ""),
+        "reminder_date": datetime.date.fromisoformat(served) if served else None,
+        "non_performance": (
+            "被申请人在法定期限内未申请行政复议，也未提起行政诉讼，经催告后逾期仍未履行。" if reminder else ""
+        ),
+        "application_text": application,
+        "attachments": ["行政处罚决定书及送达回证", "催告书及送达回证", "当事人的意见及本机关的复核意见"],
+        "contact_person": names[0] if names else "",
+        "contact_phone": contact_phone(case),
+    }
+
+
+def delivery_channels(case: Case, data: Mapping[str, Any]) -> list[str]:
+    """The electronic addresses the party accepted: the body's `electronic_address` (e-mail or mobile)."""
+    out = []
+    for raw in re.split(r"[,，;；\s]+", str(data.get("electronic_address") or "")):
+        value = raw.strip()
+        if not value:
+            continue
+        out.append(f"电子邮箱：{value}" if "@" in value else f"手机号码：{value}")
+    return out
+
+
+def build_electronic_delivery_confirmation(
+    case: Case, data: Mapping[str, Any], on: datetime.date
+) -> dict[str, Any]:
+    return {
+        **_party_keys(case),
+        "case_name": case_name(case),
+        "delivery_channels": delivery_channels(case, data),
+        "documents_scope": "行政处罚告知书、听证告知书、行政处罚决定书、催告书等本案执法文书",
+        "contact_phone": contact_phone(case),
+    }
+
+
 BUILDERS: dict[str, Builder] = {
     "case_registration": build_case_registration,
     "stop_order": build_stop_order,
@@ -844,6 +1029,10 @@ BUILDERS: dict[str, Builder] = {
     "delivery_receipt": build_delivery_receipt,
     "payment_reminder": build_payment_reminder,
     "closing_approval": build_closing_approval,
+    "hearing_right_notice": build_hearing_right_notice,
+    "investigation_report": build_investigation_report,
+    "enforcement_application": build_enforcement_application,
+    "electronic_delivery_confirmation": build_electronic_delivery_confirmation,
 }
 
 
@@ -854,7 +1043,8 @@ def case_document_context(
     from documents.services import kind_context_keys
 
     keys = kind_context_keys(kind)
-    prefetch_related_objects([case], "parties")  # one query for the parties however often they are read
+    if not memo_active():  # one query for the parties however often they are read
+        prefetch_related_objects([case], "parties")
     try:
         built = BUILDERS[kind](case, data or {}, on or datetime.date.today())
     finally:

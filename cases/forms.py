@@ -1328,6 +1328,17 @@ class PaymentForm(forms.Form):
         return paid_on
 
 
+class DeliveryScanForm(forms.Form):
+    """The scan of the signed 送达回证 (uploaded on the records page) → delivery_receipt_scan_link.
+    Any number is passed on: the service says, in Chinese, when it is not a file of this case."""
+
+    file_id = forms.IntegerField(label=_("Signed receipt (scan uploaded on the records page)"))
+
+    def __init__(self, *args: Any, files_offered: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file_id"].widget = forms.Select(choices=[("", "—"), *(files_offered or [])])
+
+
 class RemedyForm(forms.Form):
     """复议 / 诉讼 application → remedy_record."""
 

@@ -372,6 +372,19 @@ class Delivery(TimeStamped):
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     delivered_on = models.DateField(_("served on"))
     receipt_digest = models.CharField(_("receipt file digest"), max_length=128, blank=True)
+    # The 送达回证 issued for this delivery (documents app), and the scan of the receipt the
+    # recipient signed, uploaded as a records file of the case (records.EvidenceFile, by id).
+    receipt_document = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("delivery receipt (送达回证)"),
+    )
+    receipt_file_id = models.PositiveBigIntegerField(
+        _("signed receipt scan (records file)"), null=True, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.memo import memo_active, memoised
 from cases.models import Case, CaseEvent, CaseOfficer, Delivery, Party, Payment, Recusal, Remedy
 from core.errors import DomainError, NotFound
 from core.models import Deadline, LegalSetting
@@ -36,10 +38,22 @@ OPEN_DEADLINE = (
 )
 
 
+def case_party_list(case: Case) -> list[Party]:
+    """The case's parties in the order they were recorded; asked once per page (cases.memo)."""
+    return memoised(("parties", case.pk), lambda: list(case.parties.all()))
+
+
 def legal_setting(key: str, default: Any) -> Any:
     """A legal figure kept as data (core.LegalSetting, seeded by cases/0002); `default` if absent."""
-    row = LegalSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    if memo_active():  # one query for all the settings a page asks (cases.memo)
+        row = memoised(("legal_settings",), _all_legal_settings).get(key)
+    else:
+        row = LegalSetting.objects.filter(key=key).values_list("value", flat=True).first()
     return default if row is None else row
+
+
+def _all_legal_settings() -> dict[str, Any]:
+    return dict(LegalSetting.objects.values_list("key", "value"))
 
 
 def legal_setting_int(key: str, default: int) -> int:
@@ -58,7 +72,7 @@ def visible_cases(actor: Any) -> QuerySet[Case]:
 
 def case_get(*, case_id: int, actor: Any) -> Case:
     """One case the actor may read; NotFound otherwise (no hint whether it exists elsewhere)."""
-    case = visible_cases(actor).filter(pk=case_id).first()
+    case = visible_cases(actor).select_related("agency").filter(pk=case_id).first()
     if case is None:
         raise NotFound(
             _("Case %(id)s does not exist or is outside your agencies.") % {"id": case_id},
@@ -192,6 +206,32 @@ def _act_date(case: Case, today: datetime.date) -> datetime.date | None:
     return None
 
 
+def case_discretion_evaluate(*, case: Case, act_date: datetime.date, today: datetime.date) -> Any:
+    """The catalog's discretion evaluation of the case facts for `act_date` (raises DomainError
+    when the catalog cannot evaluate them); asked once per page (cases.memo)."""
+    from catalog.services import discretion_evaluate
+
+    def compute() -> tuple[Any, DomainError | None]:
+        try:
+            return (
+                discretion_evaluate(
+                    agency=case.agency,
+                    act_date=act_date,
+                    facts=case.facts,
+                    violation_code=case.violation_code,
+                    today=today,
+                ),
+                None,
+            )
+        except DomainError as exc:
+            return None, exc
+
+    evaluation, error = memoised(("discretion", case.pk, case.violation_code, act_date, today), compute)
+    if error is not None:
+        raise error
+    return evaluation
+
+
 @dataclass
 class DiscretionExplanation:
     """The case page's read-only account of the discretion standard applied to the case facts."""
@@ -236,8 +276,6 @@ def discretion_explanation(*, case: Case, today: datetime.date | None = None) ->
     """The catalog's discretion standard applied to the case facts (catalog.services.discretion_evaluate):
     version chosen per 行政处罚法 Art.37, tier, range, recommended amount, Art.32 mitigations and
     Art.33 exemptions, and the proposed / decided amounts compared with the recommendation."""
-    from catalog.services import discretion_evaluate
-
     day = today or timezone.localdate()
     if not case.violation_code:
         return DiscretionExplanation(
@@ -252,13 +290,7 @@ def discretion_explanation(*, case: Case, today: datetime.date | None = None) ->
             problem=_("Enter the date the act started (and ended, unless it continues) in the case facts."),
         )
     try:
-        evaluation = discretion_evaluate(
-            agency=case.agency,
-            act_date=act_date,
-            facts=case.facts,
-            violation_code=case.violation_code,
-            today=day,
-        )
+        evaluation = case_discretion_evaluate(case=case, act_date=act_date, today=day)
     except DomainError as exc:
         return DiscretionExplanation(
             available=False, code=case.violation_code, act_date=act_date, problem=str(exc.message)
@@ -295,15 +327,23 @@ REVIEW_KINDS = ("legal_review", "deliberation", "risk_assessment")
 REVIEW_DONE = ("passed", "concluded", "approved")
 
 
+def case_decision_requirements(*, case: Case, proposed: dict[str, Any], on: datetime.date) -> list[Any]:
+    """What the catalog requires (legal review, deliberation, risk assessment, hearing) for the
+    decision `proposed` (cases.workflow.guards.proposed_for_catalog); asked once per page."""
+    from catalog.services import decision_requirements
+
+    key = ("requirements", case.pk, on, json.dumps(proposed, sort_keys=True, default=str))
+    return memoised(key, lambda: list(decision_requirements(agency=case.agency, proposed=proposed, on=on)))
+
+
 def review_steps(*, case: Case, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """For legal review, collective deliberation and risk assessment: required by the catalog for
     the decision as it stands (the rule and its basis), and the review app's status."""
     from cases.workflow.guards import proposed_for_catalog, review_status
-    from catalog.services import decision_requirements
 
     day = today or timezone.localdate()
     try:
-        found = decision_requirements(agency=case.agency, proposed=proposed_for_catalog(case, {}), on=day)
+        found = case_decision_requirements(case=case, proposed=proposed_for_catalog(case, {}), on=day)
     except DomainError:
         found = []
     out = []
@@ -450,3 +490,56 @@ def case_documents(*, case: Case, actor: Any) -> list[Any]:
             "issued_on", "pk"
         )
     )
+
+
+# --- hooks for the reminders and follow-up apps (issue 8 §2, §4) -------------------------------
+
+
+def case_party_contact(case_id: int) -> dict[str, str]:
+    """The first party's contact for reminders of the case's deadlines (no login, no scoping: the
+    caller is the system's reminder job): name, phone, address, and the number the party knows
+    (decision number, else case number). Parties have no e-mail address in the case file."""
+    case = Case.objects.filter(pk=case_id).only("case_number", "decision_number").first()
+    party = Party.objects.filter(case_id=case_id).order_by("pk").first()
+    if case is None or party is None:
+        return {}
+    return {
+        "name": party.name,
+        "email": "",
+        "phone": party.phone,
+        "address": party.address,
+        "number": case.decision_number or case.case_number,
+    }
+
+
+def cases_closed_between(*, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Cases closed on a day in [start, end] (system read for the follow-up job): id, agency,
+    closed_on, number, the first party's name/phone/address and the lead officer's user id."""
+    rows = (
+        Case.objects.filter(status__in=["closed", "archived"], closed_on__gte=start, closed_on__lte=end)
+        .order_by("pk")
+        .values("pk", "agency_id", "closed_on", "case_number", "decision_number", "title")
+    )
+    result = []
+    for row in rows:
+        party = Party.objects.filter(case_id=row["pk"]).order_by("pk").first()
+        lead = (
+            CaseOfficer.objects.filter(case_id=row["pk"], active=True)
+            .order_by("-role", "pk")  # "lead" sorts after "assistant"
+            .values_list("officer__user_id", flat=True)
+            .first()
+        )
+        result.append(
+            {
+                "case_id": row["pk"],
+                "agency_id": row["agency_id"],
+                "closed_on": row["closed_on"],
+                "number": row["decision_number"] or row["case_number"],
+                "title": row["title"],
+                "party_name": party.name if party else "",
+                "party_phone": party.phone if party else "",
+                "party_address": party.address if party else "",
+                "officer_user_id": lead,
+            }
+        )
+    return result

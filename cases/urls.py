@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:case_id>/officers/", views.officer_assign, name="officer_assign"),
     path("<int:case_id>/facts/", views.facts_edit, name="facts_edit"),
     path("<int:case_id>/payments/", views.payment_new, name="payment_add"),
+    path(
+        "<int:case_id>/deliveries/<int:delivery_id>/receipt-scan/",
+        views.delivery_receipt_scan,
+        name="delivery_receipt_scan",
+    ),
     path("<int:case_id>/remedies/", views.remedy_new, name="remedy_add"),
     path("<int:case_id>/remedies/<int:remedy_id>/outcome/", views.remedy_outcome, name="remedy_outcome"),
     path("<int:case_id>/recusals/", views.recusal_new, name="recusal_add"),

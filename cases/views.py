@@ -38,6 +38,7 @@ from cases.forms import (
     ActionForm,
     CaseFactsForm,
     CaseFilterForm,
+    DeliveryScanForm,
     LeadForm,
     OfficerAssignForm,
     PartyForm,
@@ -52,6 +53,7 @@ from cases.forms import (
     add_domain_error,
     add_violations,
 )
+from cases.memo import memo_scope
 from cases.models import Case, PenaltyKind, Procedure, RecusalOutcome
 from cases.services.summary import summary_case_record
 from cases.services.transitions import workflow_for
@@ -404,6 +406,29 @@ def _summary(case: Case) -> dict[str, Any] | None:
     }
 
 
+def _deliveries(
+    request: HttpRequest, case: Case, may_act: bool, bound: tuple[int, Any]
+) -> list[dict[str, Any]]:
+    """Each delivery with its 送达回证 and the signed scan, or a form to link the scan."""
+    from records.selectors import case_files
+
+    deliveries = list(selectors.case_deliveries(case=case).select_related("receipt_document"))
+    offered: list[tuple[int, str]] | None = None
+    out = []
+    for d in deliveries:
+        form = None
+        if may_act and not d.receipt_file_id:
+            if offered is None:
+                offered = [(f.pk, f.filename) for f in case_files(actor=request.user, case=case)]
+            if bound[0] == d.pk:
+                form = bound[1]
+                form.fields["file_id"].widget.choices = [("", "—"), *offered]
+            else:
+                form = DeliveryScanForm(prefix=f"s{d.pk}", files_offered=offered)
+        out.append({"delivery": d, "scan_form": form})
+    return out
+
+
 def _iso(raw: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(raw)) if raw else None
@@ -412,7 +437,13 @@ def _iso(raw: Any) -> datetime.date | None:
 
 
 def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
-    """The case page; `extra` may carry bound forms with errors, or a conflict/refusal notice."""
+    """The case page; `extra` may carry bound forms with errors, or a conflict/refusal notice.
+    Read-only, so the lookups its guards and panels share are asked once (cases.memo)."""
+    with memo_scope():
+        return _detail_page(request, case, status=status, **extra)
+
+
+def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
     from cases.services.publication import case_publication
 
     actions = services.available_actions(case=case, actor=request.user)
@@ -425,10 +456,11 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
     recusals = list(selectors.case_recusals(case=case))
     outcome_bound: tuple[int, Any] = extra.pop("outcome_bound", (0, None))
     decide_bound: tuple[int, Any] = extra.pop("decide_bound", (0, None))
+    scan_bound: tuple[int, Any] = extra.pop("scan_bound", (0, None))
     agency_officers = list(_agency_officers(case)) if head else []
     context: dict[str, Any] = {
         "case": case,
-        "parties": case.parties.all(),
+        "parties": selectors.case_party_list(case),
         "officers": officers,
         "events": _events(case),
         "deadlines": selectors.case_deadlines(case=case),
@@ -440,7 +472,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "summary": _summary(case),
         "discretion": selectors.discretion_explanation(case=case),
         "reviews": _review_steps(case),
-        "deliveries": selectors.case_deliveries(case=case),
+        "deliveries": _deliveries(request, case, may_act, scan_bound),
         "publication": case_publication(case),
         "case_documents": selectors.case_documents(case=case, actor=request.user),
         "has_fine": has_fine,
@@ -685,6 +717,27 @@ def payment_new(request: HttpRequest, case_id: int) -> HttpResponse:
         lambda: services.payment_record(actor=request.user, case=case, **form.cleaned_data),
         success=_("Payment recorded."),
         form_key="payment_form",
+    )
+
+
+@login_required
+@require_POST
+def delivery_receipt_scan(request: HttpRequest, case_id: int, delivery_id: int) -> HttpResponse:
+    """The signed 送达回证's scan (a records file of the case) → delivery_receipt_scan_link."""
+    from cases.services.execution import delivery_receipt_scan_link
+
+    case = _case(request, case_id)
+    form = DeliveryScanForm(request.POST, prefix=f"s{delivery_id}")
+    return _submit(
+        request,
+        case,
+        form,
+        lambda: delivery_receipt_scan_link(
+            actor=request.user, case=case, delivery_id=delivery_id, file_id=form.cleaned_data["file_id"]
+        ),
+        success=_("The signed receipt is linked to the delivery."),
+        form_key="scan_bound",
+        bound=(delivery_id, form),
     )
 
 

@@ -84,6 +84,7 @@ class DeliberationForm(forms.Form):
     """Held on, chair, and for each officer of the agency: attended? and their opinion."""
 
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
     chaired_by = forms.ChoiceField(label=_("Chaired by"))
     conclusion = forms.CharField(
         label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 4})

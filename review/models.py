@@ -142,6 +142,7 @@ class Deliberation(models.Model):
         "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
     )
     held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
     chaired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chaired by")
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from core.services.ledger import ledger_append
 from org import selectors as org_selectors
+from review import documents as review_documents
 from review import policies, selectors
 from review.models import (
     CHECKLIST_BASIS,
@@ -211,6 +212,7 @@ def legal_review_conclude(
             field_errors={"reasons": [message]},
         )
     clean = _clean_checklist(checklist, opinion)
+    case = _case(case_id=review.case_id, actor=actor)
     with transaction.atomic():
         locked = _locked_pending(review)
         if locked.reviewer_id not in (None, actor.pk):
@@ -236,6 +238,15 @@ def legal_review_conclude(
                 "first_review": first_time,
             },
         )
+        # 法制审核意见书, whatever the opinion (pass, return, not pass)
+        review_documents.issue(
+            actor=actor,
+            case=case,
+            kind="legal_review_opinion",
+            context=review_documents.legal_review_context(locked, case),
+            key=f"review-legal_review-{locked.pk}",
+            on=timezone.localdate(),
+        )
     return locked
 
 
@@ -247,6 +258,7 @@ def deliberation_record(
     actor: Any,
     case_id: int,
     held_on: datetime.date,
+    place: str = "",
     attendees: Iterable[Any],
     opinions: Mapping[int, str],
     conclusion: str,
@@ -313,6 +325,7 @@ def deliberation_record(
             case_id=case.pk,
             agency_id=case.agency_id,
             held_on=held_on,
+            place=place.strip()[:200],
             chaired_by=chair,
             recorded_by=actor,
             recorded_at=timezone.now(),
@@ -347,7 +360,19 @@ def deliberation_record(
                 "heads_present": present,
                 "heads_total": len(head_ids),
                 "quorum_ratio": str(ratio),
+                "place": deliberation.place,
             },
+        )
+        # 集体讨论记录
+        review_documents.issue(
+            actor=actor,
+            case=case,
+            kind="collective_discussion",
+            context=review_documents.deliberation_context(
+                deliberation, case, head_names=[officers[i].name for i in sorted(head_ids) if i in officers]
+            ),
+            key=f"review-deliberation-{deliberation.pk}",
+            on=held_on,
         )
     return deliberation
 
@@ -436,6 +461,15 @@ def risk_assessment_record(
                 "overall_level": overall_level,
                 "mitigation": mitigation,
             },
+        )
+        # 重大事项风险评估报告 of this round
+        review_documents.issue(
+            actor=actor,
+            case=case,
+            kind="risk_assessment",
+            context=review_documents.risk_assessment_context(assessment, case),
+            key=f"review-risk_assessment-{assessment.pk}",
+            on=timezone.localdate(),
         )
     return assessment
 

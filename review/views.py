@@ -165,6 +165,7 @@ def deliberation(request: HttpRequest, case_id: int) -> HttpResponse:
             actor=request.user,
             case_id=case.pk,
             held_on=form.cleaned_data["held_on"],
+            place=form.cleaned_data["place"],
             attendees=form.attendee_ids(),
             opinions=form.opinions(),
             conclusion=form.cleaned_data["conclusion"],

@@ -165,6 +165,8 @@ def clean_delivery_data(data: Mapping[str, Any], *, date_key: str = "delivered_o
         "witness": str(data.get("witness") or "").strip(),
         "consent_signed": bool(data.get("consent_signed")),
         "receipt_digest": digest,
+        # 电子送达: the e-mail address or mobile number the party agreed to (its 确认书 names it)
+        "electronic_address": str(data.get("electronic_address") or "").strip()[:200],
     }
 
 
@@ -215,6 +217,55 @@ def delivery_record(*, actor: Any, case: Case, document: str, data: Mapping[str,
     cleaned = clean_delivery_data(data)
     with transaction.atomic():
         return _delivery_create(actor=actor, case=case, document=document, cleaned=cleaned)
+
+
+def delivery_receipt_attach(*, delivery_id: int, document: Any) -> None:
+    """Link the 送达回证 issued in the delivering act to its Delivery row (same transaction; the
+    document's issue is the ledger act)."""
+    Delivery.objects.filter(pk=delivery_id, receipt_document__isnull=True).update(receipt_document=document)
+
+
+def delivery_receipt_scan_link(*, actor: Any, case: Case, delivery_id: int, file_id: int) -> Delivery:
+    """Link the scan of the signed 送达回证 (a records file of the same case, uploaded on the records
+    page) to the delivery: its digest becomes the delivery's receipt digest. A receipt already
+    linked is never replaced (history is not edited)."""
+    from records.selectors import case_files
+
+    policies.ensure(actor, "act", case)
+    scan = case_files(actor=actor, case=case).filter(pk=file_id).first()
+    if scan is None:
+        raise ValidationFailed(
+            _("Choose a file uploaded to this case's records."),
+            code="receipt_scan_not_found",
+            field_errors={"file_id": [_("Choose a file of this case.")]},
+        )
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(case=case, pk=delivery_id).first()
+        if delivery is None:
+            raise ValidationFailed(_("No such delivery of this case."), code="delivery_not_found")
+        if delivery.receipt_file_id:
+            raise RuleRefused(
+                _(
+                    "The signed receipt of this delivery is already linked (%(digest)s); a linked receipt "
+                    "is not replaced. Upload a correction as a new record instead."
+                )
+                % {"digest": delivery.receipt_digest[:16]},
+                code="receipt_scan_already_linked",
+                basis="行政处罚法 Art.61",
+            )
+        digest = scan.stored.digest
+        delivery.receipt_file_id = scan.pk
+        delivery.receipt_digest = digest
+        delivery.save(update_fields=["receipt_file_id", "receipt_digest", "updated_at"])
+        ledger_append(
+            actor=actor,
+            act="case.delivery_receipt_linked",
+            obj=delivery,
+            agency_id=case.agency_id,
+            payload={"case": case.pk, "delivery": delivery.pk, "file": scan.pk, "digest": digest},
+            file_digest=digest,
+        )
+    return delivery
 
 
 def record_delivery_effect(document: str, case_field: str) -> Any:

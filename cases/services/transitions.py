@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policies
+from cases.memo import memo_scope
 from cases.models import Case, CaseEvent
 from cases.workflow.engine import Context, Transition, Violation, Workflow, evaluate
 from cases.workflow.penalty import PENALTY
@@ -135,6 +136,12 @@ def _refused(violations: list[Violation], transition: Transition | None, action:
     )
 
 
+def act_key(case: Case, action: str) -> str:
+    """The idempotency key of one act: the case, the version it acts on (every act bumps it) and the
+    action; the documents the act issues are issued under it."""
+    return f"case-{case.pk}-v{case.version}-{action}"
+
+
 def case_act(
     *,
     case: Case,
@@ -170,7 +177,12 @@ def case_act(
         if locked.status not in transition.sources:
             raise _refused([_wrong_status(locked, transition, workflow)], transition, action)
         ctx = Context(
-            case=locked, actor=actor, action=action, data=cleaned, today=today or timezone.localdate()
+            case=locked,
+            actor=actor,
+            action=action,
+            data=cleaned,
+            today=today or timezone.localdate(),
+            key=act_key(locked, action),
         )
         violations = evaluate(transition, ctx)
         if violations:
@@ -189,6 +201,11 @@ def case_act(
 def available_actions(*, case: Case, actor: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """For every action of the procedure: may the actor do it now, and if not, every reason; and
     the warnings the act would carry (it is allowed, but e.g. late)."""
+    with memo_scope():
+        return _available_actions(case=case, actor=actor, today=today)
+
+
+def _available_actions(*, case: Case, actor: Any, today: datetime.date | None) -> list[dict[str, Any]]:
     workflow = workflow_for(case)
     refusal = policies.reason_refused(actor, "act", case)
     out: list[dict[str, Any]] = []

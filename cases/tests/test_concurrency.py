@@ -30,8 +30,11 @@ def seed() -> dict[str, Any]:
 
     world = case_world()
     case = walk(new_case(world), world, CaseStatus.INVESTIGATING)
-    return {"case": case.pk, "version": case.version,
-            "officers": [world.officer1.user_id, world.officer2.user_id]}
+    return {
+        "case": case.pk,
+        "version": case.version,
+        "officers": [world.officer1.user_id, world.officer2.user_id],
+    }
 
 
 def report_at_once(case_id: int, user_id: int, version: int) -> dict[str, Any]:
@@ -82,8 +85,12 @@ def test_two_officers_reporting_at_once_one_wins_the_other_gets_a_conflict(tmp_p
     [loser] = [r for r in results if not r["ok"]]
     assert loser["code"] in ("case_version_conflict", "wrong_status"), loser
     assert "重新" in loser["message"] or "刷新" in loser["message"] or "状态" in loser["message"], loser
-    assert after == {"status": "investigation_reported", "version": world["version"] + 1,
-                     "reports": 1, "ledger_ok": True}
+    assert after == {
+        "status": "investigation_reported",
+        "version": world["version"] + 1,
+        "reports": 1,
+        "ledger_ok": True,
+    }
 
 
 _VICTIM = textwrap.dedent(
@@ -128,8 +135,10 @@ def test_a_server_killed_mid_transition_leaves_the_case_in_its_old_state(tmp_pat
         case_id = int(victim.stdout.split()[0])
         [before] = run_workers(url, "cases.tests.test_concurrency.state", [(case_id,)], env=env)
         [ok] = run_workers(
-            url, "cases.tests.test_concurrency.report_at_once", [(case_id, _first_officer(url, env, case_id),
-                                                                  before["version"])], env=env
+            url,
+            "cases.tests.test_concurrency.report_at_once",
+            [(case_id, _first_officer(url, env, case_id), before["version"])],
+            env=env,
         )
         [after] = run_workers(url, "cases.tests.test_concurrency.state", [(case_id,)], env=env)
 

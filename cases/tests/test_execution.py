@@ -23,6 +23,7 @@ from cases.services import (
 )
 from cases.services.execution import RuleRefused
 from cases.tests.factories import act, case_world, new_case, walk
+from cases.tests.test_documents_flow import docs, pdf_text
 from core.errors import ValidationFailed
 from core.models import Deadline, LedgerEntry
 
@@ -458,6 +459,25 @@ def test_reminder_then_court_application_in_the_statutory_window():
         case = act(case, world, "apply_to_court", data={**apply, "applied_on": "2026-10-16"})
     window.refresh_from_db()
     assert window.status == Deadline.Status.SATISFIED
+    # the 催告书 with its 送达回证, and the 强制执行申请书 naming decision and reminder (行政强制法 Art.55)
+    issued = {d.kind: d for d in docs(case, world.officer1.user)}
+    reminder_doc, application = issued["payment_reminder"], issued["enforcement_application"]
+    receipt = case.deliveries.get(document="reminder").receipt_document
+    assert "催告书" in pdf_text(receipt) and reminder_doc.number in pdf_text(receipt)
+    text = pdf_text(application)
+    for expected in (
+        "强制执行申请书",
+        "县人民法院",
+        case.decision_number,
+        reminder_doc.number,
+        "2026年9月25日",  # the reminder's date
+        "申请执行",
+        "罚款人民币5,000.00元",
+        "张三",
+        "2026年10月16日",
+    ):
+        assert expected in text, expected
+    assert application.idempotency_key.endswith("-apply_to_court:enforcement_application")
     with at(D(2026, 11, 20)):
         outcome = {
             "subject": "fine",

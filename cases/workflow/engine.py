@@ -45,6 +45,9 @@ class Context:
     preview: bool = False
     # Effects may leave notes for the event payload.
     notes: dict[str, Any] = field(default_factory=dict)
+    # The act's idempotency key (case, version acted on, action): the documents an act issues carry
+    # it, so issuing again within the same act returns the same document and number.
+    key: str = ""
 
 
 Guard = Callable[[Context], "Violation | None"]

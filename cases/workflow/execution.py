@@ -31,7 +31,15 @@ from cases.models import CaseStatus as S
 from cases.models import DeliveredDocument, PaymentChannel, PenaltyKind
 from cases.selectors import case_deadlines, legal_setting_int
 from cases.workflow import guards as g
-from cases.workflow.documents import documents_ready, issue_document, not_after_today
+from cases.workflow.documents import (
+    ELECTRONIC_CONSENT_READY,
+    documents_ready,
+    issue_delivery_receipt,
+    issue_document,
+    issue_electronic_consent,
+    not_after_today,
+    receipt_ready,
+)
 from cases.workflow.effects import PAYMENT_DEADLINE_KIND, day_unit, deadline_open
 from cases.workflow.engine import Context, Transition, Violation
 from core.errors import ValidationFailed
@@ -580,6 +588,7 @@ def _set_reminder(ctx: Context) -> None:
     delivery = _delivery_create(
         actor=ctx.actor, case=ctx.case, document=DeliveredDocument.REMINDER, cleaned=ctx.data
     )
+    ctx.notes["delivery_id"] = delivery.pk
     subject, served = _subject(ctx), delivery.delivered_on
     wait = legal_setting_int("cases.reminder_perform_workdays", 10)
     perform_by = add_workdays(served, wait).date
@@ -621,6 +630,19 @@ def _set_reminder(ctx: Context) -> None:
             amount=legal_setting_int("cases.court_application_months", 3),
             start=start,
         )
+
+
+def _note_reminder_number(ctx: Context) -> None:
+    """The 催告书's number on the reminder entry (the court application names it, Art.55)."""
+    issued = [d for d in ctx.notes.get("documents", []) if d["kind"] == "payment_reminder"]
+    reminders = list((ctx.case.enforcement or {}).get("reminders", []))
+    if issued and reminders:
+        reminders[-1] = {**reminders[-1], "number": issued[-1]["number"]}
+        ctx.case.enforcement = {**ctx.case.enforcement, "reminders": reminders}
+
+
+def _has_reminder(ctx: Context) -> bool:
+    return _last_reminder(ctx.case, _subject(ctx)) is not None
 
 
 def _demolition_only(case: Any, subject: str) -> bool:
@@ -908,6 +930,7 @@ def _set_correction_order(ctx: Context) -> None:
     delivery = _delivery_create(
         actor=ctx.actor, case=ctx.case, document=DeliveredDocument.CORRECTION_ORDER, cleaned=d
     )
+    ctx.notes["delivery_id"] = delivery.pk
     order: dict[str, Any] = {
         "n": len(ctx.case.correction_orders) + 1,
         "kind": d["kind"],
@@ -1004,6 +1027,8 @@ CORRECTION_TRANSITIONS = [
             stop_needs_continuing_act,
             documents_ready("stop_order", when=_orders_stop),
             documents_ready("rectification_order", when=_orders_correction),
+            receipt_ready("correction_order"),
+            ELECTRONIC_CONSENT_READY,
         ),
         (
             _set_correction_order,
@@ -1011,6 +1036,8 @@ CORRECTION_TRANSITIONS = [
             issue_document(
                 "rectification_order", on=_correction_issued_on, when=_orders_correction, data=_no_body
             ),
+            issue_electronic_consent,
+            issue_delivery_receipt("correction_order"),
         ),
         gettext_lazy("order to stop or correct the violation (责令停止违法行为 / 责令改正)"),
         clean=clean_correction_order,
@@ -1070,8 +1097,21 @@ EXECUTION_TRANSITIONS = [
         "serve_reminder",
         (S.EXECUTING,),
         S.EXECUTING,
-        (g.handler, decision_in_force, obligation_overdue, documents_ready("payment_reminder")),
-        (_set_reminder, issue_document("payment_reminder", on=not_after_today("delivered_on"))),
+        (
+            g.handler,
+            decision_in_force,
+            obligation_overdue,
+            documents_ready("payment_reminder"),
+            receipt_ready("reminder"),
+            ELECTRONIC_CONSENT_READY,
+        ),
+        (
+            _set_reminder,
+            issue_document("payment_reminder", on=not_after_today("delivered_on")),
+            _note_reminder_number,
+            issue_electronic_consent,
+            issue_delivery_receipt("reminder"),
+        ),
         gettext_lazy("serve a written reminder (催告)"),
         clean=clean_reminder,
     ),
@@ -1086,8 +1126,13 @@ EXECUTION_TRANSITIONS = [
             reminder_elapsed,
             remedy_periods_lapsed,
             within_court_window,
+            documents_ready("enforcement_application", when=_has_reminder),
         ),
-        (_set_court_application,),
+        (
+            _set_court_application,
+            # 强制执行申请书 (行政强制法 Art.55), dated the day of the application
+            issue_document("enforcement_application", on=not_after_today("applied_on"), when=_has_reminder),
+        ),
         gettext_lazy("apply to the court for enforcement"),
         clean=clean_court_application,
     ),

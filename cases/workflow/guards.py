@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cases.memo import memoised
 from cases.models import (
     PENALTY_ORDER,
     Case,
@@ -19,7 +20,7 @@ from cases.models import (
     Recusal,
     RecusalOutcome,
 )
-from cases.selectors import legal_setting, legal_setting_int
+from cases.selectors import case_party_list, legal_setting, legal_setting_int
 from cases.workflow.engine import Context, Guard, Violation
 from core.errors import ValidationFailed
 from core.services.calendar import add_workdays, months_later
@@ -129,7 +130,10 @@ def handler(ctx: Context) -> Violation | None:
     if is_head(ctx):
         return None
     officer = officer_for(ctx.actor)
-    if officer and CaseOfficer.objects.filter(case=ctx.case, officer=officer, active=True).exists():
+    if officer and memoised(
+        ("case_officer", ctx.case.pk, officer.pk),
+        CaseOfficer.objects.filter(case=ctx.case, officer=officer, active=True).exists,
+    ):
         return None
     return Violation(
         "not_case_officer",
@@ -191,8 +195,13 @@ def not_time_barred(ctx: Context) -> Violation | None:
     return None
 
 
+def party_types(case: Case) -> set[str]:
+    """The kinds of the case's parties (natural person, organisation…); asked once per page."""
+    return {p.party_type for p in case_party_list(case)}
+
+
 def party_identified(ctx: Context) -> Violation | None:
-    if ctx.case.parties.exists():
+    if party_types(ctx.case):
         return None
     return Violation(
         "no_party",
@@ -205,18 +214,24 @@ def party_identified(ctx: Context) -> Violation | None:
 
 
 def two_certified_officers(ctx: Context) -> Violation | None:
-    officers = [
-        co.officer
-        for co in CaseOfficer.objects.filter(case=ctx.case, active=True).select_related("officer__user")
-    ]
-    verdict = officers_may_investigate(officers=officers, field_code=ctx.case.field_code, on=ctx.today)
+    def check() -> Any:
+        officers = [
+            co.officer
+            for co in CaseOfficer.objects.filter(case=ctx.case, active=True).select_related("officer__user")
+        ]
+        return officers_may_investigate(officers=officers, field_code=ctx.case.field_code, on=ctx.today)
+
+    verdict = memoised(("may_investigate", ctx.case.pk, ctx.case.field_code, ctx.today), check)
     if verdict.allowed:
         return None
     return Violation("officers_not_certified", verdict.reason, ("行政处罚法 Arts.42, 55"))
 
 
 def no_pending_recusal(ctx: Context) -> Violation | None:
-    pending = Recusal.objects.filter(case=ctx.case, outcome=RecusalOutcome.PENDING).count()
+    pending = memoised(
+        ("pending_recusals", ctx.case.pk),
+        Recusal.objects.filter(case=ctx.case, outcome=RecusalOutcome.PENDING).count,
+    )
     if not pending:
         return None
     return Violation(
@@ -439,7 +454,7 @@ def chair_not_investigator(ctx: Context) -> Violation | None:
 
 
 def party_kind(case: Case) -> str:
-    types = set(case.parties.values_list("party_type", flat=True))
+    types = party_types(case)
     if not types:
         return ""
     return "individual" if types == {PartyType.NATURAL} else "organisation"
@@ -498,10 +513,10 @@ def crime_transfer_decided(ctx: Context) -> Violation | None:
 def requirements(ctx: Context) -> list[Any]:
     """What the catalog requires for the decision as it now stands (re-evaluated at every act)."""
     if "_requirements" not in ctx.notes:
-        from catalog.services import decision_requirements
+        from cases.selectors import case_decision_requirements
 
-        ctx.notes["_requirements"] = decision_requirements(
-            agency=ctx.case.agency, proposed=proposed_for_catalog(ctx.case, ctx.data), on=ctx.today
+        ctx.notes["_requirements"] = case_decision_requirements(
+            case=ctx.case, proposed=proposed_for_catalog(ctx.case, ctx.data), on=ctx.today
         )
     return list(ctx.notes["_requirements"])
 
@@ -539,6 +554,10 @@ def hearing_right_exists(ctx: Context) -> Violation | None:
 
 def review_status(kind: str, case_id: int) -> str:
     """Ask the review app (`review.selectors.<kind>_status`); "none" while it does not exist."""
+    return memoised(("review_status", kind, case_id), lambda: _review_status(kind, case_id))
+
+
+def _review_status(kind: str, case_id: int) -> str:
     try:
         from review import selectors as review_selectors  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -640,19 +659,15 @@ def discretion_evaluation(ctx: Context) -> Any:
     """The catalog's evaluation of the case facts, or None when the case names no standard or the
     catalog cannot evaluate it (then only the statutory checks of the catalog apply)."""
     if "_discretion" not in ctx.notes:
-        from catalog.services import discretion_evaluate
+        from cases.selectors import case_discretion_evaluate
         from core.errors import DomainError
 
         evaluation = None
         act_date = discretion_act_date(ctx.case, ctx.today)
         if ctx.case.violation_code and act_date is not None:
             try:
-                evaluation = discretion_evaluate(
-                    agency=ctx.case.agency,
-                    act_date=min(act_date, ctx.today),
-                    facts=ctx.case.facts,
-                    violation_code=ctx.case.violation_code,
-                    today=ctx.today,
+                evaluation = case_discretion_evaluate(
+                    case=ctx.case, act_date=min(act_date, ctx.today), today=ctx.today
                 )
             except DomainError:
                 evaluation = None
@@ -757,8 +772,14 @@ def av_recorded(ctx: Context) -> Violation | None:
     """A step that an audio-video rule (records.AvRule, "required") names is blocked until the
     recording is attached to that step (or to the record the rule names): 国办发〔2018〕118号 and
     the local implementing rules. The rules are data; `records.selectors.av_missing` applies them."""
-    from records.selectors import av_missing
+    from records.selectors import av_missing, av_rules
 
+    steps = memoised(
+        ("av_rule_steps",),
+        lambda: set(av_rules().filter(requirement="required").values_list("action", flat=True)),
+    )
+    if ctx.action not in steps:  # no required rule names this step: nothing to look up
+        return None
     missing = av_missing(case_id=ctx.case.pk, action=ctx.action, data=None if ctx.preview else ctx.data)
     if not missing:
         return None

@@ -17,7 +17,15 @@ from cases.models import CaseStatus as S
 from cases.models import PenaltyKind, ProposedOutcome
 from cases.workflow import execution as x
 from cases.workflow import guards as g
-from cases.workflow.documents import documents_ready, issue_document, not_after_today
+from cases.workflow.documents import (
+    ELECTRONIC_CONSENT_READY,
+    documents_ready,
+    issue_delivery_receipt,
+    issue_document,
+    issue_electronic_consent,
+    not_after_today,
+    receipt_ready,
+)
 from cases.workflow.effects import (
     PAYMENT_DEADLINE_KIND,
     assign,
@@ -516,8 +524,13 @@ PENALTY = Workflow(
             "report",
             (S.INVESTIGATING,),
             S.INVESTIGATION_REPORTED,
-            (*INVESTIGATION, g.amount_within_statutory_maximum, g.amount_reason_given),
-            (_set_report,),
+            (
+                *INVESTIGATION,
+                g.amount_within_statutory_maximum,
+                g.amount_reason_given,
+                documents_ready("investigation_report"),
+            ),
+            (_set_report, issue_document("investigation_report", on=lambda c: c.today)),
             gettext_lazy("file the investigation report"),
             clean=clean_report,
         ),
@@ -540,11 +553,20 @@ PENALTY = Workflow(
                 date_not_before_registration("delivered_on"),
                 delivery_lawful,
                 documents_ready("penalty_notice"),
+                documents_ready("hearing_right_notice", when=g.hearing_right),
+                receipt_ready("notice"),
+                ELECTRONIC_CONSENT_READY,
             ),
             (
                 _set_notice,
                 _record_delivery("notice", "notice_delivered_on"),
                 issue_document("penalty_notice", on=not_after_today("delivered_on"), data=_notice_data),
+                # 听证告知书 where the penalty carries a hearing right (Art.63; 自然资源处罚办法 Art.34)
+                issue_document(
+                    "hearing_right_notice", on=not_after_today("delivered_on"), when=g.hearing_right
+                ),
+                issue_electronic_consent,
+                issue_delivery_receipt("notice"),
                 start_deadline(
                     kind=STATEMENT,
                     title="陈述申辩期限",
@@ -689,11 +711,13 @@ PENALTY = Workflow(
                 delivered_not_before_decision,
                 delivery_lawful,
                 x.order_deadlines_after_delivery,
-                documents_ready("delivery_receipt"),
+                receipt_ready("decision"),
+                ELECTRONIC_CONSENT_READY,
             ),
             (
                 _record_delivery("decision", "delivered_on"),
-                issue_document("delivery_receipt", on=not_after_today("delivered_on")),
+                issue_electronic_consent,
+                issue_delivery_receipt("decision"),
                 satisfy_deadline(DELIVERY),
                 x.start_order_deadlines,
                 start_payment_deadline(

@@ -7,6 +7,7 @@ its selectors); replace with the cases factories once that app publishes them.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -34,9 +35,17 @@ def case_with_handlers(*, agency: Any, handlers: list[Any], number: str = "") ->
         status="investigation_reported",
         case_number=number,
         title="张某非法占用土地案",
+        # the investigation report's proposal, which the review documents state
+        proposed_outcome="penalty",
+        proposed_kinds=["fine"],
+        proposed_amount=Decimal("5000.00"),
     )
     for i, officer in enumerate(handlers):
         case_officer.objects.create(case=case, officer=officer, role="lead" if i == 0 else "assistant")
+    # the party the review documents name (法制审核意见书, 集体讨论记录, 风险评估报告)
+    apps.get_model("cases", "Party").objects.create(
+        case=case, party_type="natural", name="张某", id_number="11010519491231002X", address="城关镇东村三组"
+    )
     return case
 
 
