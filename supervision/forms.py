@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.date):
             return value.isoformat()
-        return super().format_value(value)  # type: ignore[no-any-return]
+        return super().format_value(value)
 
 
 class PeriodForm(forms.Form):

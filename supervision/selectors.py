@@ -321,13 +321,19 @@ def target_progress(targets: list[Target], *, today: datetime.date | None = None
             Progress(
                 target=t,
                 label=str(metric.label) if metric else t.metric,
-                subject=t.officer.name if t.officer_id else (t.department.name if t.department_id else "—"),
+                subject=_subject_name(t),
                 actual=actual,
                 share=min(int(actual * 100 / t.target) if t.target else 0, 100),
                 elapsed=int(elapsed * 100 / span),
             )
         )
     return out
+
+
+def _subject_name(t: Target) -> str:
+    if t.officer is not None:
+        return t.officer.name
+    return t.department.name if t.department is not None else "—"
 
 
 def targets_visible(*, actor: Any) -> QuerySet[Target]:
@@ -388,7 +394,7 @@ def _group_key(actor: Any) -> tuple[str, str]:
 
 
 def _lead(qs: QuerySet[Any]) -> QuerySet[Any]:
-    return qs.annotate(
+    return qs.annotate(  # type: ignore[no-any-return]
         lead_co=FilteredRelation("officers", condition=Q(officers__role="lead", officers__active=True))
     )
 
@@ -438,7 +444,7 @@ def chart_overdue(actor: Any, period: Period, agency_id: int | None = None) -> C
 
 def _status_labels() -> dict[str, str]:
     model = case_selectors.visible_cases(None).model
-    return {k: str(v) for k, v in model._meta.get_field("status").choices}
+    return {k: str(v) for k, v in model._meta.get_field("status").choices or []}
 
 
 def chart_outcomes(actor: Any, period: Period, agency_id: int | None = None) -> Chart:

@@ -358,7 +358,7 @@ def _clean_items(items: Any) -> list[dict[str, Any]]:
             code = str(item["code"]).strip()
             title = str(item["title"]).strip()
             points = int(item["points"])
-            deductions = [
+            deductions: list[dict[str, Any]] = [
                 {"code": str(d["code"]).strip(), "label": str(d["label"]).strip(), "points": int(d["points"])}
                 for d in item.get("deductions", [])
             ]
@@ -448,7 +448,7 @@ def sample_draw(
     drawn = sorted(random.Random(seed).sample(population, min(size, len(population))))
     sample = ReviewSample.objects.create(
         agency_id=agency_id,
-        sheet=sheet,
+        sheet=sheet,  # type: ignore[misc]  # None refused above
         title=(title or "").strip()[:200]
         or _("Case-file review %(a)s – %(b)s") % {"a": closed_from, "b": closed_to},
         closed_from=closed_from,
@@ -618,6 +618,10 @@ def _normalised(values: dict[int, Decimal | None], direction: str) -> dict[int, 
     return out
 
 
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else str(round(value, 4))
+
+
 def bottom_n() -> int:
     value = LegalSetting.objects.filter(key=BOTTOM_N[0]).values_list("value", flat=True).first()
     try:
@@ -692,7 +696,7 @@ def assessment_run(
                 subject_id=sid,
                 subject_name=subjects[sid],
                 metrics={k: str(v) for k, v in data.get(sid, {}).items()},
-                values={c: (None if v[sid] is None else str(round(v[sid], 4))) for c, v in values.items()},
+                values={c: _fmt(v[sid]) for c, v in values.items()},
                 score=round(scores[sid], 2),  # type: ignore[arg-type]
                 rank=rank,
             )

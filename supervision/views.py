@@ -57,7 +57,7 @@ def _page(request: HttpRequest, items: Any) -> Any:
 
 
 def _query(request: HttpRequest) -> str:
-    return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
 
 
 def _agency_choices(actor: Any) -> list[tuple[int, str]]:
@@ -383,7 +383,7 @@ def sample_new(request: HttpRequest) -> HttpResponse:
         try:
             sample = services.sample_draw(
                 actor=request.user,
-                agency_id=agency_id,
+                agency_id=agency_id or 0,
                 closed_from=d["closed_from"],
                 closed_to=d["closed_to"],
                 size=d["size"],
