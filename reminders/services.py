@@ -52,6 +52,7 @@ from reminders.models import (
 RS = ReminderStatus
 ACTIVE_DEADLINES = (Deadline.Status.OPEN, Deadline.Status.DUE_SOON)
 PLACEHOLDERS = ("name", "title", "due_date", "days", "reference", "code", "link", "agency")
+LETTER_KIND = "guidance_prompt"  # 行政提示书 (documents/kinds.py)
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 # The one table of status moves; `_move` is the only code that changes one reminder's status.
@@ -731,16 +732,20 @@ def _letter_issue(*, actor: Any, task: ReminderTask) -> Any:
     deadline = reminder.deadline
     document = document_issue(
         actor=actor,
-        kind="reminder_letter",
+        kind=LETTER_KIND,
         context={
             "party_name": reminder.recipient_name or _("party"),
             "party_address": reminder.address,
-            "matter": deadline.title,
-            "reference": reminder.reference,
-            "due_date": deadline.due_date,
-            "reminder_text": reminder.text,
-            "access_code": reminder.access_code,
-            "legal_basis": deadline.legal_basis,
+            "matter": f"{deadline.title}（{reminder.reference}）",
+            "content": [
+                reminder.text,
+                _(
+                    "You can read your reminders on the portal with the number %(reference)s and the code "
+                    "%(code)s."
+                )
+                % {"reference": reminder.reference, "code": reminder.access_code},
+            ],
+            "basis": deadline.legal_basis,
         },
         subject_type="reminders.reminder",
         subject_id=reminder.pk,

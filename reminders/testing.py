@@ -150,6 +150,7 @@ def worker_run(today: str, now: str) -> dict[str, Any]:
 
     from reminders.services import reminders_run
 
+    _use_derived_contacts()
     return reminders_run(today=dt.date.fromisoformat(today), now=dt.datetime.fromisoformat(now))
 
 
@@ -161,6 +162,7 @@ def worker_run_and_die(today: str, now: str, after: int) -> None:
 
     from reminders import channels, services
 
+    _use_derived_contacts()
     real = channels.adapters()
     count = {"n": 0}
 
@@ -181,3 +183,83 @@ def worker_run_and_die(today: str, now: str, after: int) -> None:
     services.reminders_send(
         now=dt.datetime.fromisoformat(now), adapters={k: Dying(v) for k, v in real.items()}
     )
+
+
+def derived_contact(subject_id: Any) -> dict[str, str]:
+    """A contact derived from the subject id (worker processes of the multi-process tests)."""
+    return {
+        "name": f"持证人{subject_id}",
+        "email": f"holder{subject_id}@example.cn",
+        "number": f"XK-{subject_id}",
+    }
+
+
+def _use_derived_contacts() -> None:
+    from reminders import contacts
+
+    contacts.RESOLVERS["org.officer"] = "reminders.testing.derived_contact"
+
+
+def worker_seed(count: int, due_on: str) -> int:
+    """Create `count` licence-expiry deadlines due on `due_on` (subjects: org.officer ids 1..count)."""
+    import datetime as dt
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Deadline
+
+    ct = ContentType.objects.get(app_label="org", model="officer")
+    due = dt.date.fromisoformat(due_on)
+    Deadline.objects.bulk_create(
+        Deadline(
+            agency_id=1,
+            subject_type=ct,
+            subject_id=str(i),
+            kind="licence.expiry",
+            title="采矿许可证有效期届满",
+            unit="calendar_days",
+            amount=1,
+            start_date=due - dt.timedelta(days=365),
+            due_date=due,
+        )
+        for i in range(1, count + 1)
+    )
+    from reminders.models import ReminderRule
+
+    ReminderRule.objects.exclude(code="licence-expiry-holder").update(active=False)
+    return count
+
+
+def worker_counts() -> dict[str, Any]:
+    from core.services.ledger import ledger_verify
+    from reminders.models import Delivery, Reminder
+
+    return {
+        "reminders": Reminder.objects.count(),
+        "by_status": {
+            s: Reminder.objects.filter(status=s).count() for s in ("queued", "sent", "task", "failed")
+        },
+        "deliveries": Delivery.objects.count(),
+        "ledger_ok": ledger_verify().as_dict().get("ok"),
+    }
+
+
+def worker_scan_and_die(today: str, now: str) -> None:
+    """Die (os._exit) inside the scan's transaction, after its first INSERT … SELECT."""
+    import datetime as dt
+    import os
+
+    from reminders import services
+
+    real = services._insert
+    calls = {"n": 0}
+
+    def dying(*args: Any, **kwargs: Any) -> int:
+        n = real(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] >= 1 and n:
+            os._exit(9)
+        return n
+
+    services._insert = dying  # type: ignore[assignment]
+    services.reminders_scan(today=dt.date.fromisoformat(today), now=dt.datetime.fromisoformat(now))

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.throttle import rate_limited
 from reminders import policies, selectors, services
 from reminders.forms import FilterForm, LookupForm, RuleForm, SettingsForm, TaskForm
@@ -69,7 +69,10 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _ensure_view(request)
-    reminder = selectors.reminder_get(actor=request.user, pk=pk)
+    try:
+        reminder = selectors.reminder_get(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
     return render(
         request,
         "reminders/detail.html",
@@ -99,7 +102,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _ensure_view(request)
-    task = selectors.task_get(actor=request.user, pk=pk)
+    try:
+        task = selectors.task_get(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
     form = TaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +135,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.task_get(actor=request.user, pk=pk)
+    try:
+        task = selectors.task_get(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
     try:
         document = services.letter_issue(actor=request.user, task=task)
     except DomainError as exc:
