@@ -10,6 +10,7 @@ parties (行政裁决, 诉讼).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models.base import TimeStamped
 
@@ -28,13 +29,13 @@ class Channel(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    APPLIED = "applied", _("applied")
-    ACCEPTED = "accepted", _("accepted")
-    REFUSED = "refused", _("not accepted")
-    MEDIATING = "mediating", _("being mediated")
-    AGREED = "agreed", _("agreement reached")
-    FAILED = "failed", _("mediation failed")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    APPLIED = "applied", pgettext_lazy("mediation status", "applied")
+    ACCEPTED = "accepted", pgettext_lazy("mediation status", "accepted")
+    REFUSED = "refused", pgettext_lazy("mediation status", "not accepted")
+    MEDIATING = "mediating", pgettext_lazy("mediation status", "being mediated")
+    AGREED = "agreed", pgettext_lazy("mediation status", "agreement reached")
+    FAILED = "failed", pgettext_lazy("mediation status", "mediation failed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("mediation status", "withdrawn")
 
 
 OPEN_STATUSES = (Status.APPLIED, Status.ACCEPTED, Status.MEDIATING)
@@ -167,9 +168,9 @@ class RecusalGround(models.TextChoices):
 
 
 class RecusalOutcome(models.TextChoices):
-    PENDING = "pending", _("pending")
+    PENDING = "pending", pgettext_lazy("mediation recusal", "pending")
     GRANTED = "granted", _("granted: the mediator withdraws")
-    REFUSED = "refused", _("refused")
+    REFUSED = "refused", pgettext_lazy("mediation recusal", "refused")
 
 
 class Recusal(models.Model):

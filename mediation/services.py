@@ -54,6 +54,26 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 MAX_TEXT = 5000
 
 
+# Every document number is unique (documents.Document.number): each sequence gets its customary mark
+# unless the agency configured a pattern of its own (core NumberPattern), as cases and service do.
+NUMBER_PATTERNS = {"mediation": "{prefix}调〔{year}〕{seq}号", DOCUMENT_KIND: "{prefix}调协〔{year}〕{seq}号"}
+
+
+def ensure_number_pattern(*, agency_id: int, sequence: str) -> None:
+    """Record the default pattern of `sequence` for the agency (a system act) unless one is set."""
+    from core.models import NumberPattern
+    from core.scoping import agency_label
+    from core.services.numbering import number_pattern_set
+
+    if NumberPattern.objects.filter(agency_id=agency_id, kind=sequence).exists():
+        return
+    label = agency_label(agency_id)
+    prefix = str(label.get("short_name") or label.get("name") or "")[:60]
+    number_pattern_set(
+        actor=None, agency_id=agency_id, kind=sequence, pattern=NUMBER_PATTERNS[sequence], prefix=prefix
+    )
+
+
 def _clean(value: Any, limit: int = MAX_TEXT) -> str:
     text = str(value or "")
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()[:limit]
@@ -333,6 +353,7 @@ def mediation_accept(*, actor: Any, mediation: Mediation, mediator_id: Any) -> M
         locked.mediator = officer
         locked.decided_at = timezone.now()
         year = timezone.localdate().year
+        ensure_number_pattern(agency_id=locked.agency_id, sequence="mediation")
         locked.number = number_take(
             agency_id=locked.agency_id, kind="mediation", year=year, obj=locked, actor=actor
         ).number
@@ -717,6 +738,7 @@ def mediation_conclude(*, actor: Any, mediation: Mediation) -> Mediation:
                 code="mediation_signatures_missing",
                 status=409,
             )
+        ensure_number_pattern(agency_id=locked.agency_id, sequence=DOCUMENT_KIND)
         document = document_services.document_issue(
             actor=actor,
             kind=DOCUMENT_KIND,

@@ -133,7 +133,7 @@ def test_from_application_to_signed_agreement_the_pdf_names_parties_terms_and_si
     services.mediation_conclude(actor=world.mediator.user, mediation=m)
 
     m.refresh_from_db()
-    assert m.status == Status.AGREED and m.document_number
+    assert m.status == Status.AGREED and "调协〔" in m.document_number and "调〔" in m.number
     text = pdf_text(m.document_id)
     for expected in (
         "行政调解协议书",

@@ -45,7 +45,9 @@ def test_the_public_applies_without_login_and_follows_with_the_code(world):
 
 
 def test_bad_public_input_keeps_what_was_typed_and_marks_the_fields(world):
-    response = Client().post(reverse("mediation_public:apply"), public_data(world, summary="", applicant_phone=""))
+    response = Client().post(
+        reverse("mediation_public:apply"), public_data(world, summary="", applicant_phone="")
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "下游村村民委员会" in body and "拆除拦水坝或分时放水。" in body
@@ -80,7 +82,9 @@ def test_the_head_accepts_on_the_page_and_a_refusal_without_reason_is_shown(worl
     client = logged_in(world.head)
     response = client.post(reverse("mediation:detail", args=[m.pk]), {"action": "refuse", "reason": " "})
     assert response.status_code == 400 and response.context["error"].code == "mediation_reason_required"
-    response = client.post(reverse("mediation:detail", args=[m.pk]), {"action": "accept", "mediator": world.mediator.pk})
+    response = client.post(
+        reverse("mediation:detail", args=[m.pk]), {"action": "accept", "mediator": world.mediator.pk}
+    )
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.status == Status.ACCEPTED
