@@ -48,6 +48,31 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def throttle_message(wait: int) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Too many requests from your address; wait %(seconds)d seconds and try again.") % {
+        "seconds": wait
+    }
+
+
+def honeypot_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The form could not be accepted. If you are a person, please send it again without filling in "
+        "hidden fields, or apply at the service window."
+    )
+
+
+def not_found_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "No application has this tracking code. Check the code (letters and digits, without 0, O, 1, I or L)."
+    )
+
+
 def throttled(request: Any, bucket: str) -> int:
     """0 when the request may go on; else the seconds to wait. Counts the request."""
     if bucket == "submit":

@@ -56,8 +56,12 @@ class AppStatus(models.TextChoices):
 
 
 class Application(TimeStamped):
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
-    kind = models.ForeignKey(LicenceKind, on_delete=models.PROTECT, related_name="applications", verbose_name=_("licence kind"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    kind = models.ForeignKey(
+        LicenceKind, on_delete=models.PROTECT, related_name="applications", verbose_name=_("licence kind")
+    )
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     applicant_name = models.CharField(_("applicant"), max_length=100)
@@ -70,18 +74,32 @@ class Application(TimeStamped):
     description = models.TextField(_("description"), blank=True)
     joint = models.BooleanField(_("joint or centralised handling"), default=False)
     renewal_of = models.ForeignKey(
-        "Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals",
+        "Licence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
         verbose_name=_("renewal of licence"),
     )
     dedup_key = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(_("status"), max_length=16, choices=AppStatus.choices, default=AppStatus.RECEIVED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AppStatus.choices, default=AppStatus.RECEIVED
+    )
     received_on = models.DateField(_("received on"))
     first_contact = models.ForeignKey(
-        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("first-contact officer"),
     )
     owner = models.ForeignKey(
-        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("responsible officer"),
     )
     missing_materials = models.TextField(_("missing materials"), blank=True)
@@ -123,10 +141,14 @@ class Handover(models.Model):
     """首问负责: responsibility for an application handed to a named colleague."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="handovers")
-    from_officer = models.ForeignKey("org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_officer = models.ForeignKey(
+        "org.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     to_officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,8 +171,12 @@ class LicenceStatus(models.TextChoices):
 
 
 class Licence(TimeStamped):
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
-    kind = models.ForeignKey(LicenceKind, on_delete=models.PROTECT, related_name="licences", verbose_name=_("licence kind"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    kind = models.ForeignKey(
+        LicenceKind, on_delete=models.PROTECT, related_name="licences", verbose_name=_("licence kind")
+    )
     application = models.OneToOneField(
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="licence"
     )
@@ -163,13 +189,19 @@ class Licence(TimeStamped):
     scope = models.CharField(_("scope"), max_length=300)
     location = models.CharField(_("location"), max_length=255)
     conditions = models.TextField(_("conditions"), blank=True)
-    supervision_number = models.CharField(_("national electronic supervision number"), max_length=60, blank=True)
+    supervision_number = models.CharField(
+        _("national electronic supervision number"), max_length=60, blank=True
+    )
     issued_on = models.DateField(_("issued on"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), db_index=True)
     return_date = models.DateField(_("land to be returned by"), null=True, blank=True)
-    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
-    status = models.CharField(_("status"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+    risk_level = models.CharField(
+        _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
     renewed_times = models.PositiveSmallIntegerField(_("renewals"), default=0)
 
     class Meta:
@@ -203,12 +235,18 @@ class InspectionKind(models.TextChoices):
 
 class Inspection(TimeStamped):
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
-    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("licence"))
+    licence = models.ForeignKey(
+        Licence, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("licence")
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=InspectionKind.choices)
-    draw = models.ForeignKey("RandomDraw", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    draw = models.ForeignKey(
+        "RandomDraw", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    officers = models.ManyToManyField("org.Officer", related_name="+", blank=True, verbose_name=_("inspectors"))
+    officers = models.ManyToManyField(
+        "org.Officer", related_name="+", blank=True, verbose_name=_("inspectors")
+    )
     findings = models.TextField(_("findings"), blank=True)
     violation = models.BooleanField(_("violation found"), default=False)
     case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
@@ -232,7 +270,9 @@ class Patrol(TimeStamped):
     findings = models.TextField(_("findings"))
     violation = models.BooleanField(_("violation found"), default=False)
     case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-on", "-pk"]

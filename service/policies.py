@@ -55,11 +55,13 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
             )
         return None
     if verb in OWNER_VERBS:
-        verdict = officer_may_enforce(officer=officer, field_code=obj.kind.field_code, on=timezone.localdate())
+        verdict = officer_may_enforce(
+            officer=officer, field_code=obj.kind.field_code, on=timezone.localdate()
+        )
         if verb == "handle" and not verdict.allowed:
-            return _("Licence applications are handled only by staff holding a valid certificate: %(reason)s") % {
-                "reason": verdict.reason
-            }
+            return _(
+                "Licence applications are handled only by staff holding a valid certificate: %(reason)s"
+            ) % {"reason": verdict.reason}
         if Role.HEAD not in roles:
             if obj.owner_id is None:
                 return _("Nobody has taken this application yet: take it first (首问负责).")

@@ -41,8 +41,19 @@ ISSUE_WORKDAYS = ("service.issue_workdays", 10)  # Art.44
 RENEWAL_MIN_DAYS = ("service.renewal_min_days", 30)  # Art.50
 
 READERS = frozenset({Role.OFFICER, Role.HEAD, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
-OPEN_DEADLINE = (Deadline.Status.OPEN, Deadline.Status.DUE_SOON, Deadline.Status.OVERDUE, Deadline.Status.PAUSED)
-OPEN_APPLICATION = (AppStatus.RECEIVED, AppStatus.CORRECTION, AppStatus.ACCEPTED, AppStatus.PAUSED, AppStatus.GRANTED)
+OPEN_DEADLINE = (
+    Deadline.Status.OPEN,
+    Deadline.Status.DUE_SOON,
+    Deadline.Status.OVERDUE,
+    Deadline.Status.PAUSED,
+)
+OPEN_APPLICATION = (
+    AppStatus.RECEIVED,
+    AppStatus.CORRECTION,
+    AppStatus.ACCEPTED,
+    AppStatus.PAUSED,
+    AppStatus.GRANTED,
+)
 
 
 def legal_setting_int(key: str, default: int) -> int:
@@ -121,7 +132,9 @@ def application_by_code(code: str) -> Application | None:
 
 
 def subject_deadlines(obj: Any, *, kind: str | None = None, open_only: bool = False) -> QuerySet[Deadline]:
-    qs = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(type(obj)), subject_id=str(obj.pk))
+    qs = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(type(obj)), subject_id=str(obj.pk)
+    )
     if kind is not None:
         qs = qs.filter(kind=kind)
     if open_only:
@@ -138,7 +151,11 @@ def overdue_applications(actor: Any, *, today: datetime.date | None = None) -> Q
         due_date__lt=today,
     ).values_list("subject_id", flat=True)
     ids = [int(i) for i in late]
-    return visible_applications(actor).filter(pk__in=ids, status__in=OPEN_APPLICATION).order_by("received_on", "pk")
+    return (
+        visible_applications(actor)
+        .filter(pk__in=ids, status__in=OPEN_APPLICATION)
+        .order_by("received_on", "pk")
+    )
 
 
 def duplicate_of(*, agency_id: int, dedup_key: str) -> Application | None:
@@ -158,7 +175,14 @@ def public_status(app: Application) -> dict[str, Any]:
         label = _("accepted (on receipt, by law)") if app.deemed_accepted else str(AppStatus.ACCEPTED.label)
         steps.append((label, app.accepted_on))
     if app.decided_on:
-        steps.append((str(AppStatus(app.status).label) if app.status != AppStatus.ISSUED else str(AppStatus.GRANTED.label), app.decided_on))
+        steps.append(
+            (
+                str(AppStatus(app.status).label)
+                if app.status != AppStatus.ISSUED
+                else str(AppStatus.GRANTED.label),
+                app.decided_on,
+            )
+        )
     licence = getattr(app, "licence", None) if app.status == AppStatus.ISSUED else None
     if licence is not None:
         steps.append((str(AppStatus.ISSUED.label), licence.issued_on))
@@ -174,7 +198,9 @@ def public_status(app: Application) -> dict[str, Any]:
         "steps": [{"label": label, "on": on} for label, on in steps],
         "missing_materials": app.missing_materials if app.status == AppStatus.CORRECTION else "",
         "decision_due": decision.due_date if decision else None,
-        "decision_reason": app.decision_reason if app.status in (AppStatus.REFUSED, AppStatus.REJECTED) else "",
+        "decision_reason": app.decision_reason
+        if app.status in (AppStatus.REFUSED, AppStatus.REJECTED)
+        else "",
         "licence_number": licence.number if licence else "",
     }
 
@@ -219,11 +245,19 @@ def licence_contact(licence_id: int) -> dict[str, str]:
 
 def licences_granted_since(date: datetime.date) -> QuerySet[Licence]:
     """Licences issued on or after `date` (for follow-up scheduling), oldest first."""
-    return Licence.objects.filter(issued_on__gte=date).select_related("kind", "agency").order_by("issued_on", "pk")
+    return (
+        Licence.objects.filter(issued_on__gte=date)
+        .select_related("kind", "agency")
+        .order_by("issued_on", "pk")
+    )
 
 
 def licence_id_by_number(*, agency_id: int, number: str) -> int | None:
-    row = Licence.objects.filter(agency_id=agency_id, number=number.strip()).values_list("pk", flat=True).first()
+    row = (
+        Licence.objects.filter(agency_id=agency_id, number=number.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
     return int(row) if row else None
 
 
@@ -267,7 +301,11 @@ def public_text(licence: Licence, text: str) -> str:
 
 
 def supervision_interval(risk_level: str) -> int:
-    row = SupervisionFrequency.objects.filter(risk_level=risk_level).values_list("interval_days", flat=True).first()
+    row = (
+        SupervisionFrequency.objects.filter(risk_level=risk_level)
+        .values_list("interval_days", flat=True)
+        .first()
+    )
     return int(row) if row else 180
 
 
@@ -330,4 +368,8 @@ def agency_officers(*, agency_id: int) -> QuerySet[Any]:
 
 
 def public_draws() -> QuerySet[RandomDraw]:
-    return RandomDraw.objects.filter(published_on__isnull=False).select_related("agency").order_by("-drawn_on", "-pk")
+    return (
+        RandomDraw.objects.filter(published_on__isnull=False)
+        .select_related("agency")
+        .order_by("-drawn_on", "-pk")
+    )

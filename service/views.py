@@ -115,8 +115,12 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     if wait:
         response = _refused(
             request,
-            _("Too many applications were sent from your address; please try again in %(minutes)d minutes, or "
-              "apply at the service window.") % {"minutes": max(wait // 60, 1)},
+            _(
+                "Too many applications were sent from your address; "
+                "please try again in %(minutes)d minutes, or "
+                "apply at the service window."
+            )
+            % {"minutes": max(wait // 60, 1)},
             429,
         )
         response["Retry-After"] = str(wait)
@@ -129,8 +133,11 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     if data.get(abuse.HONEYPOT_FIELD):
         return _refused(
             request,
-            _("The form could not be accepted. If you are a person, please send it again without filling in "
-              "hidden fields, or apply at the service window."),
+            _(
+                "The form could not be accepted. If you are a person, "
+                "please send it again without filling in "
+                "hidden fields, or apply at the service window."
+            ),
             400,
         )
     form = ApplicationForm(data, request.FILES, agencies=agencies, kinds=kinds)
@@ -152,8 +159,13 @@ def public_submitted(request: HttpRequest) -> HttpResponse:
     if app is None:
         return redirect("service_public:track")
     status = selectors.public_status(app)
-    return _no_store(render(request, "service/public_submitted.html",
-                            {"status": status, "display_code": abuse.display_code(app.tracking_code)}))
+    return _no_store(
+        render(
+            request,
+            "service/public_submitted.html",
+            {"status": status, "display_code": abuse.display_code(app.tracking_code)},
+        )
+    )
 
 
 @require_GET
@@ -179,7 +191,9 @@ def public_licences(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     page, query = _paginate(request, selectors.public_licences(q=q))
     rows = [(lic, selectors.public_holder(lic)) for lic in page.object_list]
-    return render(request, "service/public_licences.html", {"page": page, "rows": rows, "q": q, "query": query})
+    return render(
+        request, "service/public_licences.html", {"page": page, "rows": rows, "q": q, "query": query}
+    )
 
 
 @require_GET
@@ -198,20 +212,24 @@ def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _draw_rows(draw: Any, *, public: bool) -> dict[str, Any]:
     licences = licences_of([p["licence"] for p in draw.picks])
-    officers = {o.pk: o for o in selectors.agency_officers(agency_id=draw.agency_id).filter(pk__in=draw.officer_pool)}
+    officers = {
+        o.pk: o for o in selectors.agency_officers(agency_id=draw.agency_id).filter(pk__in=draw.officer_pool)
+    }
     inspections = {i.licence_id: i for i in draw.inspections.all()}
     rows = []
     for pick in draw.picks:
         lic = licences.get(pick["licence"])
         inspection = inspections.get(pick["licence"])
         findings = inspection.findings if inspection and inspection.done_on else ""
-        rows.append({
-            "licence": lic,
-            "findings": selectors.public_text(lic, findings) if public and lic and findings else findings,
-            "holder": (selectors.public_holder(lic) if public else lic.holder_name) if lic else "",
-            "officers": [officers[o].name if o in officers else str(o) for o in pick["officers"]],
-            "inspection": inspection,
-        })
+        rows.append(
+            {
+                "licence": lic,
+                "findings": selectors.public_text(lic, findings) if public and lic and findings else findings,
+                "holder": (selectors.public_holder(lic) if public else lic.holder_name) if lic else "",
+                "officers": [officers[o].name if o in officers else str(o) for o in pick["officers"]],
+                "inspection": inspection,
+            }
+        )
     return {"rows": rows, "reproduces": services.draw_reproduces(draw)}
 
 
@@ -236,7 +254,9 @@ def index(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(text | Q(tracking_code=code)) if code else qs.filter(text)
     page, query = _paginate(request, qs.order_by("-received_on", "-pk"))
     overdue = selectors.overdue_applications(request.user).count()
-    return render(request, "service/index.html", {"form": form, "page": page, "query": query, "overdue": overdue})
+    return render(
+        request, "service/index.html", {"form": form, "page": page, "query": query, "overdue": overdue}
+    )
 
 
 @login_required
@@ -251,9 +271,18 @@ def application_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Application registered; tracking code %(code)s.") % {"code": abuse.display_code(app.tracking_code)})
+            messages.success(
+                request,
+                _("Application registered; tracking code %(code)s.")
+                % {"code": abuse.display_code(app.tracking_code)},
+            )
             return redirect("service:application", pk=app.pk)
-    return render(request, "service/application_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "service/application_new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _get_app(request: HttpRequest, pk: int) -> Any:
@@ -270,7 +299,19 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
-APP_ACTIONS = ("take", "handover", "correction", "accept", "reject", "pause", "resume", "extend", "grant", "refuse", "issue")
+APP_ACTIONS = (
+    "take",
+    "handover",
+    "correction",
+    "accept",
+    "reject",
+    "pause",
+    "resume",
+    "extend",
+    "grant",
+    "refuse",
+    "issue",
+)
 
 
 def _act(request: HttpRequest, app: Any, action: str) -> None:
@@ -278,9 +319,13 @@ def _act(request: HttpRequest, app: Any, action: str) -> None:
     if action == "take":
         services.application_take(actor=user, application=app)
     elif action == "handover":
-        services.application_handover(actor=user, application=app, officer_id=post.get("officer"), note=post.get("note", ""))
+        services.application_handover(
+            actor=user, application=app, officer_id=post.get("officer"), note=post.get("note", "")
+        )
     elif action == "correction":
-        services.application_request_correction(actor=user, application=app, missing=post.get("missing", "").splitlines())
+        services.application_request_correction(
+            actor=user, application=app, missing=post.get("missing", "").splitlines()
+        )
     elif action == "accept":
         services.application_accept(actor=user, application=app)
     elif action == "reject":
@@ -305,7 +350,9 @@ def _act(request: HttpRequest, app: Any, action: str) -> None:
     elif action == "refuse":
         services.application_decide(actor=user, application=app, grant=False, reason=post.get("reason", ""))
     elif action == "issue":
-        services.application_issue(actor=user, application=app, supervision_number=post.get("supervision_number", ""))
+        services.application_issue(
+            actor=user, application=app, supervision_number=post.get("supervision_number", "")
+        )
 
 
 @login_required
@@ -335,11 +382,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "code": abuse.display_code(app.tracking_code),
         "error": error,
         "S": AppStatus,
-        "may": {verb: policies.can(request.user, verb, app) for verb in ("take", "handle", "handover", "extend")},
+        "may": {
+            verb: policies.can(request.user, verb, app) for verb in ("take", "handle", "handover", "extend")
+        },
         "deadlines": selectors.subject_deadlines(app),
         "handovers": app.handovers.select_related("from_officer", "to_officer"),
         "attachments": app.attachments.all(),
-        "documents": document_selectors.documents_for_subject(actor=request.user, subject_type="service.application", subject_id=app.pk),
+        "documents": document_selectors.documents_for_subject(
+            actor=request.user, subject_type="service.application", subject_id=app.pk
+        ),
         "officers": selectors.agency_officers(agency_id=app.agency_id),
         "risk_levels": RiskLevel.choices,
         "posted": request.POST if request.method == "POST" else {},
@@ -357,7 +408,9 @@ def attachment(request: HttpRequest, pk: int, att: int) -> FileResponse:
     item = app.attachments.select_related("file").filter(pk=att).first()
     if item is None:
         raise Http404
-    response = FileResponse(file_open(item.file), content_type=item.content_type, as_attachment=True, filename=item.filename)
+    response = FileResponse(
+        file_open(item.file), content_type=item.content_type, as_attachment=True, filename=item.filename
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -385,7 +438,9 @@ def licence_list(request: HttpRequest) -> HttpResponse:
         if cd["risk"]:
             qs = qs.filter(risk_level=cd["risk"])
         if cd["q"]:
-            qs = qs.filter(Q(number__contains=cd["q"]) | Q(holder_name__contains=cd["q"]) | Q(scope__contains=cd["q"]))
+            qs = qs.filter(
+                Q(number__contains=cd["q"]) | Q(holder_name__contains=cd["q"]) | Q(scope__contains=cd["q"])
+            )
     page, query = _paginate(request, qs.order_by("-issued_on", "-pk"))
     return render(request, "service/licence_list.html", {"form": form, "page": page, "query": query})
 
@@ -400,7 +455,9 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.licence_set_risk(actor=request.user, licence=licence, risk_level=request.POST.get("risk_level", ""))
+            services.licence_set_risk(
+                actor=request.user, licence=licence, risk_level=request.POST.get("risk_level", "")
+            )
         except DomainError as exc:
             error = exc
         else:
@@ -421,7 +478,11 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def inspection_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "due")
-    qs = selectors.due_inspections(request.user) if show == "due" else selectors.visible_inspections(request.user).order_by("-due_on", "-pk")
+    qs = (
+        selectors.due_inspections(request.user)
+        if show == "due"
+        else selectors.visible_inspections(request.user).order_by("-due_on", "-pk")
+    )
     page, query = _paginate(request, qs)
     return render(request, "service/inspection_list.html", {"page": page, "query": query, "show": show})
 
@@ -436,11 +497,16 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "lead":
-                services.inspection_to_lead(actor=request.user, inspection=inspection, title=request.POST.get("title", ""))
+                services.inspection_to_lead(
+                    actor=request.user, inspection=inspection, title=request.POST.get("title", "")
+                )
             else:
                 services.inspection_record(
-                    actor=request.user, inspection=inspection, officer_ids=request.POST.getlist("officers"),
-                    findings=request.POST.get("findings", ""), violation=request.POST.get("violation") == "on",
+                    actor=request.user,
+                    inspection=inspection,
+                    officer_ids=request.POST.getlist("officers"),
+                    findings=request.POST.get("findings", ""),
+                    violation=request.POST.get("violation") == "on",
                     on=_date(request.POST.get("on")) or timezone.localdate(),
                 )
         except DomainError as exc:
@@ -451,7 +517,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "i": inspection,
         "error": error,
-        "officers": selectors.certified_officers(agency=inspection.licence.agency, field_code=inspection.licence.kind.field_code, on=timezone.localdate()),
+        "officers": selectors.certified_officers(
+            agency=inspection.licence.agency,
+            field_code=inspection.licence.kind.field_code,
+            on=timezone.localdate(),
+        ),
         "chosen": [o.pk for o in inspection.officers.all()],
         "posted": request.POST if request.method == "POST" else {},
         "today": timezone.localdate().isoformat(),
@@ -470,15 +540,21 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
                 raise DomainPermissionDenied(_("Only officers of the agency may handle licence matters."))
             pk = request.POST.get("patrol")
             if pk:
-                patrol = selectors.visible_patrols(request.user).filter(pk=int(pk) if pk.isdigit() else 0).first()
+                patrol = (
+                    selectors.visible_patrols(request.user).filter(pk=int(pk) if pk.isdigit() else 0).first()
+                )
                 if patrol is None:
                     raise Http404
                 services.patrol_to_lead(actor=request.user, patrol=patrol)
             else:
                 services.patrol_record(
-                    actor=request.user, agency=officer.agency, on=_date(request.POST.get("on")) or timezone.localdate(),
-                    route=request.POST.get("route", ""), officer_ids=request.POST.getlist("officers"),
-                    findings=request.POST.get("findings", ""), violation=request.POST.get("violation") == "on",
+                    actor=request.user,
+                    agency=officer.agency,
+                    on=_date(request.POST.get("on")) or timezone.localdate(),
+                    route=request.POST.get("route", ""),
+                    officer_ids=request.POST.getlist("officers"),
+                    findings=request.POST.get("findings", ""),
+                    violation=request.POST.get("violation") == "on",
                     field_code=request.POST.get("field_code") or "land",
                 )
         except DomainError as exc:
@@ -488,10 +564,14 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
             return redirect("service:patrols")
     page, query = _paginate(request, selectors.visible_patrols(request.user).order_by("-on", "-pk"))
     context = {
-        "page": page, "query": query, "error": error,
+        "page": page,
+        "query": query,
+        "error": error,
         "officers": selectors.agency_officers(agency_id=officer.agency_id) if officer else [],
         "posted": request.POST if request.method == "POST" else {},
-        "chosen": [int(x) for x in request.POST.getlist("officers") if x.isdigit()] if request.method == "POST" else [],
+        "chosen": [int(x) for x in request.POST.getlist("officers") if x.isdigit()]
+        if request.method == "POST"
+        else [],
         "today": timezone.localdate().isoformat(),
     }
     return render(request, "service/patrol_list.html", context, status=400 if error else 200)
@@ -511,8 +591,11 @@ def draw_list(request: HttpRequest) -> HttpResponse:
                 raise DomainPermissionDenied(_("Only officers of the agency may handle licence matters."))
             n = request.POST.get("n", "")
             draw = services.draw_make(
-                actor=request.user, agency=officer.agency, title=request.POST.get("title", ""),
-                field_code=request.POST.get("field_code", ""), n=int(n) if n.isdigit() else 0,
+                actor=request.user,
+                agency=officer.agency,
+                title=request.POST.get("title", ""),
+                field_code=request.POST.get("field_code", ""),
+                n=int(n) if n.isdigit() else 0,
                 seed=request.POST.get("seed", ""),
             )
         except DomainError as exc:
@@ -520,8 +603,13 @@ def draw_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("service:draw", pk=draw.pk)
     page, query = _paginate(request, selectors.visible_draws(request.user).order_by("-drawn_on", "-pk"))
-    context = {"page": page, "query": query, "error": error, "fields": FIELDS,
-               "posted": request.POST if request.method == "POST" else {}}
+    context = {
+        "page": page,
+        "query": query,
+        "error": error,
+        "fields": FIELDS,
+        "posted": request.POST if request.method == "POST" else {},
+    }
     return render(request, "service/draw_list.html", context, status=400 if error else 200)
 
 
@@ -540,6 +628,14 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Done."))
             return redirect("service:draw", pk=draw.pk)
-    return render(request, "service/draw_detail.html", {"draw": draw, "error": error, **_draw_rows(draw, public=False),
-                                                         "public_url": reverse("service_public:draw", args=[draw.pk])},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "service/draw_detail.html",
+        {
+            "draw": draw,
+            "error": error,
+            **_draw_rows(draw, public=False),
+            "public_url": reverse("service_public:draw", args=[draw.pk]),
+        },
+        status=400 if error else 200,
+    )

@@ -33,14 +33,28 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, ValidationFailed
 from core.models import Deadline
 from core.services.calendar import calendar_snapshot
-from core.services.clock import deadline_cancel, deadline_pause, deadline_resume, deadline_satisfy, deadline_start
+from core.services.clock import (
+    deadline_cancel,
+    deadline_pause,
+    deadline_resume,
+    deadline_satisfy,
+    deadline_start,
+)
 from core.services.files import file_store
 from core.services.ledger import ledger_append
 from documents import services as document_services
 from org import selectors as org_selectors
 from service import abuse, policies, selectors
 from service.documents import ensure_number_pattern, remedy_bodies
-from service.models import Application, ApplicationAttachment, AppStatus, Channel, Handover, LicenceKind, RiskLevel
+from service.models import (
+    Application,
+    ApplicationAttachment,
+    AppStatus,
+    Channel,
+    Handover,
+    LicenceKind,
+    RiskLevel,
+)
 
 S = AppStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -94,7 +108,13 @@ def _move(app: Application, *, to: str, actor: Any, act: str, payload: dict[str,
     old = app.status
     app.status = to
     app.save()
-    ledger_append(actor=actor, act=act, obj=app, agency_id=app.agency_id, payload={"from": old, "to": to, **(payload or {})})
+    ledger_append(
+        actor=actor,
+        act=act,
+        obj=app,
+        agency_id=app.agency_id,
+        payload={"from": old, "to": to, **(payload or {})},
+    )
 
 
 def _locked(app: Application) -> Application:
@@ -115,8 +135,19 @@ def _norm(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
-def dedup_key(*, agency_id: int, kind_id: int, id_number: str, project: str, location: str, renewal_of: Any) -> str:
-    raw = "|".join([str(agency_id), str(kind_id), _norm(id_number), _norm(project), _norm(location), str(renewal_of or "")])
+def dedup_key(
+    *, agency_id: int, kind_id: int, id_number: str, project: str, location: str, renewal_of: Any
+) -> str:
+    raw = "|".join(
+        [
+            str(agency_id),
+            str(kind_id),
+            _norm(id_number),
+            _norm(project),
+            _norm(location),
+            str(renewal_of or ""),
+        ]
+    )
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -133,7 +164,10 @@ def _officer(actor: Any) -> Any:
     officer = org_selectors.officer_for(actor)
     if officer is None:
         raise ValidationFailed(
-            _("Only an officer can be responsible for an application (首问负责); sign in with your officer account."),
+            _(
+                "Only an officer can be responsible for an application "
+                "(首问负责); sign in with your officer account."
+            ),
             code="application_officer_required",
         )
     return officer
@@ -190,13 +224,15 @@ def _validate_files(files: Sequence[Upload], errors: dict[str, list[str]]) -> li
         content_type = abuse.sniff(head)
         if content_type is None:
             errors.setdefault("attachments", []).append(
-                _("%(name)s is not a PDF document or a picture (JPEG, PNG); only these are accepted.") % {"name": name}
+                _("%(name)s is not a PDF document or a picture (JPEG, PNG); only these are accepted.")
+                % {"name": name}
             )
             continue
         accepted.append((upload, name, content_type))
     if total > abuse.MAX_TOTAL_BYTES:
         errors.setdefault("attachments", []).append(
-            _("The attachments together may have at most %(max)d MB.") % {"max": abuse.MAX_TOTAL_BYTES // 1048576}
+            _("The attachments together may have at most %(max)d MB.")
+            % {"max": abuse.MAX_TOTAL_BYTES // 1048576}
         )
     return accepted
 
@@ -249,7 +285,10 @@ def application_submit(
         errors["applicant_name"] = [_("Give the applicant's name (a person or an organisation).")]
     if not ID_RE.match(ident):
         errors["applicant_id_number"] = [
-            _("Give the identity card number (18 characters) or the unified social credit code (18 characters).")
+            _(
+                "Give the identity card number (18 characters) or the "
+                "unified social credit code (18 characters)."
+            )
         ]
     if not project:
         errors["project"] = [_("Say what the licence is for (the project or scope).")]
@@ -279,22 +318,35 @@ def application_submit(
                 errors["renewal_of"] = [
                     _(
                         "A renewal must be applied for at least %(days)d days before the licence expires "
-                        "(行政许可法 Art.50); licence %(number)s expires on %(until)s. Apply for a new licence instead."
+                        "(行政许可法 Art.50); licence %(number)s expires on "
+                        "%(until)s. Apply for a new licence instead."
                     )
-                    % {"days": min_days, "number": renewal_of.number, "until": renewal_of.valid_until.isoformat()}
+                    % {
+                        "days": min_days,
+                        "number": renewal_of.number,
+                        "until": renewal_of.valid_until.isoformat(),
+                    }
                 ]
             if kind is not None and renewal_of.kind_id != kind.pk:
                 errors["kind"] = [_("A renewal is for the same kind of licence.")]
     accepted = _validate_files(files, errors)
     if errors:
-        raise ValidationFailed(_("The application was not sent: correct the fields marked."), field_errors=errors, status=422)
+        raise ValidationFailed(
+            _("The application was not sent: correct the fields marked."), field_errors=errors, status=422
+        )
     assert agency is not None and kind is not None
     officer = None
     if actor is not None:
         policies.ensure(actor, "register", agency)
         officer = _officer(actor)
-    key = dedup_key(agency_id=agency.pk, kind_id=kind.pk, id_number=ident, project=project, location=location,
-                    renewal_of=renewal_of.pk if renewal_of else None)
+    key = dedup_key(
+        agency_id=agency.pk,
+        kind_id=kind.pk,
+        id_number=ident,
+        project=project,
+        location=location,
+        renewal_of=renewal_of.pk if renewal_of else None,
+    )
     with transaction.atomic():
         # Serialise submissions of the same agency so that two identical ones cannot both pass.
         org_selectors.visible_agencies(None).select_for_update().filter(pk=agency.pk).first()
@@ -304,7 +356,8 @@ def application_submit(
                 _(
                     "The same applicant already applied for this licence for the same project and location "
                     "(received on %(on)s) and it is still being handled: follow that application with its "
-                    "tracking code instead of applying again (行政许可法 Art.32 requires one handling per application)."
+                    "tracking code instead of applying again (行政许可法 Art.32 "
+                    "requires one handling per application)."
                 )
                 % {"on": existing.received_on.isoformat()},
                 code="application_duplicate",
@@ -314,13 +367,24 @@ def application_submit(
             try:
                 with transaction.atomic():
                     app = Application.objects.create(
-                        agency=agency, kind=kind, tracking_code=abuse.new_tracking_code(),
+                        agency=agency,
+                        kind=kind,
+                        tracking_code=abuse.new_tracking_code(),
                         channel=Channel.WINDOW if officer else Channel.ONLINE,
-                        applicant_name=name, applicant_id_number=ident, applicant_phone=phone,
-                        applicant_email=email, applicant_address=address, project=project,
-                        location=location, description=description, joint=bool(joint),
-                        renewal_of=renewal_of, dedup_key=key, received_on=today,
-                        first_contact=officer, owner=officer,
+                        applicant_name=name,
+                        applicant_id_number=ident,
+                        applicant_phone=phone,
+                        applicant_email=email,
+                        applicant_address=address,
+                        project=project,
+                        location=location,
+                        description=description,
+                        joint=bool(joint),
+                        renewal_of=renewal_of,
+                        dedup_key=key,
+                        received_on=today,
+                        first_contact=officer,
+                        owner=officer,
                     )
                 break
             except IntegrityError:
@@ -329,22 +393,45 @@ def application_submit(
             raise Conflict(_("No tracking code could be issued; send the application again."))
         stored = []
         for upload, filename, content_type in accepted:
-            file = file_store(actor=actor, fileobj=upload.fileobj, filename=filename, content_type=content_type,
-                              agency_id=agency.pk, act="application.attachment")
-            ApplicationAttachment.objects.create(application=app, file=file, filename=filename,
-                                                 content_type=content_type, size=file.size)
+            file = file_store(
+                actor=actor,
+                fileobj=upload.fileobj,
+                filename=filename,
+                content_type=content_type,
+                agency_id=agency.pk,
+                act="application.attachment",
+            )
+            ApplicationAttachment.objects.create(
+                application=app, file=file, filename=filename, content_type=content_type, size=file.size
+            )
             stored.append(file.digest)
         ledger_append(
-            actor=actor, act="application.submit", obj=app, agency_id=agency.pk,
-            payload={"kind": kind.code, "channel": app.channel, "attachments": stored, "joint": app.joint,
-                     "renewal_of": renewal_of.pk if renewal_of else None,
-                     "owner": officer.pk if officer else None, "status": app.status},
+            actor=actor,
+            act="application.submit",
+            obj=app,
+            agency_id=agency.pk,
+            payload={
+                "kind": kind.code,
+                "channel": app.channel,
+                "attachments": stored,
+                "joint": app.joint,
+                "renewal_of": renewal_of.pk if renewal_of else None,
+                "owner": officer.pk if officer else None,
+                "status": app.status,
+            },
         )
         deadline_start(
-            actor=actor, subject=app, agency_id=agency.pk, kind=CORRECTION, title="补正材料一次告知期限",
-            legal_basis=BASIS_32, unit=Deadline.Unit.WORKDAYS,
-            amount=selectors.setting(selectors.CORRECTION_WORKDAYS), start_date=today,
-            responsible=officer.user if officer else None, today=today,
+            actor=actor,
+            subject=app,
+            agency_id=agency.pk,
+            kind=CORRECTION,
+            title="补正材料一次告知期限",
+            legal_basis=BASIS_32,
+            unit=Deadline.Unit.WORKDAYS,
+            amount=selectors.setting(selectors.CORRECTION_WORKDAYS),
+            start_date=today,
+            responsible=officer.user if officer else None,
+            today=today,
         )
     return app
 
@@ -366,35 +453,54 @@ def application_take(*, actor: Any, application: Application) -> Application:
             )
         locked.first_contact = locked.owner = officer
         locked.save()
-        ledger_append(actor=actor, act="application.take", obj=locked, agency_id=locked.agency_id,
-                      payload={"owner": officer.pk, "owner_name": officer.name})
+        ledger_append(
+            actor=actor,
+            act="application.take",
+            obj=locked,
+            agency_id=locked.agency_id,
+            payload={"owner": officer.pk, "owner_name": officer.name},
+        )
     _sync(application, locked)
     return application
 
 
-def application_handover(*, actor: Any, application: Application, officer_id: Any, note: str = "") -> Handover:
+def application_handover(
+    *, actor: Any, application: Application, officer_id: Any, note: str = ""
+) -> Handover:
     """移交: the responsible officer hands the application over to a named colleague (logged)."""
     policies.ensure(actor, "handover", application)
     officer = selectors.agency_officers(agency_id=application.agency_id).filter(pk=_int(officer_id)).first()
     if officer is None:
         raise ValidationFailed(
             _("Choose an active officer of the agency the application was sent to."),
-            field_errors={"officer": [_("Choose an officer of this agency.")]}, status=422,
+            field_errors={"officer": [_("Choose an officer of this agency.")]},
+            status=422,
         )
     with transaction.atomic():
         locked = _locked(application)
         if locked.owner_id == officer.pk:
             raise ValidationFailed(
                 _("%(officer)s is already responsible for this application.") % {"officer": officer.name},
-                field_errors={"officer": [_("Choose another officer.")]}, status=422,
+                field_errors={"officer": [_("Choose another officer.")]},
+                status=422,
             )
         if locked.status not in selectors.OPEN_APPLICATION:
             raise Conflict(_("A closed application is not handed over any more."), code="application_closed")
         note = clean_text(note, 500)
-        record = Handover.objects.create(application=locked, from_officer=locked.owner, to_officer=officer,
-                                         note=note, by=actor if getattr(actor, "pk", None) else None)
-        ledger_append(actor=actor, act="application.handover", obj=locked, agency_id=locked.agency_id,
-                      payload={"from": locked.owner_id, "to": officer.pk, "to_name": officer.name, "note": note})
+        record = Handover.objects.create(
+            application=locked,
+            from_officer=locked.owner,
+            to_officer=officer,
+            note=note,
+            by=actor if getattr(actor, "pk", None) else None,
+        )
+        ledger_append(
+            actor=actor,
+            act="application.handover",
+            obj=locked,
+            agency_id=locked.agency_id,
+            payload={"from": locked.owner_id, "to": officer.pk, "to_name": officer.name, "note": note},
+        )
         locked.owner = officer
         locked.save()
         for deadline in selectors.subject_deadlines(locked, open_only=True):
@@ -409,10 +515,18 @@ def application_handover(*, actor: Any, application: Application, officer_id: An
 def _start_decision(app: Application, *, actor: Any, start: datetime.date, today: datetime.date) -> Deadline:
     base = selectors.JOINT_DECISION_WORKDAYS if app.joint else selectors.DECISION_WORKDAYS
     return deadline_start(
-        actor=actor, subject=app, agency_id=app.agency_id, kind=DECISION,
+        actor=actor,
+        subject=app,
+        agency_id=app.agency_id,
+        kind=DECISION,
         title="行政许可决定期限（集中办理）" if app.joint else "行政许可决定期限",
-        legal_basis=BASIS_42, unit=Deadline.Unit.WORKDAYS, amount=selectors.setting(base),
-        start_date=start, responsible=app.owner.user if app.owner else None, warn_days=3, today=today,
+        legal_basis=BASIS_42,
+        unit=Deadline.Unit.WORKDAYS,
+        amount=selectors.setting(base),
+        start_date=start,
+        responsible=app.owner.user if app.owner else None,
+        warn_days=3,
+        today=today,
     )
 
 
@@ -426,22 +540,29 @@ def application_request_correction(
     if not items:
         raise ValidationFailed(
             _("List every missing material, one per line: the applicant is told once (一次告知)."),
-            field_errors={"missing": [_("List the missing materials.")]}, status=422,
+            field_errors={"missing": [_("List the missing materials.")]},
+            status=422,
         )
     with transaction.atomic():
         locked = _locked(application)
         if locked.status == S.CORRECTION:
             raise Conflict(
-                _("The missing materials were already listed on %(on)s; the law allows one complete list "
-                  "(行政许可法 Art.32). Accept or refuse the application once the materials arrive.")
+                _(
+                    "The missing materials were already listed on %(on)s; the law allows one complete list "
+                    "(行政许可法 Art.32). Accept or refuse the application once the materials arrive."
+                )
                 % {"on": locked.correction_on.isoformat() if locked.correction_on else ""},
                 code="application_correction_once",
             )
         limit = next(iter(_open_deadlines(locked, CORRECTION)), None)
         if locked.status == S.RECEIVED and (limit is None or limit.due_date < today):
             raise Conflict(
-                _("The 5 working days to list missing materials have passed (行政许可法 Art.32): the application "
-                  "counts as accepted on receipt. Accept it; what is missing may be asked for during the examination."),
+                _(
+                    "The 5 working days to list missing materials have "
+                    "passed (行政许可法 Art.32): the application "
+                    "counts as accepted on receipt. Accept it; what is missing "
+                    "may be asked for during the examination."
+                ),
                 code="application_correction_late",
             )
         locked.missing_materials = "\n".join(items)
@@ -457,14 +578,28 @@ def _accept(locked: Application, *, actor: Any, today: datetime.date, deemed: bo
     start = locked.received_on if deemed else today
     locked.accepted_on = start
     locked.deemed_accepted = deemed
-    _move(locked, to=S.ACCEPTED, actor=actor, act="application.accept_deemed" if deemed else "application.accept",
-          payload={"accepted_on": start.isoformat(), "deemed": deemed})
+    _move(
+        locked,
+        to=S.ACCEPTED,
+        actor=actor,
+        act="application.accept_deemed" if deemed else "application.accept",
+        payload={"accepted_on": start.isoformat(), "deemed": deemed},
+    )
     _satisfy(locked, kind=CORRECTION, actor=actor, by_act="application.accept")
     decision = _start_decision(locked, actor=actor, start=start, today=today)
-    _issue_document(locked, actor=actor, kind="licence_acceptance", on=today, decision_due=decision.due_date, deemed=deemed)
+    _issue_document(
+        locked,
+        actor=actor,
+        kind="licence_acceptance",
+        on=today,
+        decision_due=decision.due_date,
+        deemed=deemed,
+    )
 
 
-def application_accept(*, actor: Any, application: Application, today: datetime.date | None = None) -> Application:
+def application_accept(
+    *, actor: Any, application: Application, today: datetime.date | None = None
+) -> Application:
     """受理: a sealed, dated acceptance notice; the decision time limit starts (Arts.32, 42)."""
     policies.ensure(actor, "handle", application)
     today = today or timezone.localdate()
@@ -488,23 +623,36 @@ def application_reject(
     today = today or timezone.localdate()
     reason = clean_text(reason)
     if not reason:
-        raise ValidationFailed(_("Give the reason the application is not accepted."),
-                               field_errors={"reason": [_("Give the reason.")]}, status=422)
+        raise ValidationFailed(
+            _("Give the reason the application is not accepted."),
+            field_errors={"reason": [_("Give the reason.")]},
+            status=422,
+        )
     with transaction.atomic():
         locked = _locked(application)
         if locked.status == S.RECEIVED:
             limit = next(iter(_open_deadlines(locked, CORRECTION)), None)
             if limit is not None and limit.due_date < today:
                 raise Conflict(
-                    _("The application counts as accepted on receipt (行政许可法 Art.32: no list of missing "
-                      "materials within 5 working days); decide on it instead: grant or refuse with reasons."),
+                    _(
+                        "The application counts as accepted on receipt "
+                        "(行政许可法 Art.32: no list of missing "
+                        "materials within 5 working days); decide on it "
+                        "instead: grant or refuse with reasons."
+                    ),
                     code="application_deemed_accepted",
                 )
         locked.decision_reason, locked.decided_on = reason, today
         _move(locked, to=S.REJECTED, actor=actor, act="application.reject", payload={"reason": reason})
         _satisfy(locked, kind=CORRECTION, actor=actor, by_act="application.reject")
-        _issue_document(locked, actor=actor, kind="licence_rejection", on=today, reason=reason,
-                        **remedy_bodies(locked.agency))
+        _issue_document(
+            locked,
+            actor=actor,
+            kind="licence_rejection",
+            on=today,
+            reason=reason,
+            **remedy_bodies(locked.agency),
+        )
     _sync(application, locked)
     return application
 
@@ -537,18 +685,29 @@ def application_pause(
     on = on or timezone.localdate()
     reason = clean_text(reason, 200)
     if not reason:
-        raise ValidationFailed(_("Say why the clock stops (hearing, expert review, test)."),
-                               field_errors={"reason": [_("Give the reason.")]}, status=422)
+        raise ValidationFailed(
+            _("Say why the clock stops (hearing, expert review, test)."),
+            field_errors={"reason": [_("Give the reason.")]},
+            status=422,
+        )
     with transaction.atomic():
         locked = _locked(application)
-        _move(locked, to=S.PAUSED, actor=actor, act="application.pause", payload={"reason": reason, "on": on.isoformat()})
+        _move(
+            locked,
+            to=S.PAUSED,
+            actor=actor,
+            act="application.pause",
+            payload={"reason": reason, "on": on.isoformat()},
+        )
         for deadline in _open_deadlines(locked, DECISION):
             deadline_pause(actor=actor, deadline=deadline, reason=reason, on=on)
     _sync(application, locked)
     return application
 
 
-def application_resume(*, actor: Any, application: Application, on: datetime.date | None = None) -> Application:
+def application_resume(
+    *, actor: Any, application: Application, on: datetime.date | None = None
+) -> Application:
     policies.ensure(actor, "handle", application)
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -566,37 +725,66 @@ def application_extend(*, actor: Any, application: Application, reason: str) -> 
     policies.ensure(actor, "extend", application)
     reason = clean_text(reason)
     if not reason:
-        raise ValidationFailed(_("Give the reasons for the extension: the applicant is told them (Art.42)."),
-                               field_errors={"reason": [_("Give the reasons.")]}, status=422)
+        raise ValidationFailed(
+            _("Give the reasons for the extension: the applicant is told them (Art.42)."),
+            field_errors={"reason": [_("Give the reasons.")]},
+            status=422,
+        )
     with transaction.atomic():
         locked = _locked(application)
         if locked.status != S.ACCEPTED:
-            raise Conflict(_("Only an accepted application whose clock runs can be extended; this one is %(s)s.")
-                           % {"s": _label(locked.status)}, code="application_extend_refused")
+            raise Conflict(
+                _("Only an accepted application whose clock runs can be extended; this one is %(s)s.")
+                % {"s": _label(locked.status)},
+                code="application_extend_refused",
+            )
         if locked.extended:
-            raise Conflict(_("The time limit was already extended once; the law allows one extension (Art.42)."),
-                           code="application_extended_once")
+            raise Conflict(
+                _("The time limit was already extended once; the law allows one extension (Art.42)."),
+                code="application_extended_once",
+            )
         current = next(iter(_open_deadlines(locked, DECISION)), None)
         if current is None:
-            raise Conflict(_("This application has no running decision time limit."), code="application_no_deadline")
+            raise Conflict(
+                _("This application has no running decision time limit."), code="application_no_deadline"
+            )
         snap = calendar_snapshot()
-        paused = sum(
-            snap.workdays_between(p.started_on - datetime.timedelta(days=1), p.ended_on - datetime.timedelta(days=1)).days
-            for p in current.pauses.exclude(ended_on__isnull=True)
+        day = datetime.timedelta(days=1)
+        paused = 0
+        for pause in current.pauses.exclude(ended_on__isnull=True):
+            assert pause.ended_on is not None
+            paused += int(snap.workdays_between(pause.started_on - day, pause.ended_on - day).days)
+        extra = selectors.setting(
+            selectors.JOINT_EXTENSION_WORKDAYS if locked.joint else selectors.EXTENSION_WORKDAYS
         )
-        extra = selectors.setting(selectors.JOINT_EXTENSION_WORKDAYS if locked.joint else selectors.EXTENSION_WORKDAYS)
         deadline_cancel(actor=actor, deadline=current, reason="经本行政机关负责人批准延长")
         new = deadline_start(
-            actor=actor, subject=locked, agency_id=locked.agency_id, kind=DECISION,
-            title=f"{current.title}（经负责人批准延长）", legal_basis=BASIS_42, unit=Deadline.Unit.WORKDAYS,
-            amount=current.amount + extra + paused, start_date=current.start_date, responsible=current.responsible,
+            actor=actor,
+            subject=locked,
+            agency_id=locked.agency_id,
+            kind=DECISION,
+            title=f"{current.title}（经负责人批准延长）",
+            legal_basis=BASIS_42,
+            unit=Deadline.Unit.WORKDAYS,
+            amount=current.amount + extra + paused,
+            start_date=current.start_date,
+            responsible=current.responsible,
             warn_days=current.warn_days,
         )
         locked.extended, locked.extension_reason = True, reason
         locked.save()
-        ledger_append(actor=actor, act="application.extend", obj=locked, agency_id=locked.agency_id,
-                      payload={"reason": reason, "old_due": current.due_date.isoformat(),
-                               "new_due": new.due_date.isoformat(), "extra_workdays": extra})
+        ledger_append(
+            actor=actor,
+            act="application.extend",
+            obj=locked,
+            agency_id=locked.agency_id,
+            payload={
+                "reason": reason,
+                "old_due": current.due_date.isoformat(),
+                "new_due": new.due_date.isoformat(),
+                "extra_workdays": extra,
+            },
+        )
     _sync(application, locked)
     return application
 
@@ -616,7 +804,10 @@ def _grant_terms(locked: Application, terms: dict[str, Any], today: datetime.dat
         errors["valid_until"] = [_("Give the last day of validity.")]
     elif isinstance(valid_from, datetime.date) and valid_until <= max(valid_from, today):
         errors["valid_until"] = [
-            _("The licence would expire (%(until)s) before it is issued or valid (%(from)s); give a later expiry date.")
+            _(
+                "The licence would expire (%(until)s) before it is issued or "
+                "valid (%(from)s); give a later expiry date."
+            )
             % {"until": valid_until.isoformat(), "from": max(valid_from, today).isoformat()}
         ]
     if risk not in RiskLevel.values:
@@ -629,10 +820,16 @@ def _grant_terms(locked: Application, terms: dict[str, Any], today: datetime.dat
     else:
         return_date = None
     if errors:
-        raise ValidationFailed(_("The licence was not granted: correct the fields marked."), field_errors=errors, status=422)
+        raise ValidationFailed(
+            _("The licence was not granted: correct the fields marked."), field_errors=errors, status=422
+        )
     return {
-        "scope": scope, "location": location, "conditions": conditions, "risk_level": risk,
-        "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),  # type: ignore[union-attr]
+        "scope": scope,
+        "location": location,
+        "conditions": conditions,
+        "risk_level": risk,
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),  # type: ignore[union-attr]
         "return_date": return_date.isoformat() if return_date else None,
     }
 
@@ -652,39 +849,69 @@ def application_decide(
     today = today or timezone.localdate()
     reason = clean_text(reason)
     if not grant and not reason:
-        raise ValidationFailed(_("A refusal states its reasons (行政许可法 Art.38 para.2)."),
-                               field_errors={"reason": [_("Give the reasons of the refusal.")]}, status=422)
+        raise ValidationFailed(
+            _("A refusal states its reasons (行政许可法 Art.38 para.2)."),
+            field_errors={"reason": [_("Give the reasons of the refusal.")]},
+            status=422,
+        )
     with transaction.atomic():
         locked = _locked(application)
         if locked.status != S.ACCEPTED:
             raise Conflict(
                 _("Only an accepted application whose clock runs is decided; this one is %(s)s%(hint)s.")
-                % {"s": _label(locked.status),
-                   "hint": _(" (resume it after the hearing or expert review)") if locked.status == S.PAUSED else ""},
+                % {
+                    "s": _label(locked.status),
+                    "hint": _(" (resume it after the hearing or expert review)")
+                    if locked.status == S.PAUSED
+                    else "",
+                },
                 code="application_decide_refused",
             )
         locked.decided_on, locked.decision_reason = today, reason
         if grant:
             locked.grant_terms = _grant_terms(locked, terms or {}, today)
-            _move(locked, to=S.GRANTED, actor=actor, act="application.grant", payload={"terms": locked.grant_terms})
+            _move(
+                locked,
+                to=S.GRANTED,
+                actor=actor,
+                act="application.grant",
+                payload={"terms": locked.grant_terms},
+            )
             issue = deadline_start(
-                actor=actor, subject=locked, agency_id=locked.agency_id, kind=ISSUE, title="颁发许可证件期限",
-                legal_basis=BASIS_44, unit=Deadline.Unit.WORKDAYS, amount=selectors.setting(selectors.ISSUE_WORKDAYS),
-                start_date=today, responsible=locked.owner.user if locked.owner else None, today=today,
+                actor=actor,
+                subject=locked,
+                agency_id=locked.agency_id,
+                kind=ISSUE,
+                title="颁发许可证件期限",
+                legal_basis=BASIS_44,
+                unit=Deadline.Unit.WORKDAYS,
+                amount=selectors.setting(selectors.ISSUE_WORKDAYS),
+                start_date=today,
+                responsible=locked.owner.user if locked.owner else None,
+                today=today,
             )
             t = locked.grant_terms
             _issue_document(
-                locked, actor=actor, kind="licence_grant", on=today, location=t["location"],
+                locked,
+                actor=actor,
+                kind="licence_grant",
+                on=today,
+                location=t["location"],
                 valid_from=datetime.date.fromisoformat(t["valid_from"]),
                 valid_until=datetime.date.fromisoformat(t["valid_until"]),
-                conditions=t["conditions"], issue_due=issue.due_date,
+                conditions=t["conditions"],
+                issue_due=issue.due_date,
             )
         else:
             _move(locked, to=S.REFUSED, actor=actor, act="application.refuse", payload={"reason": reason})
-            _issue_document(locked, actor=actor, kind="licence_refusal", on=today, reason=reason,
-                            **remedy_bodies(locked.agency))
+            _issue_document(
+                locked,
+                actor=actor,
+                kind="licence_refusal",
+                on=today,
+                reason=reason,
+                **remedy_bodies(locked.agency),
+            )
         _satisfy(locked, kind=DECISION, actor=actor, by_act="application.decide")
     _sync(application, locked)
     return application
-
-

@@ -36,7 +36,9 @@ LICENCE_TRANSITIONS: dict[str, frozenset[str]] = {
 PENDING_RENEWAL = (AppStatus.RECEIVED, AppStatus.CORRECTION, AppStatus.ACCEPTED, AppStatus.PAUSED)
 
 
-def _move_licence(licence: Licence, *, to: str, actor: Any, act: str, payload: dict[str, Any] | None = None) -> None:
+def _move_licence(
+    licence: Licence, *, to: str, actor: Any, act: str, payload: dict[str, Any] | None = None
+) -> None:
     if to not in LICENCE_TRANSITIONS[licence.status]:
         raise Conflict(
             _("A licence that is %(from)s cannot become %(to)s.")
@@ -46,15 +48,27 @@ def _move_licence(licence: Licence, *, to: str, actor: Any, act: str, payload: d
     old = licence.status
     licence.status = to
     licence.save()
-    ledger_append(actor=actor, act=act, obj=licence, agency_id=licence.agency_id, payload={"from": old, "to": to, **(payload or {})})
+    ledger_append(
+        actor=actor,
+        act=act,
+        obj=licence,
+        agency_id=licence.agency_id,
+        payload={"from": old, "to": to, **(payload or {})},
+    )
 
 
 def _start_expiry(licence: Licence, *, actor: Any, start: datetime.date) -> Deadline:
     return deadline_start(
-        actor=actor, subject=licence, agency_id=licence.agency_id, kind=EXPIRY,
-        title=f"{licence.kind.name}有效期届满（{licence.number}）", legal_basis="《行政许可法》第50条",
-        unit=Deadline.Unit.CALENDAR_DAYS, amount=max((licence.valid_until - start).days, 1),
-        start_date=start, warn_days=5,
+        actor=actor,
+        subject=licence,
+        agency_id=licence.agency_id,
+        kind=EXPIRY,
+        title=f"{licence.kind.name}有效期届满（{licence.number}）",
+        legal_basis="《行政许可法》第50条",
+        unit=Deadline.Unit.CALENDAR_DAYS,
+        amount=max((licence.valid_until - start).days, 1),
+        start_date=start,
+        warn_days=5,
     )
 
 
@@ -63,7 +77,9 @@ def _plan_next(licence: Licence, *, after: datetime.date) -> Inspection | None:
     due = after + datetime.timedelta(days=selectors.supervision_interval(licence.risk_level))
     if licence.status != L.VALID or due > licence.valid_until:
         return None
-    return Inspection.objects.create(agency_id=licence.agency_id, licence=licence, kind=InspectionKind.PLAN, due_on=due)
+    return Inspection.objects.create(
+        agency_id=licence.agency_id, licence=licence, kind=InspectionKind.PLAN, due_on=due
+    )
 
 
 def application_issue(
@@ -77,63 +93,111 @@ def application_issue(
     with transaction.atomic():
         locked = _locked(application)
         if locked.status != AppStatus.GRANTED:
-            raise Conflict(_("A licence is issued only after the decision to grant it; this application is %(s)s.")
-                           % {"s": AppStatus(locked.status).label}, code="application_not_granted")
+            raise Conflict(
+                _("A licence is issued only after the decision to grant it; this application is %(s)s.")
+                % {"s": AppStatus(locked.status).label},
+                code="application_not_granted",
+            )
         t = locked.grant_terms
         valid_from = datetime.date.fromisoformat(t["valid_from"])
         valid_until = datetime.date.fromisoformat(t["valid_until"])
         if valid_until <= today:
             raise ValidationFailed(
-                _("The validity granted ends on %(until)s, before the licence would be issued (%(today)s): an expiry "
-                  "date before the issue date is refused. Decide again on a new application.")
+                _(
+                    "The validity granted ends on %(until)s, before the licence "
+                    "would be issued (%(today)s): an expiry "
+                    "date before the issue date is refused. Decide again on a new application."
+                )
                 % {"until": valid_until.isoformat(), "today": today.isoformat()},
-                code="licence_expiry_before_issue", status=422,
+                code="licence_expiry_before_issue",
+                status=422,
             )
         if locked.renewal_of_id:
             licence = Licence.objects.select_for_update().get(pk=locked.renewal_of_id)
-            licence = _renew(licence, actor=actor, until=valid_until, act="licence.renew",
-                             payload={"application": locked.pk})
+            licence = _renew(
+                licence,
+                actor=actor,
+                until=valid_until,
+                act="licence.renew",
+                payload={"application": locked.pk},
+            )
         else:
             sequence = f"licence_{locked.kind.code}"[:60]
             ensure_number_pattern(agency_id=locked.agency_id, sequence=sequence)
             issued = number_take(agency_id=locked.agency_id, kind=sequence, year=today.year, actor=actor)
             return_date = datetime.date.fromisoformat(t["return_date"]) if t.get("return_date") else None
             licence = Licence.objects.create(
-                agency_id=locked.agency_id, kind=locked.kind, application=locked, number=issued.number,
-                holder_name=locked.applicant_name, holder_id_number=locked.applicant_id_number,
-                holder_phone=locked.applicant_phone, holder_email=locked.applicant_email,
-                holder_address=locked.applicant_address, scope=t["scope"], location=t["location"],
-                conditions=t["conditions"], supervision_number=supervision_number, issued_on=today,
-                valid_from=valid_from, valid_until=valid_until, return_date=return_date,
+                agency_id=locked.agency_id,
+                kind=locked.kind,
+                application=locked,
+                number=issued.number,
+                holder_name=locked.applicant_name,
+                holder_id_number=locked.applicant_id_number,
+                holder_phone=locked.applicant_phone,
+                holder_email=locked.applicant_email,
+                holder_address=locked.applicant_address,
+                scope=t["scope"],
+                location=t["location"],
+                conditions=t["conditions"],
+                supervision_number=supervision_number,
+                issued_on=today,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                return_date=return_date,
                 risk_level=t["risk_level"],
             )
-            ledger_append(actor=actor, act="licence.issue", obj=licence, agency_id=licence.agency_id,
-                          payload={"number": licence.number, "application": locked.pk, "kind": locked.kind.code,
-                                   "valid_from": t["valid_from"], "valid_until": t["valid_until"],
-                                   "supervision_number": supervision_number})
+            ledger_append(
+                actor=actor,
+                act="licence.issue",
+                obj=licence,
+                agency_id=licence.agency_id,
+                payload={
+                    "number": licence.number,
+                    "application": locked.pk,
+                    "kind": locked.kind.code,
+                    "valid_from": t["valid_from"],
+                    "valid_until": t["valid_until"],
+                    "supervision_number": supervision_number,
+                },
+            )
             _start_expiry(licence, actor=actor, start=today)
             if return_date:
                 deadline_start(
-                    actor=actor, subject=licence, agency_id=licence.agency_id, kind=RETURN,
-                    title=f"临时用地交还期限（{licence.number}）", legal_basis="《土地管理法》第57条",
-                    unit=Deadline.Unit.CALENDAR_DAYS, amount=max((return_date - today).days, 1),
-                    start_date=today, warn_days=5,
+                    actor=actor,
+                    subject=licence,
+                    agency_id=licence.agency_id,
+                    kind=RETURN,
+                    title=f"临时用地交还期限（{licence.number}）",
+                    legal_basis="《土地管理法》第57条",
+                    unit=Deadline.Unit.CALENDAR_DAYS,
+                    amount=max((return_date - today).days, 1),
+                    start_date=today,
+                    warn_days=5,
                 )
             _plan_next(licence, after=today)
-        _move(locked, to=AppStatus.ISSUED, actor=actor, act="application.issue", payload={"licence": licence.pk})
+        _move(
+            locked, to=AppStatus.ISSUED, actor=actor, act="application.issue", payload={"licence": licence.pk}
+        )
         for deadline in selectors.subject_deadlines(locked, kind=ISSUE, open_only=True):
             deadline_satisfy(actor=actor, deadline=deadline, by_act="application.issue")
     _sync(application, locked)
     return licence
 
 
-def _renew(licence: Licence, *, actor: Any, until: datetime.date, act: str, payload: dict[str, Any]) -> Licence:
+def _renew(
+    licence: Licence, *, actor: Any, until: datetime.date, act: str, payload: dict[str, Any]
+) -> Licence:
     old_until = licence.valid_until
     licence.valid_until = until
     licence.renewed_times += 1
     licence.save()
-    ledger_append(actor=actor, act=act, obj=licence, agency_id=licence.agency_id,
-                  payload={"old_valid_until": old_until.isoformat(), "new_valid_until": until.isoformat(), **payload})
+    ledger_append(
+        actor=actor,
+        act=act,
+        obj=licence,
+        agency_id=licence.agency_id,
+        payload={"old_valid_until": old_until.isoformat(), "new_valid_until": until.isoformat(), **payload},
+    )
     for deadline in selectors.subject_deadlines(licence, kind=EXPIRY, open_only=True):
         deadline_cancel(actor=actor, deadline=deadline, reason="许可延续")
     _start_expiry(licence, actor=actor, start=max(old_until, timezone.localdate()))
@@ -146,9 +210,17 @@ def licences_expiry_run(*, today: datetime.date | None = None) -> dict[str, int]
     period — an automatic act of the system, logged; otherwise it expires."""
     today = today or timezone.localdate()
     renewed = expired = 0
-    for pk in Licence.objects.filter(status=L.VALID, valid_until__lt=today).values_list("pk", flat=True).order_by("pk"):
+    for pk in (
+        Licence.objects.filter(status=L.VALID, valid_until__lt=today)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    ):
         with transaction.atomic():
-            licence = Licence.objects.select_for_update().filter(pk=pk, status=L.VALID, valid_until__lt=today).first()
+            licence = (
+                Licence.objects.select_for_update()
+                .filter(pk=pk, status=L.VALID, valid_until__lt=today)
+                .first()
+            )
             if licence is None:
                 continue
             pending = (
@@ -159,18 +231,35 @@ def licences_expiry_run(*, today: datetime.date | None = None) -> dict[str, int]
             )
             if pending is not None:
                 period = licence.valid_until - licence.valid_from
-                _renew(licence, actor=None, until=licence.valid_until + period, act="licence.renew_deemed",
-                       payload={"application": pending.pk, "basis": "《行政许可法》第50条"})
+                _renew(
+                    licence,
+                    actor=None,
+                    until=licence.valid_until + period,
+                    act="licence.renew_deemed",
+                    payload={"application": pending.pk, "basis": "《行政许可法》第50条"},
+                )
                 pending.decided_on = today
-                pending.decision_reason = "行政机关在许可有效期届满前未作出是否准予延续的决定，视为准予延续（《行政许可法》第50条）"
-                _move(pending, to=AppStatus.DEEMED_RENEWED, actor=None, act="application.deemed_renewed",
-                      payload={"licence": licence.pk})
+                pending.decision_reason = (
+                    "行政机关在许可有效期届满前未作出是否准予延续的决定，视为准予延续（《行政许可法》第50条）"
+                )
+                _move(
+                    pending,
+                    to=AppStatus.DEEMED_RENEWED,
+                    actor=None,
+                    act="application.deemed_renewed",
+                    payload={"licence": licence.pk},
+                )
                 for deadline in selectors.subject_deadlines(pending, open_only=True):
                     deadline_cancel(actor=None, deadline=deadline, reason="视为准予延续")
                 renewed += 1
             else:
-                _move_licence(licence, to=L.EXPIRED, actor=None, act="licence.expire",
-                              payload={"valid_until": licence.valid_until.isoformat()})
+                _move_licence(
+                    licence,
+                    to=L.EXPIRED,
+                    actor=None,
+                    act="licence.expire",
+                    payload={"valid_until": licence.valid_until.isoformat()},
+                )
                 expired += 1
     return {"renewed": renewed, "expired": expired}
 
@@ -181,13 +270,20 @@ def licence_set_risk(*, actor: Any, licence: Licence, risk_level: str) -> Licenc
 
     policies.ensure(actor, "inspect", licence.agency)
     if risk_level not in RiskLevel.values:
-        raise ValidationFailed(_("Choose a risk level."), field_errors={"risk_level": [_("Choose a risk level.")]}, status=422)
+        raise ValidationFailed(
+            _("Choose a risk level."), field_errors={"risk_level": [_("Choose a risk level.")]}, status=422
+        )
     with transaction.atomic():
         locked = Licence.objects.select_for_update().get(pk=licence.pk)
         old = locked.risk_level
         locked.risk_level = risk_level
         locked.save()
-        ledger_append(actor=actor, act="licence.risk", obj=locked, agency_id=locked.agency_id,
-                      payload={"from": old, "to": risk_level})
+        ledger_append(
+            actor=actor,
+            act="licence.risk",
+            obj=locked,
+            agency_id=locked.agency_id,
+            payload={"from": old, "to": risk_level},
+        )
     licence.risk_level = risk_level
     return licence

@@ -44,10 +44,20 @@ def world(db) -> World:
     dept = DepartmentFactory(agency=agency, name="行政审批科")
     return World(
         agency=agency,
-        head=OfficerFactory(agency=agency, with_department=False, department=None, roles=[Role.HEAD, Role.OFFICER],
-                            name="王局长", certified_fields=["planning", "land", "mineral"]),
-        clerk=OfficerFactory(agency=agency, department=dept, name="何审批", certified_fields=["planning", "land", "mineral"]),
-        colleague=OfficerFactory(agency=agency, department=dept, name="林同事", certified_fields=["planning", "land", "mineral"]),
+        head=OfficerFactory(
+            agency=agency,
+            with_department=False,
+            department=None,
+            roles=[Role.HEAD, Role.OFFICER],
+            name="王局长",
+            certified_fields=["planning", "land", "mineral"],
+        ),
+        clerk=OfficerFactory(
+            agency=agency, department=dept, name="何审批", certified_fields=["planning", "land", "mineral"]
+        ),
+        colleague=OfficerFactory(
+            agency=agency, department=dept, name="林同事", certified_fields=["planning", "land", "mineral"]
+        ),
         uncertified=OfficerFactory(agency=agency, department=dept, name="无证员"),
         outsider=OfficerFactory(name="外局员", certified_fields=["planning"]),
         kind=LicenceKind.objects.get(code="construction_project_planning"),

@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _docs(app):
-    return list(document_selectors.documents_for_subject(actor=None, subject_type="service.application", subject_id=app.pk))
+    return list(
+        document_selectors.documents_for_subject(
+            actor=None, subject_type="service.application", subject_id=app.pk
+        )
+    )
 
 
 def _taken(world, **kw):
@@ -63,7 +67,9 @@ def test_only_certified_owner_or_head_handles(world):
     with pytest.raises(PermissionDenied) as exc:
         services.application_accept(actor=world.uncertified.user, application=app)
     assert "证" in exc.value.message
-    services.application_handover(actor=world.uncertified.user, application=app, officer_id=world.clerk.pk, note="持证人员办理")
+    services.application_handover(
+        actor=world.uncertified.user, application=app, officer_id=world.clerk.pk, note="持证人员办理"
+    )
     assert app.owner_id == world.clerk.pk
     with pytest.raises(PermissionDenied):
         services.application_accept(actor=world.colleague.user, application=app)
@@ -76,7 +82,9 @@ def test_only_certified_owner_or_head_handles(world):
 
 def test_one_complete_correction_list_then_acceptance_with_sealed_notices(world):
     app = _taken(world)
-    services.application_request_correction(actor=world.clerk.user, application=app, missing=["建设工程设计方案总平面图", "土地权属证明", " "])
+    services.application_request_correction(
+        actor=world.clerk.user, application=app, missing=["建设工程设计方案总平面图", "土地权属证明", " "]
+    )
     assert app.status == AppStatus.CORRECTION
     with pytest.raises(Conflict) as exc:
         services.application_request_correction(actor=world.clerk.user, application=app, missing=["又一项"])
@@ -103,7 +111,9 @@ def test_correction_after_five_working_days_is_refused_and_the_job_accepts_on_re
     assert app.status == AppStatus.ACCEPTED and app.deemed_accepted and app.accepted_on == long_ago
     decision = selectors.subject_deadlines(app, kind="service.decision").get()
     assert decision.start_date == long_ago
-    assert LedgerEntry.objects.filter(act="application.accept_deemed", object_id=str(app.pk), actor__isnull=True).exists()
+    assert LedgerEntry.objects.filter(
+        act="application.accept_deemed", object_id=str(app.pk), actor__isnull=True
+    ).exists()
 
 
 def test_rejection_states_reason_and_remedies(world):
@@ -147,26 +157,38 @@ def test_grant_and_issue_make_a_licence_with_its_expiry_deadline_and_plan(world)
     services.application_accept(actor=world.clerk.user, application=app)
     today = timezone.localdate()
     with pytest.raises(ValidationFailed) as exc:
-        services.application_decide(actor=world.clerk.user, application=app, grant=True,
-                                    terms=terms(valid_until=today - datetime.timedelta(days=1)))
+        services.application_decide(
+            actor=world.clerk.user,
+            application=app,
+            grant=True,
+            terms=terms(valid_until=today - datetime.timedelta(days=1)),
+        )
     assert "valid_until" in exc.value.field_errors
     services.application_decide(actor=world.clerk.user, application=app, grant=True, terms=terms())
     assert app.status == AppStatus.GRANTED
     assert selectors.subject_deadlines(app, kind="service.issue", open_only=True).get().amount == 10
-    licence = services.application_issue(actor=world.clerk.user, application=app, supervision_number="3607222026000001")
+    licence = services.application_issue(
+        actor=world.clerk.user, application=app, supervision_number="3607222026000001"
+    )
     assert app.status == AppStatus.ISSUED and licence.status == LicenceStatus.VALID
     expiry = selectors.subject_deadlines(licence, kind="licence.expiry").get()
     assert expiry.unit == Deadline.Unit.CALENDAR_DAYS and expiry.due_date >= licence.valid_until
     planned = licence.inspections.get()
     assert planned.due_on == today + datetime.timedelta(days=90)  # high risk
     assert selectors.licence_contact(licence.pk) == {
-        "name": "信丰县某某建材有限公司", "email": "jc@example.com", "phone": "13800000001", "address": "信丰县嘉定镇工业园8号"}
+        "name": "信丰县某某建材有限公司",
+        "email": "jc@example.com",
+        "phone": "13800000001",
+        "address": "信丰县嘉定镇工业园8号",
+    }
     assert list(selectors.licences_granted_since(today)) == [licence]
     assert not selectors.licences_granted_since(today + datetime.timedelta(days=1)).exists()
     grant = next(d for d in _docs(app) if d.kind == "licence_grant")
     assert "有效期" in pdf_text(document_pdf(actor=world.clerk.user, document=grant))
     public = selectors.public_status(app)
-    assert public["licence_number"] == licence.number and "USCC" not in str(public) and USCC not in str(public)
+    assert (
+        public["licence_number"] == licence.number and "USCC" not in str(public) and USCC not in str(public)
+    )
 
 
 def test_refusal_needs_reasons(world):
@@ -174,7 +196,9 @@ def test_refusal_needs_reasons(world):
     services.application_accept(actor=world.clerk.user, application=app)
     with pytest.raises(ValidationFailed):
         services.application_decide(actor=world.clerk.user, application=app, grant=False)
-    services.application_decide(actor=world.clerk.user, application=app, grant=False, reason="不符合控制性详细规划")
+    services.application_decide(
+        actor=world.clerk.user, application=app, grant=False, reason="不符合控制性详细规划"
+    )
     assert app.status == AppStatus.REFUSED
     assert {d.kind for d in _docs(app)} == {"licence_acceptance", "licence_refusal"}
 
@@ -186,8 +210,12 @@ def test_temporary_land_needs_and_gets_a_return_deadline(world):
     with pytest.raises(ValidationFailed) as exc:
         services.application_decide(actor=world.clerk.user, application=app, grant=True, terms=terms())
     assert "return_date" in exc.value.field_errors
-    services.application_decide(actor=world.clerk.user, application=app, grant=True,
-                                terms=terms(return_date=today + datetime.timedelta(days=400)))
+    services.application_decide(
+        actor=world.clerk.user,
+        application=app,
+        grant=True,
+        terms=terms(return_date=today + datetime.timedelta(days=400)),
+    )
     licence = services.application_issue(actor=world.clerk.user, application=app)
     assert selectors.subject_deadlines(licence, kind="licence.temporary_land_return").exists()
 
@@ -196,8 +224,12 @@ def _licence(world, days_left: int, **kw):
     app = _taken(world, **kw)
     services.application_accept(actor=world.clerk.user, application=app)
     today = timezone.localdate()
-    services.application_decide(actor=world.clerk.user, application=app, grant=True,
-                                terms=terms(valid_from=today, valid_until=today + datetime.timedelta(days=days_left)))
+    services.application_decide(
+        actor=world.clerk.user,
+        application=app,
+        grant=True,
+        terms=terms(valid_from=today, valid_until=today + datetime.timedelta(days=days_left)),
+    )
     return services.application_issue(actor=world.clerk.user, application=app)
 
 
@@ -205,7 +237,10 @@ def test_renewal_must_come_30_days_before_expiry(world):
     licence = _licence(world, 20)
     with pytest.raises(ValidationFailed) as exc:
         submit(world, renewal_of_id=licence.pk)
-    assert "Art.50" in exc.value.field_errors["renewal_of"][0] or "第50条" in exc.value.field_errors["renewal_of"][0]
+    assert (
+        "Art.50" in exc.value.field_errors["renewal_of"][0]
+        or "第50条" in exc.value.field_errors["renewal_of"][0]
+    )
 
 
 def test_undecided_renewal_is_granted_by_law_and_others_expire(world):
@@ -218,10 +253,14 @@ def test_undecided_renewal_is_granted_by_law_and_others_expire(world):
     renewed.refresh_from_db()
     lapsed.refresh_from_db()
     renewal.refresh_from_db()
-    assert renewed.status == LicenceStatus.VALID and renewed.valid_until == after - datetime.timedelta(days=1) + datetime.timedelta(days=40)
+    assert renewed.status == LicenceStatus.VALID and renewed.valid_until == after - datetime.timedelta(
+        days=1
+    ) + datetime.timedelta(days=40)
     assert renewal.status == AppStatus.DEEMED_RENEWED
     assert lapsed.status == LicenceStatus.EXPIRED
-    assert LedgerEntry.objects.filter(act="licence.renew_deemed", object_id=str(renewed.pk), actor__isnull=True).exists()
+    assert LedgerEntry.objects.filter(
+        act="licence.renew_deemed", object_id=str(renewed.pk), actor__isnull=True
+    ).exists()
     assert selectors.subject_deadlines(renewed, kind="licence.expiry", open_only=True).count() == 1
 
 

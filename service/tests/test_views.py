@@ -19,9 +19,17 @@ pytestmark = pytest.mark.django_db
 
 def _form(world, **overrides):
     data = {
-        "agency": world.agency.pk, "kind": world.kind.pk, "applicant_name": "刘某某", "applicant_id_number": "360722199001011234",
-        "applicant_phone": "13912345678", "applicant_email": "", "applicant_address": "信丰县嘉定镇某路1号",
-        "project": "自建住房", "location": "嘉定镇某村", "description": "", "renewal_of": "",
+        "agency": world.agency.pk,
+        "kind": world.kind.pk,
+        "applicant_name": "刘某某",
+        "applicant_id_number": "360722199001011234",
+        "applicant_phone": "13912345678",
+        "applicant_email": "",
+        "applicant_address": "信丰县嘉定镇某路1号",
+        "project": "自建住房",
+        "location": "嘉定镇某村",
+        "description": "",
+        "renewal_of": "",
     }
     data.update(overrides)
     return data
@@ -45,8 +53,9 @@ def test_online_form_sends_and_tracks_without_personal_data(world, client: Clien
 
 
 def test_online_form_keeps_input_and_names_the_fields(world, client: Client):
-    response = client.post(reverse("service_public:apply"), _form(world, applicant_id_number="12", project="",
-                                                                    attachments=[]))
+    response = client.post(
+        reverse("service_public:apply"), _form(world, applicant_id_number="12", project="", attachments=[])
+    )
     text = response.content.decode()
     assert response.status_code == 400 and "嘉定镇某村" in text
     assert Application.objects.count() == 0
@@ -59,7 +68,12 @@ def test_attachment_checked_by_content_and_honeypot(world, client: Client):
     response = client.post(reverse("service_public:apply"), {**_form(world), "attachments": [fake]})
     assert response.status_code == 400 and Application.objects.count() == 0
     good = SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf")
-    assert client.post(reverse("service_public:apply"), {**_form(world), "attachments": [good], "website": "x"}).status_code == 400
+    assert (
+        client.post(
+            reverse("service_public:apply"), {**_form(world), "attachments": [good], "website": "x"}
+        ).status_code
+        == 400
+    )
     assert Application.objects.count() == 0
 
 
@@ -85,16 +99,37 @@ def test_officer_walks_an_application_to_a_licence(world, client: Client):
     assert client.post(url, {"action": "take"}).status_code == 302
     assert client.post(url, {"action": "accept"}).status_code == 302
     today = timezone.localdate()
-    bad = client.post(url, {"action": "grant", "valid_from": today.isoformat(), "valid_until": (today - datetime.timedelta(days=3)).isoformat()})
+    bad = client.post(
+        url,
+        {
+            "action": "grant",
+            "valid_from": today.isoformat(),
+            "valid_until": (today - datetime.timedelta(days=3)).isoformat(),
+        },
+    )
     assert bad.status_code == 400 and "有效" in bad.content.decode()
-    ok = client.post(url, {"action": "grant", "valid_from": today.isoformat(), "valid_until": (today + datetime.timedelta(days=365)).isoformat(),
-                           "risk_level": "medium", "scope": "厂房", "location": "嘉定镇"})
+    ok = client.post(
+        url,
+        {
+            "action": "grant",
+            "valid_from": today.isoformat(),
+            "valid_until": (today + datetime.timedelta(days=365)).isoformat(),
+            "risk_level": "medium",
+            "scope": "厂房",
+            "location": "嘉定镇",
+        },
+    )
     assert ok.status_code == 302
     assert client.post(url, {"action": "issue", "supervision_number": "X1"}).status_code == 302
     app.refresh_from_db()
     assert app.status == AppStatus.ISSUED
     page = client.get(url).content.decode()
-    assert "准予行政许可决定书" in page or "licence_grant" in page or "decision to grant" in page or "准予" in page
+    assert (
+        "准予行政许可决定书" in page
+        or "licence_grant" in page
+        or "decision to grant" in page
+        or "准予" in page
+    )
     licence = app.licence
     detail = client.get(reverse("service:licence", args=[licence.pk])).content.decode()
     assert "licence.expiry" in detail and licence.number in detail
@@ -119,17 +154,37 @@ def test_outsider_cannot_see(world, client: Client):
 def test_patrol_draw_and_public_results(world, client: Client):
     client.force_login(world.clerk.user)
     today = timezone.localdate().isoformat()
-    bad = client.post(reverse("service:patrols"), {"on": today, "route": "嘉定镇", "officers": [world.clerk.pk], "findings": "无"})
+    bad = client.post(
+        reverse("service:patrols"),
+        {"on": today, "route": "嘉定镇", "officers": [world.clerk.pk], "findings": "无"},
+    )
     assert bad.status_code == 400 and "嘉定镇" in bad.content.decode()
-    ok = client.post(reverse("service:patrols"), {"on": today, "route": "嘉定镇", "officers": [world.clerk.pk, world.colleague.pk],
-                                                  "findings": "发现未批先建", "violation": "on", "field_code": "planning"})
+    ok = client.post(
+        reverse("service:patrols"),
+        {
+            "on": today,
+            "route": "嘉定镇",
+            "officers": [world.clerk.pk, world.colleague.pk],
+            "findings": "发现未批先建",
+            "violation": "on",
+            "field_code": "planning",
+        },
+    )
     assert ok.status_code == 302
     for i in range(2):
-        a = submit(world, actor=world.clerk.user, project=f"工程{i}", applicant_name="张三丰", applicant_id_number="360722199001011234")
+        a = submit(
+            world,
+            actor=world.clerk.user,
+            project=f"工程{i}",
+            applicant_name="张三丰",
+            applicant_id_number="360722199001011234",
+        )
         services.application_accept(actor=world.clerk.user, application=a)
         services.application_decide(actor=world.clerk.user, application=a, grant=True, terms=terms())
         services.application_issue(actor=world.clerk.user, application=a)
-    response = client.post(reverse("service:draws"), {"title": "第一次抽查", "field_code": "planning", "n": "1", "seed": "abc"})
+    response = client.post(
+        reverse("service:draws"), {"title": "第一次抽查", "field_code": "planning", "n": "1", "seed": "abc"}
+    )
     assert response.status_code == 302
     draw_url = response["Location"]
     page = client.get(draw_url).content.decode()
@@ -138,8 +193,10 @@ def test_patrol_draw_and_public_results(world, client: Client):
 
     draw = RandomDraw.objects.get()
     inspection = draw.inspections.get()
-    client.post(reverse("service:inspection", args=[inspection.pk]),
-                {"on": today, "officers": draw.picks[0]["officers"], "findings": "张三丰按图施工，电话13912345678"})
+    client.post(
+        reverse("service:inspection", args=[inspection.pk]),
+        {"on": today, "officers": draw.picks[0]["officers"], "findings": "张三丰按图施工，电话13912345678"},
+    )
     assert client.post(draw_url).status_code == 302
     public = client.get(reverse("service_public:draw", args=[draw.pk])).content.decode()
     assert "张某" in public and "张三丰" not in public and "13912345678" not in public
