@@ -109,3 +109,19 @@ def questions_for(actor: Any, *, subject: str = "", q: str = "") -> QuerySet[Que
 def reviews_for(actor: Any, *, year: int | None = None) -> QuerySet[AnnualReview]:
     qs = _scoped(AnnualReview.objects.select_related("officer"), actor)
     return qs.filter(year=year) if year else qs
+
+
+def results_for(actor: Any, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """`exam_results` as the actor may read them: organisers their agency, supervisors also the
+    agencies below, everyone else their own results."""
+    from org.roles import Role
+    from org.selectors import is_unrestricted, roles_of, visible_agency_ids
+
+    if is_unrestricted(actor):
+        return exam_results(visible_agency_ids(actor), start, end)
+    officer = officer_for(actor)
+    if officer is None:
+        return Attempt.objects.none().values()
+    if roles_of(user=actor) & {Role.HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}:
+        return exam_results(read_agency_ids(actor) or [officer.agency_id], start, end)
+    return exam_results([officer.agency_id], start, end).filter(officer_id=officer.pk)

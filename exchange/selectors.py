@@ -1,0 +1,25 @@
+"""Reads on the exchange: export batches of the actor's agency, batches received from below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from exchange.models import ExportBatch, ReceivedBatch
+from org.selectors import officer_for, read_agency_ids
+
+
+def batches_for(actor: Any) -> QuerySet[ExportBatch]:
+    ids = read_agency_ids(actor)
+    qs = ExportBatch.objects.select_related("file").order_by("-since")
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def received_for(actor: Any) -> QuerySet[ReceivedBatch]:
+    """Batches received by the actor's agency from the agencies below it."""
+    officer = officer_for(actor)
+    qs = ReceivedBatch.objects.select_related("source").order_by("-received_at", "-pk")
+    if officer is None:
+        return qs if read_agency_ids(actor) is None else qs.none()
+    return qs.filter(receiver_id=officer.agency_id)
