@@ -23,5 +23,7 @@ class ComplaintsConfig(AppConfig):
                 "complaint.feedback": _("Complainant's satisfaction recorded"),
                 "complaint.close": _("Complaint closed"),
                 "complaint.attachment": _("Complaint attachment stored"),
+                "complaint.mailed": _("E-mail sent to the complainant"),
+                "complaint.mail_failed": _("E-mail to the complainant failed"),
             }
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -95,6 +97,34 @@ def complaint_deadlines(
     return qs.order_by("due_date", "pk")
 
 
+# --- the public answer, masked ----------------------------------------------------------------------
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+LONG_NUMBER_RE = re.compile(r"\d[\d\s-]{5,}\d")
+_reply_masker: Callable[[str, dict[str, list[str]]], str] | None = None
+
+
+def register_reply_masker(masker: Callable[[str, dict[str, list[str]]], str]) -> None:
+    """The portal's masking (publicity.masking, which complaints may not import) registers itself
+    here at start-up (publicity.apps): `masker(text, party_data) -> masked text`."""
+    global _reply_masker
+    _reply_masker = masker
+
+
+def public_reply(complaint: Complaint) -> str:
+    """The answer as the public tracking page and the e-mail show it: personal data masked
+    (identity numbers, phones, bank accounts, addresses, names — the complainant's own among them —
+    and e-mail addresses). Without the portal's masking every long number is hidden (fail closed)."""
+    text = EMAIL_RE.sub("[电子邮箱已隐去]", complaint.reply or "")
+    party = {
+        "persons": [n for n in [complaint.contact_name] if n],
+        "phones": [p for p in [complaint.contact_phone] if p],
+    }
+    if _reply_masker is None:
+        return LONG_NUMBER_RE.sub("[号码已隐去]", text)
+    return _reply_masker(text, party)
+
+
 def _day(value: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(value) if value else None
 
@@ -122,7 +152,7 @@ def public_status(complaint: Complaint) -> dict[str, Any]:
         "status": complaint.status,
         "status_label": str(Status(complaint.status).label),
         "steps": [{"label": label, "on": on} for label, on in steps],
-        "reply": complaint.reply if complaint.replied_at else "",
+        "reply": public_reply(complaint) if complaint.replied_at else "",
         "replied_on": _day(complaint.replied_at),
         "feedback_open": complaint.status == Status.REPLIED and not complaint.satisfaction,
         "satisfaction": complaint.satisfaction,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
-from complaints import abuse, policies, selectors
+from complaints import abuse, mail, policies, selectors
 from complaints.models import Attachment, Category, Complaint, Handover, LeadDecision, Satisfaction, Status
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.models import Deadline
@@ -395,6 +395,7 @@ def complaint_accept(*, actor: Any, complaint: Complaint) -> Complaint:
             payload={"owner": officer.pk, "owner_name": officer.name},
         )
         _satisfy(locked, kind=ACKNOWLEDGE, actor=actor, by_act="complaint.accept")
+        mail.schedule(locked, "accept")
     _sync(complaint, locked)
     return complaint
 
@@ -675,6 +676,7 @@ def complaint_reply(*, actor: Any, complaint: Complaint, text: str) -> Complaint
         locked.replied_at = timezone.now()
         _move(locked, to=S.REPLIED, actor=actor, act="complaint.reply", payload={"length": len(text)})
         _satisfy(locked, kind=REPLY, actor=actor, by_act="complaint.reply")
+        mail.schedule(locked, "reply")
     _sync(complaint, locked)
     return complaint
 

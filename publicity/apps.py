@@ -8,7 +8,12 @@ class PublicityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from complaints.selectors import register_reply_masker
         from core.acts import register_acts
+        from publicity import masking
+
+        # Complaint answers are masked like decisions before the public tracking page shows them.
+        register_reply_masker(lambda text, party: masking.mask(text, party).text)
 
         register_acts(
             {
