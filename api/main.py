@@ -59,6 +59,8 @@ def _register() -> None:
     api.add_router("/", __import__("api.routes.legal", fromlist=["router"]).router)
     api.add_router("/", __import__("api.routes.exchange", fromlist=["router"]).router)
     api.add_router("/", __import__("api.routes.service", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.guidance", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.mediation", fromlist=["router"]).router)
 
 
 _register()
