@@ -7,4 +7,24 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-up visits")
     default_auto_field = "django.db.models.BigAutoField"
     # Role → "app_label.codename" permissions this app adds (merged by org.groups.sync_role_groups).
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions: dict[str, list[str]] = {
+        "officer": ["followups.view_followup"],
+        "legal_reviewer": ["followups.view_followup"],
+        "head": ["followups.view_followup"],
+        "supervisor": ["followups.view_followup"],
+        "system_admin": ["followups.view_followuprule", "followups.manage_followuprule"],
+    }
+
+    def ready(self) -> None:
+        from core.acts import register_acts
+
+        register_acts(
+            {
+                "followup.run": _("Follow-up job"),
+                "followup.created": _("Follow-up scheduled"),
+                "followup.printed": _("Questionnaire delivered with the decision"),
+                "followup.answered": _("Questionnaire answered"),
+                "followup.unreachable": _("Party not reached for the follow-up"),
+                "followup.rule_changed": _("Follow-up rule changed"),
+            }
+        )

@@ -19,9 +19,19 @@ logger = logging.getLogger(__name__)
 # "app_label.model" of the deadline's subject → callable(subject_id) -> dict(name, email, phone,
 # address[, number]) — `number` is the licence or case number the holder knows.
 RESOLVERS: dict[str, str] = {
-    "service.licence": "service.selectors.licence_contact",
+    "service.licence": "reminders.contacts.licence_contact",
     "cases.case": "cases.selectors.case_party_contact",
 }
+
+
+def licence_contact(licence_id: int) -> dict[str, str]:
+    """The holder's contact from the service app, with the licence number the holder knows."""
+    from service.selectors import licence_contact as holder
+    from service.selectors import licence_get
+
+    data = dict(holder(licence_id))
+    data.setdefault("number", licence_get(actor=None, pk=licence_id).number)
+    return data
 
 
 @dataclass(frozen=True)
