@@ -61,6 +61,8 @@ def _register() -> None:
     api.add_router("/", __import__("api.routes.service", fromlist=["router"]).router)
     api.add_router("/", __import__("api.routes.guidance", fromlist=["router"]).router)
     api.add_router("/", __import__("api.routes.mediation", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.reminders", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.followups", fromlist=["router"]).router)
 
 
 _register()
