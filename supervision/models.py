@@ -96,6 +96,29 @@ class AutoReview(models.Model):
         return f"{self.case_number or self.case_id} ({self.failed})"
 
 
+class CaseReviewState(models.Model):
+    """The latest automatic review of each case (a pointer kept beside the append-only history, so
+    that the dashboard counts failures with one indexed aggregate). `failed_codes` lists the failed
+    checks as " code code " for a LIKE per check."""
+
+    case_id = models.BigIntegerField(_("case"), unique=True)
+    agency_id = models.BigIntegerField(_("agency"))
+    department_id = models.BigIntegerField(_("department"), null=True, blank=True)
+    officer_id = models.BigIntegerField(_("lead officer"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    review = models.OneToOneField(AutoReview, on_delete=models.PROTECT, related_name="current")
+    failed = models.PositiveSmallIntegerField(_("failed checks"), default=0)
+    failed_codes = models.CharField(_("failed checks"), max_length=400, blank=True)
+    ran_at = models.DateTimeField(_("ran at"))
+
+    class Meta:
+        verbose_name = _("latest automatic review")
+        indexes = [models.Index(fields=["agency_id", "closed_on"], name="supervision_crs_ag_closed")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.failed}"
+
+
 class ScoringSheet(TimeStamped):
     """评查标准: items with their points and the deductions each may carry, as data.
 

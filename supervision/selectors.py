@@ -29,6 +29,7 @@ from supervision import metrics
 from supervision.models import (
     AssessmentRun,
     AutoReview,
+    CaseReviewState,
     Consequence,
     Level,
     ReviewSample,
@@ -86,7 +87,7 @@ def lead_officer(*, case_id: int) -> Any:
 
 def cases_to_autoreview(*, agency_id: int | None = None) -> QuerySet[Any]:
     """Closed or archived cases not checked since they last changed."""
-    newer = AutoReview.objects.filter(case_id=OuterRef("pk"), ran_at__gte=OuterRef("updated_at"))
+    newer = CaseReviewState.objects.filter(case_id=OuterRef("pk"), ran_at__gte=OuterRef("updated_at"))
     qs = case_selectors.visible_cases(None).filter(status__in=("closed", "archived")).filter(~Exists(newer))
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
@@ -212,8 +213,7 @@ def addressees(*, agency_id: int) -> QuerySet[Any]:
 
 def latest_autoreviews(*, actor: Any, agency_id: int | None = None) -> QuerySet[AutoReview]:
     """The latest automatic review of each closed case in scope."""
-    newer = AutoReview.objects.filter(case_id=OuterRef("case_id"), pk__gt=OuterRef("pk"))
-    return AutoReview.objects.filter(agency_id__in=_scope(actor, agency_id)).filter(~Exists(newer))
+    return AutoReview.objects.filter(agency_id__in=_scope(actor, agency_id), current__isnull=False)
 
 
 def autoreview_for_case(*, actor: Any, case_id: int) -> AutoReview | None:
@@ -223,15 +223,11 @@ def autoreview_for_case(*, actor: Any, case_id: int) -> AutoReview | None:
 def failed_by_check(*, actor: Any, agency_id: int | None = None) -> list[dict[str, Any]]:
     from supervision.checks import CHECKS
 
-    counts: dict[str, int] = defaultdict(int)
-    total = 0
-    for findings in (
-        latest_autoreviews(actor=actor, agency_id=agency_id).values_list("findings", flat=True).iterator()
-    ):
-        total += 1
-        for f in findings:
-            if not f["ok"]:
-                counts[f["check"]] += 1
+    counts = CaseReviewState.objects.filter(agency_id__in=_scope(actor, agency_id)).aggregate(
+        total=Count("pk"),
+        **{c.code: Count("pk", filter=Q(failed_codes__contains=f" {c.code} ")) for c in CHECKS},
+    )
+    total = counts["total"]
     return [
         {"key": c.code, "label": str(c.label), "basis": c.basis, "value": counts[c.code], "total": total}
         for c in CHECKS
@@ -590,9 +586,9 @@ def drill_deadlines(actor: Any, key: str) -> QuerySet[Deadline]:
     return qs.select_related("responsible__officer").order_by("due_date", "pk")
 
 
-def drill_autoreviews(actor: Any, check: str) -> list[AutoReview]:
-    rows = latest_autoreviews(actor=actor).order_by("-case_id")
-    return [r for r in rows.iterator() if any(f["check"] == check and not f["ok"] for f in r.findings)]
+def drill_autoreviews(actor: Any, check: str) -> QuerySet[AutoReview]:
+    rows = latest_autoreviews(actor=actor).filter(current__failed_codes__contains=f" {check} ")
+    return rows.order_by("-case_id")
 
 
 def reviewer_ratios(actor: Any) -> list[Any]:

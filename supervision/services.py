@@ -31,6 +31,7 @@ from supervision.models import (
     AssessmentResult,
     AssessmentRun,
     AutoReview,
+    CaseReviewState,
     Consequence,
     ConsequenceKind,
     Direction,
@@ -319,6 +320,20 @@ def autoreview_case(*, actor: Any, case: Any) -> AutoReview:
         closed_on=case.closed_on,
         findings=findings,
         failed=sum(1 for f in findings if not f["ok"]),
+    )
+    codes = [f["check"] for f in findings if not f["ok"]]
+    CaseReviewState.objects.update_or_create(
+        case_id=case.pk,
+        defaults={
+            "agency_id": case.agency_id,
+            "department_id": row.department_id,
+            "officer_id": row.officer_id,
+            "closed_on": case.closed_on,
+            "review": row,
+            "failed": row.failed,
+            "failed_codes": f" {' '.join(codes)} " if codes else "",
+            "ran_at": row.ran_at,
+        },
     )
     return row
 

@@ -231,12 +231,12 @@ def test_same_seed_draws_the_same_sample(sup):
 @pytest.mark.parametrize(
     "text, fragment",
     [
-        ("closed_on_time / ", "syntax"),
-        ("__import__('os')", "only numbers"),
+        ("closed_on_time / ", "语法错误"),
+        ("__import__('os')", "只允许使用数字"),
         ("closed_in_time / closed", "closed_in_time"),
-        ("closed ** 2", "only + - * /"),
-        ("42", "no metric"),
-        ("", "empty"),
+        ("closed ** 2", "只允许使用 + - * / 运算"),
+        ("42", "未使用任何数据项"),
+        ("", "公式为空"),
     ],
 )
 def test_indicator_formula_errors_are_refused_with_the_reason(sup, text, fragment):
