@@ -117,7 +117,7 @@ def _licence_rows(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
             "holder_address",
         )
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def followups_schedule(*, today: dt.date) -> int:

@@ -59,7 +59,7 @@ def public_url(path: str) -> str:
 
 
 class EmailAdapter:
-    code = Channel.EMAIL
+    code: str = Channel.EMAIL
 
     def __init__(self) -> None:
         self._mailer: Any = None
@@ -100,7 +100,7 @@ def sign(body: bytes, secret: str | None = None) -> str:
 
 
 class SmsAdapter:
-    code = Channel.SMS
+    code: str = Channel.SMS
 
     def available(self, reminder: Reminder) -> bool:
         digits = "".join(c for c in reminder.phone if c.isdigit())

@@ -147,7 +147,7 @@ def _settings_save(
         raise ValidationFailed(
             _("The delivery settings were not saved: correct the fields listed."), field_errors=errors
         )
-    new = {
+    new: dict[str, Any] = {
         QUIET_KEY: {"start": _time(quiet_start).strftime("%H:%M"), "end": _time(quiet_end).strftime("%H:%M")},
         ATTEMPTS_KEY: int(max_attempts),
         BACKOFF_KEY: int(retry_base_minutes),
@@ -799,7 +799,9 @@ def sms_report(*, body: bytes, signature: str) -> SmsMessage:
         sms.status = "delivered" if delivered else "undelivered"
         sms.report, sms.reported_at = data, timezone.now()
         sms.save(update_fields=["status", "report", "reported_at"])
-        reminder = Reminder.objects.select_for_update().filter(pk=sms.reminder_id).first()
+        reminder = (
+            Reminder.objects.select_for_update().filter(pk=sms.reminder_id).first() if sms.reminder_id else None
+        )
         if reminder is not None:
             Delivery.objects.create(
                 reminder=reminder,

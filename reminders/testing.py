@@ -261,5 +261,5 @@ def worker_scan_and_die(today: str, now: str) -> None:
             os._exit(9)
         return n
 
-    services._insert = dying  # type: ignore[assignment]
+    services._insert = dying
     services.reminders_scan(today=dt.date.fromisoformat(today), now=dt.datetime.fromisoformat(now))

@@ -118,14 +118,15 @@ def task_outcome(request: HttpRequest, body: TaskIn, task_id: int = ID) -> Any:
 def public_reminders(
     request: HttpRequest,
     ref: str = Query(..., max_length=120),  # type: ignore[type-arg]
-    code: str = Query(..., max_length=12),
-) -> Any:  # type: ignore[type-arg]
+    code: str = Query(..., max_length=12),  # type: ignore[type-arg]
+) -> Any:
     wait = rate_limited(request, scope="reminders.lookup", limit=10, period=60)
     if wait:
         raise ApiError(
             429,
             "throttled",
-            _("Too many look-ups from your address; wait %(seconds)d seconds.") % {"seconds": wait},
+            _("Too many requests from your address; wait %(seconds)d seconds and try again.")
+            % {"seconds": wait},
             headers={"Retry-After": str(wait)},
         )
     return selectors.public_reminders(reference=ref, code=code)
