@@ -23,3 +23,29 @@ def received_for(actor: Any) -> QuerySet[ReceivedBatch]:
     if officer is None:
         return qs if read_agency_ids(actor) is None else qs.none()
     return qs.filter(receiver_id=officer.agency_id)
+
+
+def agency_of(actor: Any) -> Any:
+    """The agency the actor reports for; PermissionDenied for a login that is no officer."""
+    from django.utils.translation import gettext as _
+
+    from core.errors import PermissionDenied
+
+    officer = officer_for(actor)
+    if officer is None:
+        raise PermissionDenied(
+            _("Only officers registered in an agency report upward."), code="not_an_officer"
+        )
+    return officer.agency
+
+
+def source_or_404(*, code: str) -> Any:
+    from django.utils.translation import gettext as _
+
+    from core.errors import NotFound
+    from org.selectors import visible_agencies
+
+    source = visible_agencies(None).filter(code=code).first()
+    if source is None:
+        raise NotFound(_("No agency has the code %(code)s.") % {"code": code}, code="agency_not_found")
+    return source

@@ -91,3 +91,40 @@ def filing_rate(*, agency_id: int) -> dict[str, int]:
     """Decided normative documents and how many were filed (seed 003: 100%)."""
     decided = NormativeDocument.objects.filter(agency_id=agency_id, decided_on__isnull=False)
     return {"decided": decided.count(), "filed": decided.exclude(filing_receipt="").count()}
+
+
+def agency_of(actor: Any) -> Any:
+    """The agency the actor keeps registers for; PermissionDenied for a login that is no officer."""
+    from django.utils.translation import gettext as _
+
+    from core.errors import PermissionDenied
+    from org.selectors import officer_for
+
+    officer = officer_for(actor)
+    if officer is None:
+        raise PermissionDenied(
+            _("Only officers registered in an agency use the legal registers."), code="not_an_officer"
+        )
+    return officer.agency
+
+
+def document_or_404(*, document_id: int, actor: Any) -> NormativeDocument:
+    from django.utils.translation import gettext as _
+
+    from core.errors import NotFound
+
+    doc = documents_for(actor).filter(pk=document_id).first()
+    if doc is None:
+        raise NotFound(_("No such normative document."), code="document_not_found")
+    return doc
+
+
+def referral_or_404(*, referral_id: int, actor: Any) -> Referral:
+    from django.utils.translation import gettext as _
+
+    from core.errors import NotFound
+
+    referral = referrals_for(actor).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound(_("No such referral."), code="referral_not_found")
+    return referral

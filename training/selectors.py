@@ -125,3 +125,25 @@ def results_for(actor: Any, start: dt.date, end: dt.date) -> QuerySet[Any]:
     if roles_of(user=actor) & {Role.HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR}:
         return exam_results(read_agency_ids(actor) or [officer.agency_id], start, end)
     return exam_results([officer.agency_id], start, end).filter(officer_id=officer.pk)
+
+
+def attempt_or_404(*, attempt_id: int, actor: Any) -> Attempt:
+    from django.utils.translation import gettext as _
+
+    from core.errors import NotFound
+
+    attempt = attempt_get(attempt_id=attempt_id, actor=actor)
+    if attempt is None:
+        raise NotFound(_("No such exam attempt of yours."), code="attempt_not_found")
+    return attempt
+
+
+def exam_or_404(*, exam_id: int, actor: Any) -> Exam:
+    from django.utils.translation import gettext as _
+
+    from core.errors import NotFound
+
+    exam = exam_get(exam_id=exam_id, actor=actor)
+    if exam is None:
+        raise NotFound(_("No such exam in your agency."), code="exam_not_found")
+    return exam

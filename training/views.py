@@ -130,6 +130,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
             "S": AttemptStatus,
             "K": QuestionKind,
             "may_mark": policies.can(request.user, "mark", att),
+            "remaining_text": f"{remaining // 60}:{remaining % 60:02d}" if remaining is not None else "",
         },
     )
 

@@ -11,14 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from api.auth import caller
-from api.errors import ApiError, ErrorOut, with_errors
-from core.errors import NotFound
-from exchange import schema, services
-from org import selectors as org_selectors
+from api.errors import ErrorOut, with_errors
+from exchange import schema, selectors, services
 
 router = Router(tags=["exchange"])
 
@@ -53,10 +50,7 @@ class ReceivedOut(Schema):
 
 
 def _own_agency(request: HttpRequest) -> Any:
-    officer = org_selectors.officer_for(caller(request))
-    if officer is None:
-        raise ApiError(403, "not_an_officer", _("Only officers registered in an agency report upward."))
-    return officer.agency
+    return selectors.agency_of(caller(request))
 
 
 @router.get("/exchange/schema", auth=None, summary="The JSON Schema of an export line (version 1)")
@@ -138,7 +132,5 @@ def receive(request: HttpRequest) -> Any:
     summary="What this instance holds of a subordinate agency, as a reconciliation report",
 )
 def received_reconciliation(request: HttpRequest, code: str = CODE) -> dict[str, Any]:
-    source = org_selectors.visible_agencies(None).filter(code=code).first()
-    if source is None:
-        raise NotFound(_("No agency has the code %(code)s.") % {"code": code}, code="agency_not_found")
+    source = selectors.source_or_404(code=code)
     return services.received_reconciliation(actor=caller(request), source=source)

@@ -5,19 +5,16 @@ and heads only: anyone else gets 403, recorded in the ledger)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from api.auth import caller
-from api.errors import ApiError, with_errors
+from api.errors import with_errors
 from api.pagination import paginated
-from core.errors import NotFound
 from legal import selectors, services
-from org import selectors as org_selectors
 
 router = Router(tags=["legal"])
 
@@ -44,7 +41,7 @@ class DocumentIn(Schema):
 
 
 class StepIn(Schema):
-    step: str = Field(..., description="submit, review, decide, file, publish or cleanup")
+    step: Literal["submit", "review", "decide", "file", "publish", "cleanup"]
     lawful: bool | None = None
     opinion: str = Field("", max_length=10000)
     doc_number: str = Field("", max_length=100)
@@ -118,12 +115,7 @@ class FindingOut(Schema):
 
 
 def _agency(request: HttpRequest) -> Any:
-    officer = org_selectors.officer_for(caller(request))
-    if officer is None:
-        raise ApiError(
-            403, "not_an_officer", _("Only officers registered in an agency use the legal registers.")
-        )
-    return officer.agency
+    return selectors.agency_of(caller(request))
 
 
 @router.get("/legal/documents", response=with_errors(list[DocumentOut]), summary="Normative documents")
@@ -149,9 +141,7 @@ def document_draft(request: HttpRequest, body: DocumentIn) -> Any:
     summary="The next step: review, decision, filing with its receipt, publication, cleanup",
 )
 def document_step(request: HttpRequest, body: StepIn, document_id: int = ID) -> Any:
-    doc = selectors.documents_for(caller(request)).filter(pk=document_id).first()
-    if doc is None:
-        raise NotFound(_("No such normative document."), code="document_not_found")
+    doc = selectors.document_or_404(document_id=document_id, actor=caller(request))
     a, b = caller(request), body
     if b.step == "submit":
         services.document_submit(actor=a, document=doc)
@@ -180,7 +170,7 @@ def document_step(request: HttpRequest, body: StepIn, document_id: int = ID) -> 
             published_on=b.published_on or timezone.localdate(),
             published_where=b.published_where,
         )
-    elif b.step == "cleanup":
+    else:  # cleanup (the schema admits only the six steps)
         services.document_cleanup(
             actor=a,
             document=doc,
@@ -188,13 +178,6 @@ def document_step(request: HttpRequest, body: StepIn, document_id: int = ID) -> 
             result=b.result,
             reason=b.reason,
             done_on=b.done_on or timezone.localdate(),
-        )
-    else:
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("Unknown step: use submit, review, decide, file, publish or cleanup."),
-            field_errors={"step": [_("Unknown step.")]},
         )
     doc.refresh_from_db()
     return doc
@@ -230,9 +213,7 @@ def referral_send(request: HttpRequest, body: ReferralIn) -> Any:
     summary="Accept (with the receipt number) or refuse (with the reason) a referral",
 )
 def referral_answer(request: HttpRequest, body: AnswerIn, referral_id: int = ID) -> Any:
-    referral = selectors.referrals_for(caller(request)).filter(pk=referral_id).first()
-    if referral is None:
-        raise NotFound(_("No such referral."), code="referral_not_found")
+    referral = selectors.referral_or_404(referral_id=referral_id, actor=caller(request))
     return services.referral_answer(
         actor=caller(request),
         referral=referral,

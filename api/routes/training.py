@@ -10,12 +10,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from api.auth import caller
 from api.errors import with_errors
-from core.errors import NotFound
 from training import selectors, services
 
 router = Router(tags=["training"])
@@ -102,10 +100,7 @@ def _out(attempt: Any) -> dict[str, Any]:
 
 
 def _attempt(request: HttpRequest, attempt_id: int) -> Any:
-    attempt = selectors.attempt_get(attempt_id=attempt_id, actor=caller(request))
-    if attempt is None:
-        raise NotFound(_("No such exam attempt of yours."), code="attempt_not_found")
-    return attempt
+    return selectors.attempt_or_404(attempt_id=attempt_id, actor=caller(request))
 
 
 @router.get("/training/exams", response=with_errors(list[ExamOut]), summary="Online exams open to me now")
@@ -119,9 +114,7 @@ def open_exams(request: HttpRequest) -> Any:
     summary="Start (or resume) my attempt: questions drawn with a recorded seed, server-side clock",
 )
 def start(request: HttpRequest, exam_id: int = ID) -> Any:
-    exam = selectors.exam_get(exam_id=exam_id, actor=caller(request))
-    if exam is None:
-        raise NotFound(_("No such exam in your agency."), code="exam_not_found")
+    exam = selectors.exam_or_404(exam_id=exam_id, actor=caller(request))
     return _out(services.attempt_start(actor=caller(request), exam=exam))
 
 
