@@ -1306,5 +1306,53 @@ _register(
 )
 
 
+# ------------------------------------------------------------------ issue 8 §7: serious violators
+# (appended by the publicity app; its version 1 template is seeded by publicity/migrations from
+# documents/templates/documents/defaults/violator_notice.html)
+
+_register(
+    KindSpec(
+        code="violator_notice",
+        official_title="拟列入严重违法失信名单告知书",
+        title=_("notice of an intended listing as a serious violator"),
+        basis="国办发〔2020〕49号（列入前告知，听取陈述申辩）",
+        keys=(
+            PARTY_NAME,
+            _k("decision_number", _("number of the decision"), True),
+            _k("rule_title", _("what qualifies the party for the list"), True),
+            _k("legal_basis", _("legal basis of the list"), True),
+            _k("display_period", _("display period"), True),
+            _k("objection_days", _("working days to object"), True),
+            _k("objection_until", _("objections until"), True, date=True),
+        ),
+        elements=(
+            PARTY,
+            Element("decision", _("the decision"), keys=("decision_number",), markers=("决定书",)),
+            Element("reason", _("the reason for the listing"), keys=("rule_title",), markers=("列入事由",)),
+            Element("basis", _("the legal basis"), keys=("legal_basis",), markers=("依据",)),
+            Element("display", _("the display period"), keys=("display_period",), markers=("公示期",)),
+            Element(
+                "objection",
+                _("the right to object and its time limit"),
+                keys=("objection_until",),
+                markers=("陈述", "申辩"),
+            ),
+            Element("repair", _("credit repair"), markers=("信用修复",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            "party_name": "某某建材有限公司",
+            "decision_number": "某自然资罚〔2026〕8号",
+            "rule_title": "被吊销许可证件",
+            "legal_basis": "国办发〔2020〕49号；《行政处罚法》第九条",
+            "display_period": "36个月",
+            "objection_days": 5,
+            "objection_until": datetime.date(2026, 4, 10),
+        },
+    )
+)
+
+
 def kind_choices() -> list[tuple[str, Any]]:
     return [(code, spec.title) for code, spec in KINDS.items()]

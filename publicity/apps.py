@@ -25,5 +25,14 @@ class PublicityConfig(AppConfig):
                 "annual_report.compute": _("Annual report computed"),
                 "annual_report.approve": _("Annual report approved"),
                 "annual_report.publish": _("Annual report published"),
+                "violator.propose": _("Serious-violator listing proposed"),
+                "violator.notify": _("Party notified of the intended listing"),
+                "violator.objection": _("Party's objection to the listing recorded"),
+                "violator.objection_rejected": _("Objection to the listing rejected"),
+                "violator.list": _("Party listed as a serious violator"),
+                "violator.drop": _("Serious-violator listing dropped"),
+                "violator.remove": _("Party removed from the serious-violator list"),
+                "violator.repair_apply": _("Credit repair applied for"),
+                "violator.repair_refused": _("Credit repair refused"),
             }
         )

@@ -127,3 +127,97 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.agency_id}"
+
+
+class ViolatorRule(models.Model):
+    """What qualifies a party for the public list of serious violators (国办发〔2020〕49号): rules as
+    data, each with its legal basis, edited by the administrator. A decision qualifies when its fine
+    reaches `min_fine` or when it imposes one of `penalty_kinds` (either criterion, if set)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    min_fine = models.DecimalField(
+        _("minimum fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    penalty_kinds = models.JSONField(_("penalty kinds"), default=list, blank=True)
+    display_months = models.PositiveSmallIntegerField(_("display period (months)"), default=36)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("serious-violator rule")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ViolatorStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    NOTIFIED = "notified", _("party notified, objection window open")
+    LISTED = "listed", _("listed")
+    DROPPED = "dropped", _("not listed")
+    REMOVED = "removed", _("removed")
+
+
+class ViolatorEntry(models.Model):
+    """One party on (or on its way to) the list of serious violators, from one published decision."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="violator_entries")
+    rule = models.ForeignKey(ViolatorRule, on_delete=models.PROTECT, related_name="entries")
+    agency_id = models.PositiveBigIntegerField(_("agency"), db_index=True)
+    party_label = models.CharField(_("party (masked)"), max_length=200)
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    reason = models.TextField(_("public reason (masked)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ViolatorStatus.choices, default=ViolatorStatus.PROPOSED
+    )
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    objection_until = models.DateField(_("objections until"), null=True, blank=True)
+    notice_document_id = models.PositiveBigIntegerField(_("notice document"), null=True, blank=True)
+    notice_number = models.CharField(_("notice number"), max_length=100, blank=True)
+    objection_text = models.TextField(_("objection"), blank=True)
+    objection_received_on = models.DateField(_("objection received on"), null=True, blank=True)
+    objection_outcome = models.CharField(_("objection outcome"), max_length=10, blank=True)
+    objection_reason = models.TextField(_("reason for the outcome"), blank=True)
+    listed_on = models.DateField(_("listed on"), null=True, blank=True)
+    display_until = models.DateField(_("displayed until"), null=True, blank=True)
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    removal_reason = models.CharField(_("reason for removal"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-listed_on", "-pk"]
+        verbose_name = _("serious-violator entry")
+        indexes = [models.Index(fields=["status", "-listed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.party_label} {self.decision_number}"
+
+
+class CreditRepair(models.Model):
+    """信用修复: the party's application to be removed early; approved or refused by the head."""
+
+    entry = models.ForeignKey(ViolatorEntry, on_delete=models.PROTECT, related_name="repairs")
+    statement = models.TextField(_("statement (rectification done, fine paid, commitment)"))
+    submitted_on = models.DateField(_("submitted on"))
+    status = models.CharField(_("status"), max_length=10, default="pending")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("credit repair application")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.status}"

@@ -22,6 +22,9 @@ VERB_ROLES: dict[str, frozenset[str]] = {
     "annual_compute": frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD, Role.SUPERVISOR}),
     "annual_approve": frozenset({Role.HEAD}),
     "annual_publish": frozenset({Role.HEAD}),
+    # 严重违法失信名单: officers propose, notify and record objections; the head lists and decides
+    "violator_propose": frozenset({Role.OFFICER, Role.LEGAL_REVIEWER, Role.HEAD}),
+    "violator_list": frozenset({Role.HEAD}),
 }
 
 

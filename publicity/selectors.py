@@ -301,3 +301,45 @@ def agencies_for(actor: Any) -> list[tuple[int, str]]:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return list(qs.values_list("pk", "name"))
+
+
+# --- serious violators ----------------------------------------------------------------------------
+
+
+def public_violators(*, q: str = "") -> QuerySet[Any]:
+    """The listed entries, newest first; public fields only (masked party, number, rule, period)."""
+    from publicity.models import ViolatorEntry, ViolatorStatus
+
+    qs = (
+        ViolatorEntry.objects.filter(status=ViolatorStatus.LISTED)
+        .select_related("rule")
+        .only(
+            "pk",
+            "agency_id",
+            "party_label",
+            "decision_number",
+            "reason",
+            "listed_on",
+            "display_until",
+            "rule__title",
+            "rule__legal_basis",
+        )
+    )
+    q = (q or "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(party_label__icontains=q) | Q(decision_number__icontains=q))
+    return qs.order_by("-listed_on", "-pk")
+
+
+def violator_entries_for(actor: Any) -> QuerySet[Any]:
+    from publicity.models import ViolatorEntry
+
+    ids = org_selectors.read_agency_ids(actor)
+    qs = ViolatorEntry.objects.select_related("rule", "publication").order_by("-pk")
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def violator_rules() -> QuerySet[Any]:
+    from publicity.models import ViolatorRule
+
+    return ViolatorRule.objects.filter(active=True).order_by("code")

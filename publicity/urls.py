@@ -27,5 +27,8 @@ urlpatterns = [
     path("annual/<int:pk>/report.<str:fmt>", views.annual_download, name="annual_download"),
     path("manage/annual/", views.annual_manage, name="annual_manage"),
     path("manage/annual/<int:pk>/", views.annual_manage_detail, name="annual_manage_detail"),
+    path("violators/", views.violators_public, name="violators"),
+    path("manage/violators/", views.violators_manage, name="violators_manage"),
+    path("manage/violators/<int:pk>/", views.violator_manage_detail, name="violator_manage_detail"),
     path("manage/<int:pk>/", views.review, name="review"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 
 from core.errors import DomainError
 from core.throttle import rate_limited
-from publicity import annual, annual_services, opendata, policies, search, selectors, services
+from publicity import annual, annual_services, opendata, policies, search, selectors, services, violators
 from publicity.masking import KIND_LABELS
 
 CHECKS_PER_MINUTE = 20
@@ -407,5 +407,105 @@ def annual_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "publicity/annual_manage_detail.html",
         {**_report_context(report), "error": error},
+        status=422 if error else 200,
+    )
+
+
+# --- 严重违法失信名单 -----------------------------------------------------------------------------------
+
+
+@require_GET
+@public
+def violators_public(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:50]
+    page = Paginator(selectors.public_violators(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    names = selectors.agency_names({e.agency_id for e in page})
+    rows = [(e, names.get(e.agency_id, "")) for e in page]
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "publicity/violators.html", {"page": page, "rows": rows, "q": q, "query": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def violators_manage(request: HttpRequest) -> HttpResponse:
+    """Officers: entries of their agencies; propose one from a published decision's number."""
+    error = None
+    number = request.POST.get("decision_number", "").strip()[:100]
+    rule_code = request.POST.get("rule", "")[:40]
+    if request.method == "POST":
+        pub = selectors.publications_for(request.user).filter(document_number=number).order_by("-pk").first()
+        try:
+            if pub is None:
+                raise DomainError(
+                    _("No publication of your agencies has the decision number “%(number)s”.")
+                    % {"number": number},
+                    code="violator_publication_unknown",
+                    field_errors={"decision_number": [_("Enter the number of a published decision.")]},
+                )
+            entry = violators.violator_propose(actor=request.user, publication=pub, rule_code=rule_code)
+            return redirect("publicity:violator_manage_detail", pk=entry.pk)
+        except DomainError as exc:
+            error = exc
+    page = Paginator(selectors.violator_entries_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "publicity/violators_manage.html",
+        {
+            "page": page,
+            "rules": selectors.violator_rules(),
+            "error": error,
+            "decision_number": number,
+            "rule_code": rule_code,
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def violator_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(selectors.violator_entries_for(request.user), pk=pk)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        text = request.POST.get("text", "")
+        try:
+            if action == "notify":
+                violators.violator_notify(actor=request.user, entry=entry)
+            elif action == "objection":
+                violators.violator_objection(
+                    actor=request.user, entry=entry, text=text, received_on=_date(request.POST.get("on"))
+                )
+            elif action in ("uphold", "reject"):
+                violators.violator_objection_decide(
+                    actor=request.user, entry=entry, upheld=action == "uphold", reason=text
+                )
+            elif action == "list":
+                violators.violator_list(actor=request.user, entry=entry)
+            elif action == "drop":
+                violators.violator_drop(actor=request.user, entry=entry, reason=text)
+            elif action == "repair":
+                violators.credit_repair_apply(actor=request.user, entry=entry, statement=text)
+            elif action in ("repair_approve", "repair_refuse"):
+                repair = get_object_or_404(
+                    entry.repairs.all(), pk=_int(request.POST.get("repair"), 1, 2**62) or 0
+                )
+                violators.credit_repair_decide(
+                    actor=request.user, repair=repair, approve=action == "repair_approve", reason=text
+                )
+            return redirect("publicity:violator_manage_detail", pk=entry.pk)
+        except DomainError as exc:
+            error = exc
+    return render(
+        request,
+        "publicity/violator_manage_detail.html",
+        {
+            "entry": entry,
+            "repairs": list(entry.repairs.all()),
+            "error": error,
+            "text": request.POST.get("text", ""),
+        },
         status=422 if error else 200,
     )
