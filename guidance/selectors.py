@@ -7,7 +7,8 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BigIntegerField, Model, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,16 +187,19 @@ def inquiry_public_status(inquiry: Inquiry) -> dict[str, Any]:
 def overdue_inquiries(*, actor: Any, today: datetime.date | None = None) -> QuerySet[Inquiry]:
     """Inquiries not answered by their reply deadline (限时办结), for the head: oldest due first."""
     today = today or timezone.localdate()
-    late = Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Inquiry),
-        kind=INQUIRY_REPLY,
-        status__in=OPEN_DEADLINE,
-        due_date__lt=today,
-    ).values("subject_id")
-    ids = [int(i) for i in late.values_list("subject_id", flat=True)]
+    late = (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Inquiry),
+            kind=INQUIRY_REPLY,
+            status__in=OPEN_DEADLINE,
+            due_date__lt=today,
+        )
+        .annotate(inquiry_id=Cast("subject_id", BigIntegerField()))
+        .values("inquiry_id")
+    )
     return (
         visible_inquiries(actor)
-        .filter(pk__in=ids)
+        .filter(pk__in=Subquery(late))
         .exclude(status=InquiryStatus.REPLIED)
         .order_by("received_on", "pk")
     )
