@@ -680,27 +680,31 @@ def consistency(
                     p.flags.append(str(_("outside the recommended range without a reason")))
         groups[case.violation_code].append(p)
     for points in groups.values():
-        units = [p.unit for p in points if p.unit is not None]
-        if len(units) < 4:
-            continue
-        med = Decimal(statistics.median(units))
-        mad = Decimal(statistics.median([abs(u - med) for u in units]))
-        for p in points:
-            if p.unit is None:
-                continue
-            if mad > 0:
-                z = Decimal("0.6745") * abs(p.unit - med) / mad
-                far = z > ROBUST_Z
-            else:
-                far = abs(p.unit - med) > med / 2
-            if far:
-                p.flags.append(
-                    str(
-                        _("far from similar cases (median %(m)s yuan/m²)")
-                        % {"m": med.quantize(Decimal("0.01"))}
-                    )
-                )
+        flag_far(points)
     return dict(groups)
+
+
+def flag_far(points: list[Point]) -> None:
+    """Flag the points whose amount per m² is far from the others of the same violation type:
+    robust z-score (0.6745 × |x − median| / MAD) above 3.5; with MAD 0, more than half the median
+    away. Fewer than four comparable cases: nothing is compared."""
+    units = [p.unit for p in points if p.unit is not None]
+    if len(units) < 4:
+        return
+    med = Decimal(statistics.median(units))
+    mad = Decimal(statistics.median([abs(u - med) for u in units]))
+    for p in points:
+        if p.unit is None:
+            continue
+        if mad > 0:
+            z = Decimal("0.6745") * abs(p.unit - med) / mad
+            far = z > ROBUST_Z
+        else:
+            far = abs(p.unit - med) > med / 2
+        if far:
+            p.flags.append(
+                str(_("far from similar cases (median %(m)s yuan/m²)") % {"m": med.quantize(Decimal("0.01"))})
+            )
 
 
 def consistency_by(points: list[Point], attr: str) -> list[dict[str, Any]]:

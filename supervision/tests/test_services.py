@@ -337,3 +337,36 @@ def test_target_progress_is_computed_from_the_records(sup):
             period_end=today - datetime.timedelta(days=1),
         )
     assert set(exc.value.field_errors) >= {"metric", "target", "period_end", "officer"}
+
+
+def test_the_nightly_task_checks_newly_closed_cases_once(sup):
+    from supervision.tasks import autoreview_task
+
+    walk(new_case(sup.world), sup.world, "closed")
+    assert autoreview_task.call() == {"checked": 1}
+    assert autoreview_task.call() == {"checked": 0}
+
+
+def test_far_from_similar_cases_is_flagged_by_robust_z():
+    from supervision.selectors import Point, flag_far
+
+    def p(i, unit):
+        return Point(
+            case_id=i,
+            case_number=str(i),
+            agency_id=1,
+            officer="甲",
+            department="一中队",
+            area=Decimal(100),
+            amount=Decimal(unit) * 100,
+            unit=Decimal(unit),
+            reason="",
+        )
+
+    points = [p(i, u) for i, u in enumerate([300, 310, 290, 305, 295, 300, 900])]
+    flag_far(points)
+    assert [pt.case_id for pt in points if pt.flags] == [6]
+    assert "300" in points[6].flags[0]
+    few = [p(i, u) for i, u in enumerate([100, 900, 300])]
+    flag_far(few)  # fewer than four similar cases: no comparison
+    assert not any(pt.flags for pt in few)
