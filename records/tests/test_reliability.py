@@ -106,14 +106,15 @@ _VICTIM = textwrap.dedent(
         def __init__(self):
             self.sent = 0
         def read(self, n=-1):
-            if self.sent >= 600_000:
+            # pieces are written 1 MiB at a time: die inside the second piece of a 2 MiB chunk
+            if self.sent >= 1_100_000:
                 os.kill(os.getpid(), signal.SIGKILL)  # the server dies in the middle of the chunk
             piece = data[1048576 + self.sent : 1048576 + self.sent + min(n, 100_000)]
             self.sent += len(piece)
             return piece
 
     upload_chunk(actor=world.officer1.user, token=session.token, offset=1048576, stream=Dying(),
-                 length=1048576)
+                 length=2 * 1048576)
     print("not killed", flush=True)
     """
 )
