@@ -47,7 +47,9 @@ def test_given_a_public_application_when_mediated_then_the_signed_agreement_pdf_
         page.goto("/mediation/?q=" + APPLICANT)
         page.locator("table.table tbody a").first.click()
         mediation_url = page.url
-        page.locator("#accept-mediator").select_option(label=re.compile("张伟"))
+        mediator = page.locator("#accept-mediator option", has_text="张伟").first.get_attribute("value")
+        assert mediator
+        page.locator("#accept-mediator").select_option(mediator)
         page.locator("#accept-form button[type=submit]").click()
         expect(page.locator("#mediation-status")).to_have_text("已受理")
 

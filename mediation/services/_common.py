@@ -1,5 +1,5 @@
-"""Writes on mediations (行政调解, issue 8 §5). Keyword-only, with `actor`; each in one transaction
-with its ledger act. Statuses change only through `_move` and `mediation.states.TRANSITIONS`.
+"""What the mediation services share: the one `_move` (statuses change only through it and
+`mediation.states.TRANSITIONS`), locking, the time-limit check, number patterns and constants.
 
 Time limits (LEGAL.md has none for mediation: [U] LegalSettings seeded by migration 0002, issue 8's
 defaults): accept or refuse within 5 working days of receipt; conclude within 30 days of acceptance
