@@ -27,6 +27,7 @@ def test_given_a_public_application_when_mediated_then_the_signed_agreement_pdf_
     context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.goto("/gongkai/mediation/")
+    page.locator("select[name=agency]").select_option(label="信丰县自然资源局")
     page.locator("select[name=kind]").select_option("water")
     page.locator("textarea[name=summary]").fill("两村共用的山塘灌溉用水分配发生争议，下游耕地缺水。")
     page.locator("input[name=location]").fill("信丰县嘉定镇")
