@@ -107,11 +107,12 @@ class Record:
 
 def _changed(since: int, until: int, object_type: str) -> QuerySet[Any]:
     """Ids (as integers) of the objects of a type touched by a ledger act in (since, until]."""
-    return (
+    ids: QuerySet[Any] = (
         LedgerEntry.objects.filter(seq__gt=since, seq__lte=until, object_type=object_type)
         .annotate(oid=Cast("object_id", BigIntegerField()))
         .values("oid")
     )
+    return ids
 
 
 def _subject(agency: Any) -> Record:

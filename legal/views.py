@@ -117,8 +117,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     round=p.get("round", ""),
                     result=p.get("result", ""),
                     reason=p.get("reason", ""),
-                    done_on=_date(p.get("done_on")),
-                )  # type: ignore[arg-type]
+                    done_on=_date(p.get("done_on")),  # type: ignore[arg-type]
+                )
             else:
                 raise Http404
             messages.success(request, _("Recorded."))
@@ -204,7 +204,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     grounds = services.exemption_grounds()
     for row in page.object_list:
-        row.exemption_labels = [grounds.get(c, c) for c in row.exemptions]
+        row.exemption_labels = [grounds.get(c, c) for c in row.exemptions]  # type: ignore[attr-defined]
     return render(
         request,
         "legal/accountability.html",

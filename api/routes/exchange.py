@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Field, Path, Query, Router, Schema
 
 from api.auth import caller
@@ -69,17 +70,17 @@ def export_schema(request: HttpRequest) -> dict[str, Any]:
         "uses `since=<X-Zhifa-Until>`."
     ),
 )
-def export(request: HttpRequest, filters: Query[ExportQuery]) -> HttpResponse:
+def export(request: HttpRequest, filters: Query[ExportQuery]) -> HttpResponseBase:
     agency = _own_agency(request)
     batch = services.export_next(actor=caller(request), agency=agency, since=filters.since)
     if batch is None:
         response = HttpResponse(status=204)
         response["X-Zhifa-Until"] = str(filters.since or 0)
         return response
-    response = StreamingHttpResponse(services.batch_bytes(batch), content_type="application/x-ndjson")
-    response["X-Zhifa-Since"], response["X-Zhifa-Until"] = str(batch.since), str(batch.until)
-    response["ETag"] = f'"{batch.file.digest}"'
-    return response
+    stream = StreamingHttpResponse(services.batch_bytes(batch), content_type="application/x-ndjson")
+    stream["X-Zhifa-Since"], stream["X-Zhifa-Until"] = str(batch.since), str(batch.until)
+    stream["ETag"] = f'"{batch.file.digest}"'
+    return stream
 
 
 @router.get(
