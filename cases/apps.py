@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         register_acts(
             {
                 "case.delivery_record": _("Document served (delivery recorded)"),
+                "case.delivery_receipt_linked": _("Signed delivery receipt linked"),
                 "case.payment_record": _("Payment recorded"),
                 "case.remedy_record": _("Reconsideration or litigation recorded"),
                 "case.remedy_outcome": _("Outcome of reconsideration or litigation"),

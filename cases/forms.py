@@ -117,6 +117,11 @@ def _delivery_fields(date_label: Any) -> dict[str, forms.Field]:
             max_length=200,
         ),
         "consent_signed": _flag(_("The party signed its consent to electronic delivery (电子送达确认书)")),
+        "electronic_address": _line(
+            _("E-mail address or mobile number the party agreed to (电子送达)"),
+            required=False,
+            max_length=200,
+        ),
         "announced_on": _date(
             _("Announced on (公告送达)"),
             required=False,
@@ -331,6 +336,16 @@ def _court_outcome_fields() -> dict[str, forms.Field]:
             label=_("The court's outcome"), choices=COURT_OUTCOME_CHOICES, widget=forms.RadioSelect
         ),
         "decided_on": _date(_("Ruled on")),
+        "measure": forms.ChoiceField(
+            label=_("On-site measure taken in the enforcement"),
+            choices=[
+                ("", _("none")),
+                ("seizure", _("seizure (查封、扣押)")),
+                ("demolition", _("forced demolition (强制拆除)")),
+            ],
+            required=False,
+            help_text=_("Whole-process audio-video recording is required for these (国办发〔2018〕118号)."),
+        ),
         "collected_amount": _money(_("Amount collected by the court (yuan)")),
         "receipt_number": _line(
             _("Receipt number of the collected amount"),

@@ -11,8 +11,13 @@
   publicity never imports cases.
 - `close` is refused while a required publication is neither published nor withdrawn
   (`publication_settled`).
-- A revocation, change or finding of unlawfulness withdraws what was published
-  (`withdraw_for_remedy`, actor None = the system).
+- A revocation, change or finding of unlawfulness withdraws the publication, published or not yet
+  (`withdraw_for_remedy` → publicity.services.publication_withdraw_for_case, actor None = the
+  system): a draft is withdrawn so that it can never be published as it stood.
+- Summary-procedure decisions (当场处罚决定书) are penalty decisions too: LEGAL.md §2 (国办发〔2018〕118号)
+  publishes 处罚 decisions within 7 working days and excepts none, so they are drafted for
+  publication when handed over on the spot (`decide_on_spot`), unless the setting
+  `cases.publish_summary` is 0; warning-only ones follow `cases.publish_warning_only` (LEGAL.md §8).
 """
 
 from __future__ import annotations
@@ -54,6 +59,11 @@ SETTINGS: dict[str, tuple[int, str, str]] = {
         "publish decisions not to penalise (1 = yes, 0 = no)",
         "国办发〔2018〕118号",
     ),
+    "cases.publish_summary": (
+        1,
+        "publish summary-procedure decisions (当场处罚; 1 = yes, 0 = no; warning-only ones as above)",
+        "国办发〔2018〕118号（处罚决定7个工作日内公开）；行政处罚法 Art.48",
+    ),
 }
 
 
@@ -75,15 +85,22 @@ class PublicationRule:
 
 def publication_rule(case: Case) -> PublicationRule | None:
     """Whether (and within how many working days) the case's decision must be published; None when
-    it need not (summary procedure, no decision, warning-only by configuration, revoked)."""
-    if case.procedure != Procedure.GENERAL or not case.decision_number or case.decided_on is None:
+    it need not (no decision, summary procedure or warning-only by configuration)."""
+    if not case.decision_number or case.decided_on is None:
+        return None
+    summary = case.procedure == Procedure.SUMMARY
+    if summary and not _flag("cases.publish_summary"):
         return None
     kinds = list(case.decided_kinds or [])
     if kinds:
         if set(kinds) == {PenaltyKind.WARNING} and not _flag("cases.publish_warning_only"):
             return None
         days = legal_setting_int("cases.publication_penalty_workdays", 7)
+        if summary:
+            return PublicationRule(days, "summary_decision", "当场行政处罚决定书")
         return PublicationRule(days, "penalty_decision", "行政处罚决定书")
+    if summary:
+        return None
     if not _flag("cases.publish_no_penalty"):
         return None
     days = legal_setting_int("cases.publication_other_workdays", 20)
@@ -110,7 +127,9 @@ def decision_text(case: Case, kind: str) -> str:
     evidence = c.get("evidence") or []
     if isinstance(evidence, str):
         evidence = [evidence]
-    title = "行政处罚决定书" if kind == "penalty_decision" else "不予行政处罚决定书"
+    title = {"penalty_decision": "行政处罚决定书", "summary_decision": "当场行政处罚决定书"}.get(
+        kind, "不予行政处罚决定书"
+    )
     lines = [
         f"{case.agency.name}{title}",
         case.decision_number,
@@ -124,10 +143,12 @@ def decision_text(case: Case, kind: str) -> str:
         lines.append(f"法定代表人（负责人）：{c['party_representative']}")
     if c.get("case_name"):
         lines.append(f"案由：{c['case_name']}")
+    if kind == "summary_decision":
+        lines.append(f"违法时间、地点：{c.get('violation_time', '')}，{c.get('violation_place', '')}")
     lines.append(f"违法事实：{c.get('facts', '')}")
     if evidence:
         lines.append("证据：" + "；".join(str(e) for e in evidence))
-    if kind == "penalty_decision":
+    if kind in ("penalty_decision", "summary_decision"):
         if c.get("discretion_reason"):
             lines.append(f"裁量理由：{c['discretion_reason']}")
         lines.append(f"处罚依据：{c.get('basis', '')}")
@@ -253,19 +274,26 @@ def withdrawal_reason(remedy_kind: str, outcome: str) -> str:
     ).lstrip("，")
 
 
-def withdraw_for_remedy(*, case: Case, remedy_kind: str, outcome: str) -> Any:
-    """Withdraw the case's published decision (system act) with a reason free of personal data.
+def withdraw_for_remedy(
+    *, case: Case, remedy_kind: str, outcome: str, revoked_on: datetime.date | None = None
+) -> list[Any]:
+    """Withdraw the case's publications (system act) with a reason free of personal data
+    (行政处罚法 Art.48(2), within 3 working days of `revoked_on`).
 
-    A publication not yet published is left unpublished (nothing public to withdraw); its open
-    deadline is cancelled, since a revoked or changed decision is not published as it stood.
+    Published or not yet: a draft, masked or approved publication is withdrawn too, so that a
+    revoked or changed decision is never published as it stood; the case's publication deadline is
+    cancelled (publicity.services.publication_withdraw_for_case).
     """
     from core.services.clock import deadline_cancel
-    from publicity.services import publication_withdraw
+    from publicity.services import publication_withdraw_for_case
 
     for dl in case_deadlines(case=case, kind=PUBLICATION_DEADLINE, open_only=True):
         deadline_cancel(actor=None, deadline=dl, reason=f"decision {outcome}")
-    pub = _publication(case)
-    if pub is None or pub.status != "published":
-        return None
-    reason = withdrawal_reason(remedy_kind, outcome)
-    return publication_withdraw(actor=None, publication=pub, reason=reason)
+    if _publication(case) is None:
+        return []
+    return publication_withdraw_for_case(
+        actor=None,
+        case_id=case.pk,
+        reason=withdrawal_reason(remedy_kind, outcome),
+        revoked_on=revoked_on or datetime.date.today(),
+    )

@@ -36,7 +36,9 @@ def request_publication_withdrawal(*, case: Case, remedy: Remedy) -> None:
     tell any other listener after the commit."""
     from cases.services.publication import withdraw_for_remedy
 
-    withdraw_for_remedy(case=case, remedy_kind=remedy.kind, outcome=remedy.outcome)
+    withdraw_for_remedy(
+        case=case, remedy_kind=remedy.kind, outcome=remedy.outcome, revoked_on=remedy.decided_on
+    )
     payload = {
         "case_id": case.pk,
         "remedy_id": remedy.pk,

@@ -30,7 +30,7 @@ def at(day: datetime.date):
         ("left_at_residence", {"witness": "村委会主任李四"}),
         ("post", {"receipt_digest": DIGEST}),
         ("entrusted", {"recipient": "乡政府"}),
-        ("electronic", {"consent_signed": True}),
+        ("electronic", {"consent_signed": True, "electronic_address": "zhangsan@example.com"}),
     ],
 )
 def test_each_method_is_served_on_the_delivery_date(world, method, extra):

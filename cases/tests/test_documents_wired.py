@@ -189,9 +189,10 @@ def test_linking_the_scan_from_the_case_page(world, client):
     scan = _scan(world, case)
     force_login_verified(client, world.officer1.user)
     url = reverse("cases:delivery_receipt_scan", args=[case.pk, delivery.pk])
-    bad = client.post(url, {"file_id": "999999"})
-    assert bad.status_code == 400 and "本案" in bad.content.decode()
-    response = client.post(url, {"file_id": str(scan.pk)})
+    field = f"s{delivery.pk}-file_id"
+    bad = client.post(url, {field: "999999"})
+    assert bad.status_code == 400 and "请选择本案的文件" in bad.content.decode()
+    response = client.post(url, {field: str(scan.pk)})
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.receipt_file_id == scan.pk

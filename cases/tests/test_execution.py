@@ -486,6 +486,11 @@ def test_reminder_then_court_application_in_the_statutory_window():
             "collected_amount": "5000.00",
             "receipt_number": "(2026)执123号",
         }
+        # a seizure on site needs its whole-process recording (records' default rule 查封、扣押)
+        with pytest.raises(TransitionRefused) as err:
+            act(case, world, "record_court_outcome", data={**outcome, "measure": "seizure"})
+        assert [v.code for v in err.value.violations] == ["av_missing"]
+        assert "查封" in err.value.violations[0].message
         case = act(case, world, "record_court_outcome", data=outcome)
         case = act(case, world, "complete_execution", data={"completed_on": "2026-11-20"})
     assert case.enforcement["court"][0]["outcome"] == "enforced"

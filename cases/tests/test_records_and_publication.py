@@ -19,6 +19,7 @@ from cases.services.publication import PUBLICATION_DEADLINE
 from cases.services.remedies import remedy_outcome_record, remedy_record
 from cases.services.transitions import TransitionRefused
 from cases.tests.factories import act, build_archive, case_world, new_case, publish_decision, walk
+from core.errors import DomainError
 from core.models import Deadline, LegalSetting
 from publicity.models import Publication
 
@@ -187,14 +188,21 @@ def test_revocation_withdraws_the_publication_and_the_public_page_says_so(world,
     assert "处罚内容" not in html  # the decision's text is no longer shown
 
 
-def test_a_change_before_publication_cancels_the_deadline_and_closing_needs_no_publication(world):
+def test_a_revocation_before_publication_withdraws_the_draft_so_it_is_never_published(world):
+    from publicity.services import publication_publish
+
     case = walk(new_case(world), world, CaseStatus.DELIVERED)
     remedy = remedy_record(
         actor=world.officer1.user, case=case, kind="litigation", filed_on=case.decided_on, body="县人民法院"
     )
     remedy_outcome_record(actor=world.head.user, remedy=remedy, outcome="revoked", decided_on=case.decided_on)
-    assert _publication(case).status == "masked"  # never public: nothing to withdraw
+    pub = _publication(case)
+    # withdrawn from its unpublished state (publicity.services.publication_withdraw_for_case)
+    assert pub.status == "withdrawn" and "撤销" in pub.withdrawal_reason
+    assert case.parties.get().name not in pub.withdrawal_reason
     assert not case_deadlines(case=case, kind=PUBLICATION_DEADLINE, open_only=True).exists()
+    with pytest.raises(DomainError):
+        publication_publish(actor=world.officer1.user, publication=pub)
 
 
 def test_the_case_page_shows_the_publication_with_a_link_to_its_review(world, client):

@@ -33,7 +33,7 @@ from cases.services import (
 )
 from cases.services.summary import summary_case_record
 from cases.services.transitions import workflow_for
-from cases.tests.factories import RESIDENT_ID, USCC
+from cases.tests.factories import RESIDENT_ID, USCC, publish_decision
 from cases.workflow.summary import ACT_LABELS, CASH_HANDOVER, FILING, SETTINGS, SUMMARY
 from core.errors import ValidationFailed
 from core.models import Deadline, LedgerEntry, LegalSetting
@@ -126,6 +126,8 @@ def data_for(action: str, case: Case, **over: Any) -> dict[str, Any]:
 
 
 def act(case: Case, world: Any, action: str, **over: Any) -> Case:
+    if action == "close":  # 事后公开 of the decision first (cases.services.publication)
+        publish_decision(case, world)
     if action == "archive" and case.status == S.CLOSED:
         from records.services.archive import archive_build
 

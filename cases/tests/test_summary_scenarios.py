@@ -16,7 +16,7 @@ from cases.models import CaseEvent, CaseStatus, Delivery, Payment
 from cases.selectors import case_deadlines
 from cases.services import TransitionRefused, case_act
 from cases.services.summary import summary_case_record
-from cases.tests.factories import RESIDENT_ID, USCC, build_archive, case_world
+from cases.tests.factories import RESIDENT_ID, USCC, build_archive, case_world, publish_decision
 from cases.workflow.summary import CASH_HANDOVER, FILING
 from core.models import Deadline, LedgerEntry
 from core.services.clock import deadlines_scan
@@ -97,6 +97,7 @@ def test_scenario_paid_at_the_bank_filed_in_time_after_national_day_then_closed_
             data={"paid_on": "2026-10-12", "paid_amount": "180.00", "receipt_number": "工行 0042"},
         )
         assert case.status == S.EXECUTED
+        publish_decision(case, world)  # 事后公开 of the decision before 结案
         case = case_act(case=case, actor=world.officer1.user, action="close")
         build_archive(case, world)  # the case file's package (records) before 归档
         case = case_act(case=case, actor=world.head.user, action="archive")
@@ -155,6 +156,7 @@ def test_scenario_collected_on_the_spot_filed_late_is_flagged_and_still_closes()
     assert event.payload["filing"] == {"filed_on": "2026-10-09", "due": "2026-10-08", "late": True}
 
     with at(D(2026, 10, 9)):
+        publish_decision(case, world)
         case = case_act(case=case, actor=world.officer1.user, action="close")
     assert case.status == S.CLOSED
 

@@ -142,7 +142,15 @@ def test_discretion_panel_says_what_is_missing(client, world, case):
 def test_deliver_form_offers_every_delivery_field(client, world, case):
     case = walk(case, world, CaseStatus.DECIDED)
     page = _login(client, world.officer1).get(reverse("cases:case_action", args=[case.pk, "deliver"]))
-    for name in ("method", "delivered_on", "recipient", "witness", "consent_signed", "announced_on"):
+    for name in (
+        "method",
+        "delivered_on",
+        "recipient",
+        "witness",
+        "consent_signed",
+        "electronic_address",
+        "announced_on",
+    ):
         assert f'name="{name}"' in page.text, name
     for method in ("in_person", "left_at_residence", "post", "entrusted", "electronic", "public_notice"):
         assert f'value="{method}"' in page.text, method
@@ -158,7 +166,12 @@ def test_electronic_delivery_without_consent_is_refused_with_its_article(client,
     assert "确认书" in refused.text and "行政处罚法 Art.61" in refused.text
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED and not Delivery.objects.filter(document="decision").exists()
-    ok = client.post(url, {**body, "consent_signed": "on", "recipient": "张三"})
+    no_address = client.post(url, {**body, "consent_signed": "on", "recipient": "张三"})
+    assert no_address.status_code == 409 and "电子送达确认书" in no_address.text  # where was it sent?
+    ok = client.post(
+        url,
+        {**body, "consent_signed": "on", "recipient": "张三", "electronic_address": "zhangsan@example.com"},
+    )
     assert ok.status_code == 302, ok.text
     case.refresh_from_db()
     delivery = Delivery.objects.get(case=case, document="decision")

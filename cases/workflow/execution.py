@@ -795,6 +795,10 @@ def _set_court_application(ctx: Context) -> None:
 
 
 COURT_OUTCOMES = ("enforced", "not_accepted", "refused", "terminated")
+# On-site measures taken when the court's ruling was enforced (裁执分离: the agency may carry them
+# out); the audio-video rules 查封、扣押 and 强制拆除 (records.AvRule, 国办发〔2018〕118号) apply to
+# `record_court_outcome` with this `measure`.
+ON_SITE_MEASURES = ("", "seizure", "demolition")
 
 
 def clean_court_outcome(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -813,12 +817,19 @@ def clean_court_outcome(data: Mapping[str, Any]) -> dict[str, Any]:
             _("Money collected by the court is recorded with its receipt number."),
             field_errors={"receipt_number": [_("Give the number of the payment receipt.")]},
         )
+    measure = str(data.get("measure") or "")
+    if measure not in ON_SITE_MEASURES:
+        raise ValidationFailed(
+            _("Choose the on-site measure taken (seizure, demolition) or none."),
+            field_errors={"measure": [_("seizure, demolition or empty.")]},
+        )
     return {
         "subject": clean_subject(data),
         "outcome": outcome,
         "decided_on": g.parse_date(data, "decided_on"),
         "collected_amount": amount,
         "receipt_number": receipt,
+        "measure": measure,
         "note": str(data.get("note") or ""),
     }
 
@@ -854,6 +865,7 @@ def _set_court_outcome(ctx: Context) -> None:
                 **row,
                 "outcome": d["outcome"],
                 "decided_on": d["decided_on"].isoformat(),
+                "measure": d.get("measure", ""),
                 "note": d["note"] or row["note"],
             }
         applications.append(row)

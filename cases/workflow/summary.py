@@ -750,6 +750,20 @@ start_cash_handover_deadline = start_deadline(
     start=_collected_on,
 )
 
+
+def _draft_publication(ctx: Context) -> None:
+    """事后公开 of the decision handed over on the spot (cases.services.publication)."""
+    from cases.services.publication import draft_publication
+
+    draft_publication(ctx)
+
+
+def _publication_settled(ctx: Context) -> Violation | None:
+    from cases.services.publication import publication_settled
+
+    return publication_settled(ctx)
+
+
 SUMMARY = Workflow(
     name="summary",
     title=gettext_lazy("Summary procedure of an administrative penalty"),
@@ -785,6 +799,7 @@ SUMMARY = Workflow(
                 issue_document("summary_decision", field="decision_number", on=lambda c: c.case.decided_on),
                 _deliver_on_spot,
                 start_filing_deadline,
+                _draft_publication,
             ),
             gettext_lazy("decide on the spot and hand over the decision (当场处罚决定)"),
             clean=clean_decision,
@@ -856,7 +871,7 @@ SUMMARY = Workflow(
             "close",
             (S.EXECUTED,),
             S.CLOSED,
-            (g.handler, summary_complete),
+            (g.handler, summary_complete, _publication_settled),
             (assign(closed_on=lambda c: c.today), cancel_open_deadlines),
             gettext_lazy("close the case (结案)"),
             clean=clean_nothing,
