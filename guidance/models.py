@@ -187,7 +187,10 @@ class Inquiry(TimeStamped):
         ordering = ["-received_on", "-pk"]
         verbose_name = _("inquiry")
         verbose_name_plural = _("inquiries")
-        indexes = [models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["agency", "-received_on", "-id"], name="inquiry_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code
