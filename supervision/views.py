@@ -145,7 +145,13 @@ def drill(request: HttpRequest, chart: str) -> HttpResponse:
     return render(
         request,
         template,
-        {"page": _page(request, items), "chart": chart_obj, "label": label, "query": _query(request)},
+        {
+            "page": _page(request, items),
+            "chart": chart_obj,
+            "label": label,
+            "query": _query(request),
+            "case_ct": selectors.case_ct().pk,
+        },
     )
 
 
@@ -207,10 +213,6 @@ def watch(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": _query(request),
             "case_ct": case_ct,
-            "may_issue": policies.can(
-                request.user, "issue_order", org_selectors.actor_agency_id(request.user) or 0
-            )
-            or bool(org_selectors.roles_of(user=request.user) & policies.ISSUERS),
         },
     )
 
