@@ -44,11 +44,11 @@ class Channel(models.TextChoices):
 
 
 class AppStatus(models.TextChoices):
-    RECEIVED = "received", _("received")
+    RECEIVED = "received", _("application received")
     CORRECTION = "correction", _("materials to be completed")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", _("application accepted")
     PAUSED = "paused", _("paused (hearing or expert review)")
-    REJECTED = "rejected", _("not accepted")
+    REJECTED = "rejected", _("application not accepted")
     GRANTED = "granted", _("licence granted")
     REFUSED = "refused", _("licence refused")
     ISSUED = "issued", _("licence issued")
@@ -165,9 +165,9 @@ class RiskLevel(models.TextChoices):
 
 
 class LicenceStatus(models.TextChoices):
-    VALID = "valid", _("valid")
-    EXPIRED = "expired", _("expired")
-    REVOKED = "revoked", _("revoked")
+    VALID = "valid", _("licence valid")
+    EXPIRED = "expired", _("licence expired")
+    REVOKED = "revoked", _("licence revoked")
 
 
 class Licence(TimeStamped):

@@ -6,8 +6,6 @@ A thin layer over `service.services` and `service.selectors`: the same rules as 
 side never carry the applicant's identity number nor contact details.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 
