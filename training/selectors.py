@@ -147,3 +147,31 @@ def exam_or_404(*, exam_id: int, actor: Any) -> Exam:
     if exam is None:
         raise NotFound(_("No such exam in your agency."), code="exam_not_found")
     return exam
+
+
+def plan_for(*, agency_id: int, year: int) -> Any:
+    from training.models import TrainingPlan
+
+    return TrainingPlan.objects.filter(agency_id=agency_id, year=year).first()
+
+
+def agency_officers(*, agency_id: int) -> QuerySet[Any]:
+    """The agency's active officers with an enforcement role (who train and sit exams)."""
+    from org.roles import ENFORCEMENT_ROLES
+    from org.selectors import visible_officers
+
+    return (
+        visible_officers(None)
+        .filter(agency_id=agency_id, active=True, role_assignments__role__in=list(ENFORCEMENT_ROLES))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def subjects(*, agency_id: int) -> list[str]:
+    return list(
+        Question.objects.filter(agency_id=agency_id, active=True)
+        .order_by("subject")
+        .values_list("subject", flat=True)
+        .distinct()
+    )

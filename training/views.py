@@ -151,3 +151,172 @@ def attempt_mark(request: HttpRequest, pk: int) -> HttpResponse:
             for err in errs:
                 messages.error(request, err)
     return redirect("training:attempt", pk=att.pk)
+
+
+def _posted_date(value: Any) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def _posted_datetime(value: Any) -> Any:
+    import datetime as dt
+
+    try:
+        naive = dt.datetime.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+def _int(value: Any, default: int = 0) -> int:
+    text = str(value or "").strip()
+    return int(text) if text.lstrip("-").isdigit() else default
+
+
+def _manage_action(request: HttpRequest, agency: Any) -> str:
+    """Run the organiser's form; return the success message (DomainError propagates)."""
+    p, a, action = request.POST, request.user, request.POST.get("action")
+    if action == "session":
+        held_on = _posted_date(p.get("held_on"))
+        year = held_on.year if held_on else timezone.localdate().year
+        plan = selectors.plan_for(agency_id=agency.pk, year=year)
+        if plan is None:
+            plan = services.plan_create(
+                actor=a, agency=agency, year=year, title=_("Training plan %(year)s") % {"year": year}
+            )
+        services.session_record(
+            actor=a,
+            plan=plan,
+            title=p.get("title", ""),
+            subject=p.get("subject", ""),
+            held_on=held_on or timezone.localdate(),
+            hours=p.get("hours", ""),
+            place=p.get("place", ""),
+        )
+        return _("The session is recorded.")
+    if action == "attendance":
+        session = selectors.sessions_for(a).filter(pk=_int(p.get("session"))).first()
+        if session is None:
+            raise Http404
+        present = [_int(i) for i in p.getlist("present")]
+        everyone = [o.pk for o in selectors.agency_officers(agency_id=agency.pk)]
+        services.attendance_record(
+            actor=a,
+            session=session,
+            present_ids=present,
+            absent_ids=[i for i in everyone if i not in present],
+        )
+        return _("The attendance is recorded.")
+    if action == "question":
+        kind = p.get("kind", "")
+        options = [line.strip() for line in p.get("options", "").splitlines() if line.strip()]
+        raw = p.get("answer", "").strip()
+        answer: Any = raw
+        if kind in ("single", "multiple"):
+            answer = [_int(x, -1) - 1 for x in raw.replace("，", ",").split(",") if x.strip()]
+        elif kind == "true_false":
+            answer = {"对": True, "true": True, "错": False, "false": False}.get(raw.lower())
+        services.question_add(
+            actor=a,
+            agency=agency,
+            subject=p.get("subject", ""),
+            kind=kind,
+            text=p.get("text", ""),
+            options=options,
+            answer=answer,
+            points=_int(p.get("points")),
+        )
+        return _("The question is added to the bank.")
+    if action == "exam":
+        opens, closes = _posted_datetime(p.get("opens_at")), _posted_datetime(p.get("closes_at"))
+        if opens is None or closes is None:
+            from core.errors import ValidationFailed
+
+            raise ValidationFailed(
+                _("Enter when the exam opens and closes."),
+                field_errors={"opens_at": [_("Enter a date and time.")]},
+            )
+        services.exam_create(
+            actor=a,
+            agency=agency,
+            title=p.get("title", ""),
+            subject=p.get("subject", ""),
+            mode=p.get("mode", ""),
+            opens_at=opens,
+            closes_at=closes,
+            question_count=_int(p.get("question_count")),
+            duration_minutes=_int(p.get("duration_minutes")),
+            pass_percent=_int(p.get("pass_percent")) or None,
+        )
+        return _("The exam is created.")
+    if action == "paper_score":
+        exam = selectors.exam_get(exam_id=_int(p.get("exam")), actor=a)
+        if exam is None:
+            raise Http404
+        services.paper_score_enter(
+            actor=a,
+            exam=exam,
+            officer_id=_int(p.get("officer")),
+            score=p.get("score", ""),
+            max_score=p.get("max_score") or 100,
+        )
+        return _("The score is entered.")
+    if action == "review":
+        services.annual_review_record(
+            actor=a,
+            officer_id=_int(p.get("officer")),
+            year=_int(p.get("year")),
+            result=p.get("result", ""),
+            note=p.get("note", ""),
+        )
+        return _("The annual review is recorded.")
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest) -> HttpResponse:
+    """The organisers' screen: sessions and attendance, the question bank, exams, paper scores and
+    the annual review (年审)."""
+    officer = officer_for(request.user)
+    if officer is None:
+        raise Http404
+    agency = officer.agency
+    try:
+        policies.ensure(request.user, "manage", agency)  # a refusal is a ledger act
+    except DomainError as exc:
+        return render(request, "training/refused.html", {"message": exc.message}, status=403)
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            messages.success(request, _manage_action(request, agency))
+            return redirect("training:manage")
+        except DomainError as exc:
+            error = exc
+    questions = selectors.questions_for(
+        request.user, subject=request.GET.get("subject", ""), q=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "training/manage.html",
+        {
+            "error": error,
+            "posted": request.POST,
+            "action": request.POST.get("action", ""),
+            "sessions": selectors.sessions_for(request.user).prefetch_related("attendance")[:20],
+            "officers": selectors.agency_officers(agency_id=agency.pk),
+            "questions": Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "subjects": selectors.subjects(agency_id=agency.pk),
+            "exams": selectors.exams_for(request.user)[:20],
+            "reviews": selectors.reviews_for(request.user)[:20],
+            "kinds": QuestionKind.choices,
+            "year": timezone.localdate().year,
+            "subject": request.GET.get("subject", ""),
+            "q": request.GET.get("q", ""),
+        },
+        status=422 if error else 200,
+    )
