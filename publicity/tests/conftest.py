@@ -7,6 +7,15 @@ from org.tests.factories import AgencyFactory, CertificateFactory, OfficerFactor
 from publicity.tests.test_masking import PARTY_ID, REALISTIC, THIRD_ID
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()  # the search facets and the throttles live in the cache
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def agency(db):
     return AgencyFactory(name="新密市自然资源局", duties="负责本行政区域自然资源执法。")

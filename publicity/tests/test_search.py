@@ -170,3 +170,11 @@ def test_hostile_queries_answer_normally(corpus, q):
 def test_long_query_is_cut_and_said(corpus):
     body = Client().get(reverse("publicity:search"), {"q": "耕地" * 40}).content.decode()
     assert "前 50 个字" in body
+
+
+def test_search_page_query_count_is_bounded(corpus, django_assert_max_num_queries):
+    client = Client()
+    client.get(reverse("publicity:search"), {"q": "耕地"})  # facets cached
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("publicity:search"), {"q": "耕地", "year": "2025"})
+    assert response.status_code == 200
