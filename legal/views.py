@@ -37,11 +37,96 @@ def _int(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _register_action(request: HttpRequest, agency: Any) -> str:
+    """Run a keeper's form of the registers page; return the success message."""
+    p, a, action = request.POST, request.user, request.POST.get("action")
+    if action == "document":
+        services.document_draft(
+            actor=a, agency=agency, title=p.get("title", ""), summary=p.get("summary", "")
+        )
+    elif action == "adviser":
+        services.adviser_add(
+            actor=a,
+            agency=agency,
+            name=p.get("name", ""),
+            firm=p.get("firm", ""),
+            phone=p.get("phone", ""),
+            specialties=p.get("specialties", ""),
+            contract_start=_date(p.get("contract_start")) or timezone.localdate(),
+            contract_end=_date(p.get("contract_end")) or timezone.localdate(),
+        )
+    elif action == "opinion":
+        adviser = selectors.advisers_for(a).filter(pk=_int(p.get("adviser")), agency_id=agency.pk).first()
+        if adviser is None:
+            raise Http404
+        services.opinion_request(
+            actor=a,
+            adviser=adviser,
+            question=p.get("question", ""),
+            case_id=_int(p.get("case_id")),
+            draft_title=p.get("draft_title", ""),
+        )
+    elif action == "opinion_answer":
+        request_row = selectors.opinions_for(a).filter(pk=_int(p.get("request"))).first()
+        if request_row is None:
+            raise Http404
+        services.opinion_record(
+            actor=a,
+            request=request_row,
+            opinion=p.get("opinion", ""),
+            answered_on=_date(p.get("answered_on")),
+        )  # type: ignore[arg-type]
+    elif action == "referral":
+        services.referral_send(
+            actor=a,
+            agency=agency,
+            to_name=p.get("to_name", ""),
+            to_agency_id=_int(p.get("to_agency_id")),
+            case_id=_int(p.get("case_id")),
+            subject=p.get("subject", ""),
+            reason=p.get("reason", ""),
+            sent_on=_date(p.get("sent_on")),  # type: ignore[arg-type]
+        )
+    elif action == "joint_action":
+        services.joint_action_record(
+            actor=a,
+            agency=agency,
+            title=p.get("title", ""),
+            held_on=_date(p.get("held_on")),  # type: ignore[arg-type]
+            place=p.get("place", ""),
+            participants=[line.strip() for line in p.get("participants", "").splitlines() if line.strip()],
+        )
+    elif action == "joint_result":
+        row = selectors.joint_actions_for(a).filter(pk=_int(p.get("joint_action"))).first()
+        if row is None:
+            raise Http404
+        services.joint_action_result(
+            actor=a,
+            action=row,
+            result=p.get("result", ""),
+            violations_found=_int(p.get("violations_found")) or 0,
+            cases_opened=_int(p.get("cases_opened")) or 0,
+        )
+    else:
+        raise Http404
+    return _("Recorded.")
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     officer = officer_for(request.user)
     agency = officer.agency if officer else None
     keeper = agency is not None and policies.can(request.user, "manage", agency)
+    error: DomainError | None = None
+    if request.method == "POST":
+        if agency is None:
+            raise Http404
+        try:
+            messages.success(request, _register_action(request, agency))
+            return redirect("legal:index")
+        except DomainError as exc:
+            error = exc
     documents = Paginator(
         selectors.documents_for(
             request.user, status=request.GET.get("status", ""), q=request.GET.get("q", "")
@@ -67,7 +152,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "actions": selectors.joint_actions_for(request.user)[:20],
             "filing": selectors.filing_rate(agency_id=agency.pk) if agency else None,
             "today": timezone.localdate(),
+            "error": error,
+            "posted": request.POST,
+            "action": request.POST.get("action", ""),
         },
+        status=(403 if isinstance(error, DomainPermissionDenied) else 422) if error else 200,
     )
 
 

@@ -295,3 +295,101 @@ def test_the_document_page_walks_the_steps_and_keeps_input_on_error(w, client):
     assert doc.status == "decided"
     page = client.get(reverse("legal:index"))
     assert page.status_code == 200 and doc.title in page.content.decode()
+
+
+def test_the_registers_page_keeps_every_register_and_refuses_officers(w, client):
+    case = new_case(w)
+    url = reverse("legal:index")
+    client.force_login(w.legal.user)
+    today = TODAY()
+    assert client.post(url, {"action": "document", "title": "执法公示办法"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "action": "adviser",
+                "name": "吴律师",
+                "firm": "某律所",
+                "contract_start": (today - dt.timedelta(days=1)).isoformat(),
+                "contract_end": (today + dt.timedelta(days=300)).isoformat(),
+            },
+        ).status_code
+        == 302
+    )
+    adviser = selectors.advisers_for(w.legal.user).get()
+    assert (
+        client.post(
+            url,
+            {
+                "action": "opinion",
+                "adviser": adviser.pk,
+                "case_id": str(case.pk),
+                "question": "能否适用首违不罚？",
+            },
+        ).status_code
+        == 302
+    )
+    request = selectors.opinions_for(w.legal.user).get()
+    client.post(
+        url,
+        {
+            "action": "opinion_answer",
+            "request": request.pk,
+            "opinion": "不能。",
+            "answered_on": today.isoformat(),
+        },
+    )
+    assert selectors.opinions_for_case(case_id=case.pk, actor=w.head.user).get().opinion == "不能。"
+    bad = client.post(
+        url,
+        {
+            "action": "referral",
+            "to_name": "某县公安局",
+            "subject": "涉嫌犯罪",
+            "reason": "",
+            "sent_on": today.isoformat(),
+        },
+    )
+    assert bad.status_code == 422 and 'value="涉嫌犯罪"' in bad.content.decode()
+    client.post(
+        url,
+        {
+            "action": "referral",
+            "to_name": "某县公安局",
+            "subject": "涉嫌犯罪",
+            "reason": "依法移送",
+            "sent_on": today.isoformat(),
+            "case_id": str(case.pk),
+        },
+    )
+    assert selectors.referrals_for(w.legal.user).get().case_id == case.pk
+    client.post(
+        url,
+        {
+            "action": "joint_action",
+            "title": "联合检查",
+            "held_on": today.isoformat(),
+            "participants": "某县农业农村局\n某镇人民政府",
+        },
+    )
+    action = selectors.joint_actions_for(w.legal.user).get()
+    client.post(
+        url,
+        {
+            "action": "joint_result",
+            "joint_action": action.pk,
+            "result": "查处3起",
+            "violations_found": "3",
+            "cases_opened": "1",
+        },
+    )
+    action.refresh_from_db()
+    assert len(action.participants) == 2 and action.cases_opened == 1
+    page = client.get(url).content.decode()
+    assert "执法公示办法" in page and "吴律师" in page and "联合检查" in page
+    client.force_login(w.officer1.user)
+    refused = client.post(url, {"action": "document", "title": "越权起草"})
+    assert (
+        refused.status_code == 403
+        and not selectors.documents_for(w.head.user).filter(title="越权起草").exists()
+    )
