@@ -56,7 +56,9 @@ def _register_action(request: HttpRequest, agency: Any) -> str:
             contract_end=_date(p.get("contract_end")) or timezone.localdate(),
         )
     elif action == "opinion":
-        adviser = selectors.advisers_for(a).filter(pk=_int(p.get("adviser")), agency_id=agency.pk).first()
+        adviser = (
+            selectors.advisers_for(a).filter(pk=_int(p.get("adviser")) or 0, agency_id=agency.pk).first()
+        )
         if adviser is None:
             raise Http404
         services.opinion_request(
@@ -67,15 +69,15 @@ def _register_action(request: HttpRequest, agency: Any) -> str:
             draft_title=p.get("draft_title", ""),
         )
     elif action == "opinion_answer":
-        request_row = selectors.opinions_for(a).filter(pk=_int(p.get("request"))).first()
+        request_row = selectors.opinions_for(a).filter(pk=_int(p.get("request")) or 0).first()
         if request_row is None:
             raise Http404
         services.opinion_record(
             actor=a,
             request=request_row,
             opinion=p.get("opinion", ""),
-            answered_on=_date(p.get("answered_on")),
-        )  # type: ignore[arg-type]
+            answered_on=_date(p.get("answered_on")),  # type: ignore[arg-type]
+        )
     elif action == "referral":
         services.referral_send(
             actor=a,
@@ -97,7 +99,7 @@ def _register_action(request: HttpRequest, agency: Any) -> str:
             participants=[line.strip() for line in p.get("participants", "").splitlines() if line.strip()],
         )
     elif action == "joint_result":
-        row = selectors.joint_actions_for(a).filter(pk=_int(p.get("joint_action"))).first()
+        row = selectors.joint_actions_for(a).filter(pk=_int(p.get("joint_action")) or 0).first()
         if row is None:
             raise Http404
         services.joint_action_result(
