@@ -262,7 +262,7 @@ class DemoLoader:
     # Later domains each bring a module `demo/<name>.py` with `load(loader) -> str | None` (a note to print).
     EXTRA_MODULES = (
         "service", "reminders", "followups", "guidance", "mediation",
-        "supervision", "training", "legal", "exchange",
+        "supervision", "training", "legal", "exchange", "publicity", "complaints",
     )
 
     def load_extras(self) -> None:
