@@ -299,6 +299,21 @@ def deadline_cancel(*, actor: Any, deadline: Deadline, reason: str) -> Deadline:
     return deadline
 
 
+@transaction.atomic
+def deadline_reassign(*, actor: Any, deadline: Deadline, responsible: Any) -> Deadline:
+    """A new responsible user (e.g. after a hand-over, 首问负责); recorded with the old and the new."""
+    deadline = _locked(deadline)
+    old = deadline.responsible_id
+    new = getattr(responsible, "pk", None)
+    if old == new:
+        return deadline
+    deadline.responsible_id = new
+    deadline.save(update_fields=["responsible", "updated_at"])
+    ledger_append(actor=actor, act="deadline.reassigned", obj=deadline, agency_id=deadline.agency_id,
+                  payload={"from": old, "to": new})
+    return deadline
+
+
 def deadlines_recompute(
     *,
     actor: Any,

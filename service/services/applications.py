@@ -36,6 +36,7 @@ from core.services.calendar import calendar_snapshot
 from core.services.clock import (
     deadline_cancel,
     deadline_pause,
+    deadline_reassign,
     deadline_resume,
     deadline_satisfy,
     deadline_start,
@@ -349,7 +350,7 @@ def application_submit(
     )
     with transaction.atomic():
         # Serialise submissions of the same agency so that two identical ones cannot both pass.
-        org_selectors.visible_agencies(None).select_for_update().filter(pk=agency.pk).first()
+        org_selectors.visible_agencies(None).select_for_update(of=("self",)).filter(pk=agency.pk).first()
         existing = selectors.duplicate_of(agency_id=agency.pk, dedup_key=key)
         if existing is not None:
             raise Conflict(
@@ -504,7 +505,7 @@ def application_handover(
         locked.owner = officer
         locked.save()
         for deadline in selectors.subject_deadlines(locked, open_only=True):
-            Deadline.objects.filter(pk=deadline.pk).update(responsible=officer.user)
+            deadline_reassign(actor=actor, deadline=deadline, responsible=officer.user)
     _sync(application, locked)
     return record
 

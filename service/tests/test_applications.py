@@ -71,6 +71,9 @@ def test_only_certified_owner_or_head_handles(world):
         actor=world.uncertified.user, application=app, officer_id=world.clerk.pk, note="持证人员办理"
     )
     assert app.owner_id == world.clerk.pk
+    limit = selectors.subject_deadlines(app, kind="service.correction_notice").get()
+    assert limit.responsible_id == world.clerk.user.pk
+    assert LedgerEntry.objects.filter(act="deadline.reassigned", object_id=str(limit.pk)).exists()
     with pytest.raises(PermissionDenied):
         services.application_accept(actor=world.colleague.user, application=app)
     with pytest.raises(PermissionDenied):
