@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from core.models import Deadline
-from core.services.clock import deadline_satisfy, deadline_start
+from core.services.clock import deadline_reassign, deadline_satisfy, deadline_start
 from core.services.ledger import ledger_append
 from guidance import policies, selectors
 from guidance.models import Inquiry, InquiryChannel, InquiryHandover, InquiryStatus
@@ -177,6 +177,8 @@ def inquiry_take(*, actor: Any, inquiry: Inquiry) -> Inquiry:
             act="inquiry.take",
             payload={"owner": officer.pk, "owner_name": officer.name},
         )
+        for deadline in selectors.deadlines_of(locked, kind=selectors.INQUIRY_REPLY, open_only=True):
+            deadline_reassign(actor=actor, deadline=deadline, responsible=officer.user)
     _sync(inquiry, locked)
     return inquiry
 
@@ -239,8 +241,8 @@ def inquiry_handover(*, actor: Any, inquiry: Inquiry, officer_id: Any, reason: s
         locked.owner = colleague
         locked.save()
         for deadline in selectors.deadlines_of(locked, kind=selectors.INQUIRY_REPLY, open_only=True):
-            deadline.responsible = colleague.user  # who hears of the alert; the due date does not move
-            deadline.save(update_fields=["responsible"])
+            # who hears of the alert; the due date does not move
+            deadline_reassign(actor=actor, deadline=deadline, responsible=colleague.user)
     _sync(inquiry, locked)
     return record
 

@@ -56,6 +56,8 @@ def test_hand_over_needs_a_named_colleague_and_a_reason_and_is_logged(world):
     )
     inquiry.refresh_from_db()
     assert inquiry.owner_id == world.colleague.pk and inquiry.first_contact_id == world.officer.pk
+    deadline = Deadline.objects.get(kind=selectors.INQUIRY_REPLY, subject_id=str(inquiry.pk))
+    assert deadline.responsible_id == world.colleague.user_id
     entry = LedgerEntry.objects.filter(act="inquiry.handover").get()
     assert "属于规划许可事项，由规划股答复" in str(entry.payload)
     # The former owner may not answer any more; the new owner does.
@@ -100,6 +102,9 @@ def test_an_online_question_waits_for_an_officer_to_take_it(world):
     with pytest.raises(PermissionDenied):
         services.inquiry_reply(actor=world.officer.user, inquiry=inquiry, text="x")
     services.inquiry_take(actor=world.colleague.user, inquiry=inquiry)
+    assert Deadline.objects.get(kind=selectors.INQUIRY_REPLY, subject_id=str(inquiry.pk)).responsible_id == (
+        world.colleague.user_id
+    )
     services.inquiry_reply(
         actor=world.colleague.user, inquiry=inquiry, text="请携带采矿许可证正本及储量报告。"
     )
