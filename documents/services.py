@@ -129,6 +129,12 @@ def _refuse_missing_elements(
         )
 
 
+def pdf_from_html(html: str) -> bytes:
+    """HTML → PDF the way documents are rendered (WeasyPrint, `data:` URLs only, the thread's shared
+    font configuration): for other apps' printouts (records' case-file PDFs)."""
+    return rendering.html_to_pdf(html)
+
+
 def _render_pdf(
     spec: KindSpec,
     body: str,

@@ -140,6 +140,12 @@ class EvidenceFile(AppendOnly):
         _("classification"), max_length=16, choices=Classification.choices, default=Classification.INTERNAL
     )
     deduplicated = models.BooleanField(_("bytes already in the store"), default=False)
+    delivery_ref = models.CharField(
+        _("delivery"),
+        max_length=64,
+        blank=True,
+        help_text=_("for the signed scan of a delivery receipt (送达回证): the delivery it belongs to"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

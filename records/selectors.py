@@ -92,6 +92,15 @@ def case_files(*, actor: Any, case: Any) -> QuerySet[EvidenceFile]:
     return qs.order_by("pk")
 
 
+def receipt_scans(*, actor: Any, case: Any, delivery_ref: str | int = "") -> QuerySet[EvidenceFile]:
+    """The signed delivery-receipt scans of the case (records.services.receipt_scan_attach), of one
+    delivery when `delivery_ref` is given; sensitive ones only for those who may see them."""
+    qs = case_files(actor=actor, case=case).exclude(delivery_ref="")
+    if delivery_ref:
+        qs = qs.filter(delivery_ref=str(delivery_ref))
+    return qs
+
+
 def evidence_items(*, case: Any) -> QuerySet[EvidenceItem]:
     """The evidence list with `is_excluded` (from the latest exclusion row) on each item."""
     latest = EvidenceExclusion.objects.filter(item=OuterRef("pk")).order_by("-pk").values("excluded")[:1]

@@ -88,6 +88,7 @@ class FileOut(Schema):
     place: str
     classification: str
     deduplicated: bool
+    delivery_ref: str = Field("", description="for a signed delivery receipt's scan: its delivery")
     uploaded_at: datetime.datetime
 
 
@@ -154,6 +155,7 @@ def _file(f: EvidenceFile) -> dict[str, Any]:
         "place": f.place,
         "classification": f.classification,
         "deduplicated": f.deduplicated,
+        "delivery_ref": f.delivery_ref,
         "uploaded_at": f.created_at,
     }
 

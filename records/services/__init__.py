@@ -6,6 +6,7 @@ from records.services.records import record_correct, record_create
 from records.services.uploads import (
     IngestResult,
     evidence_file_ingest,
+    receipt_scan_attach,
     upload_chunk,
     upload_complete,
     upload_start,
@@ -20,6 +21,7 @@ __all__ = [
     "evidence_file_ingest",
     "evidence_item_add",
     "evidence_reinstate",
+    "receipt_scan_attach",
     "record_correct",
     "record_create",
     "upload_chunk",

@@ -383,10 +383,11 @@ def _capture(
     captured_at: datetime.datetime | None,
     place: str,
     classification: str,
+    delivery_ref: str = "",
 ) -> IngestResult:
     """Link stored bytes to the case and record the capture in the ledger (caller's transaction)."""
     existing = EvidenceFile.objects.filter(
-        case_id=case.pk, stored=stored, action=action, record=record
+        case_id=case.pk, stored=stored, action=action, record=record, delivery_ref=delivery_ref
     ).first()
     officer = officer_for(actor)
     payload = {
@@ -406,6 +407,8 @@ def _capture(
         "classification": classification,
         "bytes_known": not created,
     }
+    if delivery_ref:
+        payload["delivery_ref"] = delivery_ref
     if existing is not None:
         ledger_append(
             actor=actor,
@@ -430,6 +433,7 @@ def _capture(
         place=place,
         classification=classification,
         deduplicated=not created,
+        delivery_ref=delivery_ref,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
     ef.save()
@@ -481,6 +485,7 @@ def evidence_file_ingest(
     captured_at: datetime.datetime | None = None,
     place: str = "",
     classification: str = Classification.INTERNAL,
+    delivery_ref: str = "",
 ) -> IngestResult:
     """Store a whole stream as an evidence file of `case` (see the module docstring)."""
     policies.ensure(actor, "act", case)
@@ -533,9 +538,67 @@ def evidence_file_ingest(
                 captured_at=captured_at,
                 place=place,
                 classification=classification,
+                delivery_ref=delivery_ref,
             )
     finally:
         spool.unlink(missing_ok=True)
+
+
+def receipt_scan_attach(
+    *,
+    actor: Any,
+    case: Any,
+    delivery_ref: str | int,
+    upload: IO[bytes] | Any,
+    filename: str = "",
+    content_type: str = "",
+    device: str = "",
+    captured_at: datetime.datetime | None = None,
+    classification: str = Classification.INTERNAL,
+) -> IngestResult:
+    """Store the signed scan of a delivery receipt (送达回证) that came back, on the case's step
+    `deliver`, linked to the delivery `delivery_ref` (the penalty cases' delivery record: its id or
+    any stable reference, at most 64 characters).
+
+    For the cases app: call it with the uploaded file (an `UploadedFile`, or any binary stream
+    with `filename` and `content_type` given). The scan must be an image or a PDF (checked on its
+    content); it is a `scan` evidence file, its capture a `records.file_captured` ledger act whose
+    payload names the delivery, so `zhifa ledger verify` covers it. The same bytes sent again for
+    the same delivery are recognised (`duplicate`), not stored twice. Find the scans again with
+    `records.selectors.receipt_scans(actor=…, case=…, delivery_ref=…)`.
+    """
+    ref = str(delivery_ref or "").strip()
+    if not ref or len(ref) > 64:
+        raise ValidationFailed(
+            _("Name the delivery the signed receipt belongs to (at most 64 characters)."),
+            code="receipt_delivery_missing",
+            field_errors={"delivery_ref": [_("Required.")]},
+        )
+    name = filename or str(getattr(upload, "name", "") or "")
+    ctype = (content_type or str(getattr(upload, "content_type", "") or "")).lower()
+    if not (ctype.startswith("image/") or ctype == "application/pdf"):
+        raise ValidationFailed(
+            _(
+                "A signed delivery receipt is stored as a scan: a photo (JPEG, PNG…) or a PDF, not "
+                "“%(type)s”. Scan or photograph the receipt and upload that file."
+            )
+            % {"type": ctype or _("unknown type")},
+            code="receipt_scan_type",
+            field_errors={"file": [_("Upload an image or a PDF.")]},
+        )
+    return evidence_file_ingest(
+        actor=actor,
+        case=case,
+        fileobj=upload,
+        filename=name,
+        content_type=ctype,
+        media_kind=MediaKind.SCAN,
+        action="deliver",
+        device=device,
+        captured_at=captured_at,
+        classification=classification,
+        delivery_ref=ref,
+    )
 
 
 # ----------------------------------------------------------------------------- chunked uploads
