@@ -370,3 +370,24 @@ def test_far_from_similar_cases_is_flagged_by_robust_z():
     few = [p(i, u) for i, u in enumerate([100, 900, 300])]
     flag_far(few)  # fewer than four similar cases: no comparison
     assert not any(pt.flags for pt in few)
+
+
+def test_supervisor_cannot_conclude_or_withdraw_the_countys_own_order(sup):
+    case = new_case(sup.world)
+    head = sup.world.head.user
+    order = services.order_issue(
+        actor=head,
+        agency_id=sup.county.pk,
+        case_id=case.pk,
+        addressee_id=sup.world.officer1.pk,
+        requirement="补充证据",
+        workdays=5,
+    )
+    with pytest.raises(PermissionDenied):
+        services.order_withdraw(actor=sup.supervisor.user, order=order, reason="上级撤回")
+    services.order_respond(actor=sup.world.officer1.user, order=order, response="已补充")
+    with pytest.raises(PermissionDenied):
+        services.order_conclude(actor=sup.supervisor.user, order=order, accepted=True, conclusion="同意")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.RESPONDED
+    services.order_conclude(actor=head, order=order, accepted=True, conclusion="同意")
