@@ -200,3 +200,25 @@ def test_patrol_draw_and_public_results(world, client: Client):
     assert client.post(draw_url).status_code == 302
     public = client.get(reverse("service_public:draw", args=[draw.pk])).content.decode()
     assert "张某" in public and "张三丰" not in public and "13912345678" not in public
+
+
+def test_head_overdue_list_and_licence_risk_change(world, client: Client):
+    late = submit(world, today=timezone.localdate() - datetime.timedelta(days=20), project="超期项目")
+    client.force_login(world.head.user)
+    page = client.get(reverse("service:overdue")).content.decode()
+    assert late.tracking_code in page
+    assert client.get(reverse("service:index")).content.decode().count("超过办理期限") == 1
+    app = submit(world, actor=world.clerk.user)
+    services.application_accept(actor=world.clerk.user, application=app)
+    services.application_decide(
+        actor=world.clerk.user, application=app, grant=True, terms=terms(risk_level="low")
+    )
+    licence = services.application_issue(actor=world.clerk.user, application=app)
+    url = reverse("service:licence", args=[licence.pk])
+    assert client.post(url, {"risk_level": "extreme"}).status_code == 400
+    assert client.post(url, {"risk_level": "high"}).status_code == 302
+    licence.refresh_from_db()
+    assert licence.risk_level == "high"
+    assert client.get(reverse("service:inspections"), {"show": "all"}).status_code == 200
+    missing = client.get(reverse("service_public:track"), {"code": "AAAA-BBBB-CCCC"})
+    assert missing.status_code == 404 and "没有此查询码" in missing.content.decode()
