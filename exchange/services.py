@@ -54,6 +54,20 @@ from publicity import selectors as publicity_selectors
 from publicity.masking import PartyData, mask, pseudonym
 
 CHUNK = 2000
+# The published (masked) fields of a publication that a record carries, loaded in one query.
+PUBLICATION_FIELDS = (
+    "pk",
+    "public_id",
+    "case_id",
+    "title",
+    "document_number",
+    "party_label",
+    "category",
+    "decided_on",
+    "published_at",
+    "status",
+    "withdrawn_at",
+)
 MOD = 2**256
 NO_PERIOD = "-"
 
@@ -373,7 +387,8 @@ def records(agency: Any, *, since: int = 0, until: int | None = None) -> Iterato
         yield _decision(case)
 
     pubs = only(
-        publicity_selectors.published_decisions().filter(agency_id=agency.pk), "publicity.publication"
+        publicity_selectors.published_decisions().filter(agency_id=agency.pk).only(*PUBLICATION_FIELDS),
+        "publicity.publication",
     )
     for pub in pubs.order_by("pk").iterator(chunk_size=CHUNK):
         yield _publication(pub)

@@ -239,3 +239,20 @@ def test_the_schema_is_published_without_login(client, db):
     response = client.get("/exchange/schema/v1.json")
     assert response.status_code == 200 and response.json() == json.loads(json.dumps(schema.SCHEMA))
     jsonschema.Draft202012Validator.check_schema(schema.SCHEMA)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_records(w):
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            services.export_stream(w.agency, io.BytesIO())
+        return len(ctx.captured_queries)
+
+    _cases(w, 2)
+    few = queries()
+    _cases(w, 5)
+    assert queries() == few
