@@ -269,6 +269,11 @@ def officers(case: Case, on: datetime.date) -> list[str]:
     """The active case officers as "姓名 执法证号…" (行政处罚法 Art.52 for the summary decision)."""
     from org.selectors import officer_may_enforce
 
+    if memo_active():
+        # While a page is built (cases.memo: the guards' preview, never an issue) only whether the case
+        # has officers matters to the documents' checks: their certificates are not looked up twice.
+        return [co.officer.name for co in _case_officers(case)]
+
     def compute() -> list[str]:
         out = []
         for co in _case_officers(case):

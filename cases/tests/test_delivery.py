@@ -93,7 +93,8 @@ def test_electronic_notice_without_consent_is_refused():
         world = case_world()
         case = walk(new_case(world), world, CaseStatus.INVESTIGATION_REPORTED)
         with pytest.raises(TransitionRefused) as err:
-            act(case, world, "notify", data={"method": "electronic", "delivered_on": "2026-03-02"})
+            body = {"method": "electronic", "delivered_on": "2026-03-02", "electronic_address": "a@b.cn"}
+            act(case, world, "notify", data=body)
     (violation,) = err.value.violations
     assert violation.code == "electronic_delivery_without_consent"
     assert violation.basis == "行政处罚法 Art.61"

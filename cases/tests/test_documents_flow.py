@@ -107,10 +107,10 @@ def test_the_documents_of_a_case_are_listed_for_its_subject(world):
             "delivery_receipt",  # of the decision
         ]
     )
-    receipts = [d for d in listed if d.kind == "delivery_receipt"]
+    receipts = {d.document: d.receipt_document for d in case.deliveries.select_related("receipt_document")}
     notice = next(d for d in listed if d.kind == "penalty_notice")
-    assert notice.number in pdf_text(receipts[0]) and "行政处罚告知书" in pdf_text(receipts[0])
-    assert case.decision_number in pdf_text(receipts[1])
+    assert notice.number in pdf_text(receipts["notice"]) and "行政处罚告知书" in pdf_text(receipts["notice"])
+    assert case.decision_number in pdf_text(receipts["decision"])
     # numbers of the other kinds carry their mark, so every document number is unique
     registration = next(d for d in listed if d.kind == "case_registration")
     assert "立审〔" in registration.number

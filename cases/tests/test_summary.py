@@ -238,6 +238,7 @@ GUARD_TESTS = {
     "not_filed": "test_filing_twice_is_refused",
     "filing_date_valid": "test_hand_over_and_filing_dates_between_decision_and_today",
     "summary_complete": "test_closing_needs_filing_and_cash_hand_over",
+    "_publication_settled": "test_closing_waits_for_the_publication_of_the_decision_citing_118",
     "archive_package_built": "test_archive_needs_the_archive_package",
     "av_recorded": "test_a_required_audio_video_rule_blocks_its_step",
 }
@@ -580,6 +581,14 @@ def test_closing_needs_filing_and_cash_hand_over(world):
     refused = refusal(case, world, "close")
     assert only(refused) == [("steps_missing", "行政处罚法 Arts.52, 71")]
     assert "备案" in str(refused.violations[0].message)
+
+
+def test_closing_waits_for_the_publication_of_the_decision_citing_118(world):
+    case = walk(summary_case(world), world, S.EXECUTED)
+    case = act(act(case, world, "hand_over_cash"), world, "file_with_agency")
+    with pytest.raises(TransitionRefused) as err:
+        case_act(case=case, actor=world.officer1.user, action="close")  # not through `act`: unpublished
+    assert only(err.value) == [("publication_pending", "国办发〔2018〕118号；行政处罚法 Art.48")]
 
 
 # ---------------------------------------------------------------- the wizard service
