@@ -1,7 +1,7 @@
 """Upward export of a generated caseload (a script, not a test): rate and peak memory.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_exchange_bench \
-        .venv/bin/python benchmarks/exchange_export.py [--incremental 20000] [--limit-seconds 0]
+        .venv/bin/python benchmarks/exchange_export.py [--incremental 20000]
 
 The database must have been filled by `benchmarks/cases_generate.py` (cases, parties, ledger). The
 script picks the agency with the most cases and writes its full export (`since=0`:
@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -59,14 +59,19 @@ class Meter:
             if label:
                 self.samples.append((label, time.perf_counter() - self.start, *rss_mb()))
         if self.lines % 20_000 == 0:
-            print(f"  … {self.lines:,} lines, {time.perf_counter() - self.start:.0f} s, RSS {rss_mb()[0]:.0f} MB",
-                  flush=True)
+            print(
+                f"  … {self.lines:,} lines, {time.perf_counter() - self.start:.0f} s, "
+                f"RSS {rss_mb()[0]:.0f} MB",
+                flush=True,
+            )
         return len(data)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--incremental", type=int, default=20_000, help="ledger entries of the incremental run")
+    parser.add_argument(
+        "--incremental", type=int, default=20_000, help="ledger entries of the incremental run"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
@@ -80,8 +85,14 @@ def main() -> None:
     from org.selectors import visible_agencies
 
     print("uptime before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    top = (case_selectors.visible_cases(None).order_by().values("agency_id").annotate(n=Count("pk"))
-           .order_by("-n").first())
+    top = (
+        case_selectors.visible_cases(None)
+        .order_by()
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
     if top is None:
         sys.exit("No cases: run benchmarks/cases_generate.py first.")
     agency = visible_agencies(None).get(pk=top["agency_id"])
@@ -92,14 +103,20 @@ def main() -> None:
 
     with tempfile.TemporaryFile() as out:
         meter = Meter(out, top["n"])
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         summary = services.export_stream(agency, meter, since=0, until=head)  # type: ignore[arg-type]
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu0
     rss, peak = rss_mb()
     print(f"\nfull export (since=0): {summary['count']:,} records {dict(summary['counts'])}")
-    print(f"  {elapsed:.1f} s = {summary['count'] / elapsed:,.0f} records/s, "
-          f"{top['n'] / elapsed:,.0f} cases/s, {meter.bytes / 1e6:,.1f} MB written "
-          f"({meter.bytes / 1e6 / elapsed:.1f} MB/s)")
+    print(
+        f"  {elapsed:.1f} s = {summary['count'] / elapsed:,.0f} records/s, "
+        f"{top['n'] / elapsed:,.0f} cases/s, {meter.bytes / 1e6:,.1f} MB written "
+        f"({meter.bytes / 1e6 / elapsed:.1f} MB/s)"
+    )
+    print(
+        f"  CPU time of this process {cpu:.0f} s ({top['n'] / max(cpu, 0.001):,.0f} cases per CPU-second; "
+        "the database server's own CPU is not counted)"
+    )
     for label, at, now, hwm in meter.samples:
         print(f"  at {label} of the cases ({at:.0f} s): RSS {now:.0f} MB, peak so far {hwm:.0f} MB")
     print(f"  at 100 %: RSS {rss:.0f} MB, peak {peak:.0f} MB")
@@ -110,8 +127,10 @@ def main() -> None:
         summary = services.export_stream(agency, out, since=since, until=head)
         elapsed = time.perf_counter() - started
         size = out.tell()
-    print(f"\nincremental export of the last {head - since:,} ledger entries: {summary['count']:,} records "
-          f"{dict(summary['counts'])} in {elapsed:.1f} s ({size / 1e6:.1f} MB)")
+    print(
+        f"\nincremental export of the last {head - since:,} ledger entries: {summary['count']:,} records "
+        f"{dict(summary['counts'])} in {elapsed:.1f} s ({size / 1e6:.1f} MB)"
+    )
     print(f"  peak RSS {rss_mb()[1]:.0f} MB")
     print("uptime after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
