@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models.base import TimeStamped
 
 
 class Source(models.TextChoices):
     CASE_CLOSED = "case_closed", _("penalty case closed")
-    LICENCE_GRANTED = "licence_granted", _("licence granted")
+    LICENCE_GRANTED = "licence_granted", pgettext_lazy("followups", "licence granted")
 
 
 class FollowupRule(TimeStamped):
@@ -24,7 +25,7 @@ class FollowupRule(TimeStamped):
     answer_days = models.PositiveSmallIntegerField(_("days to answer before a call or visit"))
     by_whom = models.CharField(_("by whom"), max_length=120)
     method = models.CharField(_("how"), max_length=200)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("followups", "active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -40,19 +41,21 @@ class Status(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
     OPEN = "open", _("waiting for the answer")
     CALL = "call", _("to call or visit")
-    ANSWERED = "answered", _("answered")
+    ANSWERED = "answered", pgettext_lazy("followups", "answered")
     UNREACHABLE = "unreachable", _("party not reached")
 
 
 class Followup(TimeStamped):
     rule = models.ForeignKey(FollowupRule, on_delete=models.PROTECT, related_name="followups")
-    subject_type = models.CharField(_("subject type"), max_length=40)  # "cases.case" / "service.licence"
-    subject_id = models.CharField(_("subject id"), max_length=64)
-    agency_id = models.BigIntegerField(_("agency"), db_index=True)
+    subject_type = models.CharField(
+        pgettext_lazy("followups", "subject type"), max_length=40
+    )  # "cases.case" / "service.licence"
+    subject_id = models.CharField(pgettext_lazy("followups", "subject id"), max_length=64)
+    agency_id = models.BigIntegerField(pgettext_lazy("followups", "agency"), db_index=True)
     reference = models.CharField(_("case or licence number"), max_length=120, blank=True)
     title = models.CharField(_("matter"), max_length=200, blank=True)
     party_name = models.CharField(_("party"), max_length=200, blank=True)
-    party_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    party_phone = models.CharField(pgettext_lazy("followups", "phone"), max_length=50, blank=True)
     party_address = models.CharField(_("address"), max_length=255, blank=True)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,7 +63,7 @@ class Followup(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("officer"),
+        verbose_name=pgettext_lazy("followups", "officer"),
     )
     event_on = models.DateField(_("event date"))
     due_on = models.DateField(_("follow-up date"), db_index=True)
@@ -86,7 +89,7 @@ class Followup(TimeStamped):
 
 class Satisfaction(models.TextChoices):
     VERY = "very_satisfied", _("very satisfied")
-    SATISFIED = "satisfied", _("satisfied")
+    SATISFIED = "satisfied", pgettext_lazy("followups", "satisfied")
     NEUTRAL = "neutral", _("neither satisfied nor dissatisfied")
     DISSATISFIED = "dissatisfied", _("dissatisfied")
 
@@ -120,7 +123,9 @@ class Answer(models.Model):
     conduct = models.CharField(_("the officers' conduct"), max_length=20, choices=Conduct.choices)
     conduct_opinion = models.TextField(_("opinion on the officers' conduct"), blank=True)
     opinion = models.TextField(_("other opinions and suggestions"), blank=True)
-    answered_by = models.CharField(_("answered"), max_length=10, choices=AnsweredBy.choices)
+    answered_by = models.CharField(
+        pgettext_lazy("followups", "answered"), max_length=10, choices=AnsweredBy.choices
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reminders.models import Audience, Channel, ReminderStatus, TaskOutcome
 
@@ -14,7 +15,9 @@ class FilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("all")), *ReminderStatus.choices]
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=[("", _("all")), *Channel.choices]
+        label=pgettext_lazy("reminders", "Channel"),
+        required=False,
+        choices=[("", _("all")), *Channel.choices],
     )
     kind = forms.CharField(label=_("Deadline kind"), required=False, max_length=80)
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Deadline
 from core.models.base import AppendOnlyQuerySet, TimeStamped
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("e-mail")
+    EMAIL = "email", pgettext_lazy("reminders", "e-mail")
     SMS = "sms", _("SMS")
     LETTER = "letter", _("letter (提示书)")
     PHONE = "phone", _("phone call by an officer")
@@ -37,7 +38,7 @@ class ReminderRule(TimeStamped):
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
     channels = models.JSONField(_("channels in order"), default=list)
     template_text = models.TextField(_("text of the reminder"))
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("reminders", "active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -57,7 +58,7 @@ class ReminderStatus(models.TextChoices):
     SENT = "sent", _("sent")
     DELIVERED = "delivered", _("delivered")
     TASK = "task", _("with an officer")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("reminders", "failed")
     CANCELLED = "cancelled", _("cancelled")
 
 
@@ -65,18 +66,20 @@ class Reminder(TimeStamped):
     rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="reminders")
     deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="+")
     days_before = models.PositiveSmallIntegerField(_("days before the due date"))
-    agency_id = models.BigIntegerField(_("agency"), db_index=True)
+    agency_id = models.BigIntegerField(pgettext_lazy("reminders", "agency"), db_index=True)
     due_date = models.DateField(_("due date"))
     status = models.CharField(
         _("status"), max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.QUEUED
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
+    channel = models.CharField(
+        pgettext_lazy("reminders", "channel"), max_length=16, choices=Channel.choices, blank=True
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts on the current channel"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     # Filled when first sent (from the subject's contact selector).
-    recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
-    email = models.CharField(_("e-mail"), max_length=254, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    recipient_name = models.CharField(pgettext_lazy("reminders", "recipient"), max_length=200, blank=True)
+    email = models.CharField(pgettext_lazy("reminders", "e-mail"), max_length=254, blank=True)
+    phone = models.CharField(pgettext_lazy("reminders", "phone"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     reference = models.CharField(
         _("reference (licence or case number)"), max_length=120, blank=True, db_index=True
@@ -105,7 +108,7 @@ class Reminder(TimeStamped):
 class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("sent")
     DELIVERED = "delivered", _("delivered")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("reminders", "failed")
     RETRY = "retry", _("failed, will be retried")
 
 
@@ -114,7 +117,7 @@ class Delivery(models.Model):
 
     reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="deliveries")
     attempt = models.PositiveSmallIntegerField(_("attempt"))
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("reminders", "channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     provider_id = models.CharField(_("provider message id"), max_length=100, blank=True, db_index=True)
@@ -134,8 +137,8 @@ class SmsMessage(models.Model):
     """The log of every SMS handed to the gateway, with its delivery report when it arrives."""
 
     reminder = models.ForeignKey(Reminder, null=True, on_delete=models.PROTECT, related_name="sms")
-    phone = models.CharField(_("phone"), max_length=50)
-    text = models.TextField(_("text"))
+    phone = models.CharField(pgettext_lazy("reminders", "phone"), max_length=50)
+    text = models.TextField(pgettext_lazy("reminders", "text"))
     provider_id = models.CharField(_("provider message id"), max_length=100, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=16, default="submitted")
     report = models.JSONField(_("delivery report"), default=dict, blank=True)
@@ -167,12 +170,14 @@ class ReminderTask(TimeStamped):
 
     reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="tasks")
     kind = models.CharField(_("task"), max_length=20, choices=TaskKind.choices)
-    agency_id = models.BigIntegerField(_("agency"), db_index=True)
+    agency_id = models.BigIntegerField(pgettext_lazy("reminders", "agency"), db_index=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    outcome = models.CharField(_("outcome"), max_length=16, choices=TaskOutcome.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("reminders", "outcome"), max_length=16, choices=TaskOutcome.choices, blank=True
+    )
+    note = models.TextField(pgettext_lazy("reminders", "note"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

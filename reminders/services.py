@@ -800,7 +800,9 @@ def sms_report(*, body: bytes, signature: str) -> SmsMessage:
         sms.report, sms.reported_at = data, timezone.now()
         sms.save(update_fields=["status", "report", "reported_at"])
         reminder = (
-            Reminder.objects.select_for_update().filter(pk=sms.reminder_id).first() if sms.reminder_id else None
+            Reminder.objects.select_for_update().filter(pk=sms.reminder_id).first()
+            if sms.reminder_id
+            else None
         )
         if reminder is not None:
             Delivery.objects.create(

@@ -6,7 +6,7 @@ from django.db import migrations
 PARTY = ["sms", "email", "letter", "phone"]
 RULES = [
     ("licence-expiry-holder", "许可证到期提示（持证人）", "licence.expiry", [90, 30, 7], "party", PARTY,
-     "{name}：您持有的许可证（编号{reference}）{title}将于{due_date}到期（还有{days}天）。"
+     "{name}：您持有的许可证（编号{reference}）将于{due_date}有效期届满（还有{days}天）。"
      "需要延续的，请在有效期届满30日前向我局提出延续申请。查询码{code}，详见{link}。——{agency}"),
     ("licence-renewal-window", "许可延续申请期限提示", "licence.expiry", [40], "party", PARTY,
      "{name}：您的许可证（编号{reference}）有效期至{due_date}。依照《中华人民共和国行政许可法》第五十条，"
