@@ -140,3 +140,36 @@ def visible_major_rules(actor: Any) -> QuerySet[MajorDecisionRule]:
     if not policies.can(actor, "view"):
         return qs.none()
     return qs.filter(Q(agency__isnull=True) | Q(agency_id__in=ids))
+
+
+def exemptions_in_force(*, on: datetime.date | None = None) -> list[dict[str, Any]]:
+    """The 首违不罚 / 轻微免罚 list in force (行政处罚法 Art.33; public data, read by the portal's
+    guidance pages): per rule its agency, power item, kind, the facts that must all hold and the
+    area limit. The discretion step reads the same rows (`services.discretion`)."""
+    from catalog.services.discretion import EXEMPTION_FACTS
+
+    day = on or timezone.localdate()
+    rules = (
+        ExemptionRule.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gt=day))
+        .select_related("agency")
+        .order_by("agency__path", "power_code", "kind")
+    )
+    names = dict(
+        PowerItem.objects.filter(code__in={r.power_code for r in rules}, status="published").values_list(
+            "code", "name"
+        )
+    )
+    return [
+        {
+            "agency": r.agency.name,
+            "power_code": r.power_code,
+            "power_name": names.get(r.power_code, ""),
+            "kind": r.kind,
+            "kind_label": str(r.get_kind_display()),
+            "facts": [EXEMPTION_FACTS.get(f, f) for f in r.required_facts],
+            "max_area_m2": r.max_area_m2,
+            "description": r.description,
+        }
+        for r in rules
+    ]

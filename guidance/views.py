@@ -410,6 +410,16 @@ def public_library(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def public_exemptions(request: HttpRequest) -> HttpResponse:
+    """The 首违不罚 / 轻微免罚 list: catalog data, the same rows the penalty discretion step applies."""
+    from catalog import selectors as catalog_selectors
+
+    return render(
+        request, "guidance/public_exemptions.html", {"rules": catalog_selectors.exemptions_in_force()}
+    )
+
+
+@require_GET
 def public_case(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.published_typical_case(pk)
     if tc is None:

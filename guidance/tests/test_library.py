@@ -123,3 +123,22 @@ def test_a_draft_from_a_closed_case_is_masked(world, monkeypatch):
     assert "张三" not in text and "张某" in text and "360722196310251493" not in text
     assert tc.source_case_id == case.pk and tc.masked_items >= 1
     assert selectors.visible_typical_cases(world.outsider.user).count() == 0
+
+
+def test_the_portal_lists_the_exemption_list_the_discretion_step_uses(world):
+    import datetime
+
+    from catalog.services.discretion import exemption_rule_save
+
+    exemption_rule_save(
+        actor=None,
+        agency=world.agency,
+        power_code="TD-001",
+        kind="first_offence",
+        required_facts=["first_violation", "minor_harm", "promptly_corrected"],
+        effective_from=datetime.date(2024, 1, 1),
+        description="首次非法占用一般耕地以外土地不超过50平方米",
+    )
+    page = Client().get(reverse("guidance_public:exemptions"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "初次违法、危害后果轻微、及时改正" in body and "TD-001" in body
