@@ -372,7 +372,10 @@ def document_file(
         ]
     _raise(
         errors,
-        _("The filing was not recorded: the level above's receipt is required (seed 003: every normative document is filed)."),
+        _(
+            "The filing was not recorded: the level above's receipt is required (seed 003: every "
+            "normative document is filed)."
+        ),
     )
     with transaction.atomic():
         doc = _move(
