@@ -52,8 +52,11 @@ def test_default_rules_seeded(db):
 
 
 def test_av_rule_blocks_seizure_until_a_video_is_attached_to_that_step(world, case):
-    missing = selectors.av_missing(case_id=case.pk, action="seize")
+    # Since records/0005 the seizure rule gates the court-outcome step whose measure is a seizure.
+    step, data = "record_court_outcome", {"measure": "seizure"}
+    missing = selectors.av_missing(case_id=case.pk, action=step, data=data)
     assert len(missing) == 1 and "查封、扣押" in missing[0]
+    assert selectors.av_missing(case_id=case.pk, action=step, data={"measure": "fine_paid"}) == []
     # A photo or a video of another step does not satisfy the rule.
     evidence_file_ingest(
         actor=world.officer1.user,
@@ -61,12 +64,12 @@ def test_av_rule_blocks_seizure_until_a_video_is_attached_to_that_step(world, ca
         fileobj=stream(JPEG),
         filename="p.jpg",
         content_type="image/jpeg",
-        action="seize",
+        action=step,
     )
     _video(world, case, action="investigate")
-    assert selectors.av_missing(case_id=case.pk, action="seize")
-    _video(world, case, action="seize", fileobj=stream(video_bytes(seed=2)))
-    assert selectors.av_missing(case_id=case.pk, action="seize") == []
+    assert selectors.av_missing(case_id=case.pk, action=step, data=data)
+    _video(world, case, action=step, fileobj=stream(video_bytes(seed=2)))
+    assert selectors.av_missing(case_id=case.pk, action=step, data=data) == []
 
 
 def test_as_needed_rules_do_not_block_and_unknown_actions_pass(world, case):
