@@ -22,6 +22,7 @@ class PublicityConfig(AppConfig):
                 "publication.approve": _("Publication approved"),
                 "publication.publish": _("Decision published"),
                 "publication.withdraw": _("Publication withdrawn"),
+                "publication.expire": _("Publication's display period ended"),
                 "annual_report.compute": _("Annual report computed"),
                 "annual_report.approve": _("Annual report approved"),
                 "annual_report.publish": _("Annual report published"),

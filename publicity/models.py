@@ -15,6 +15,7 @@ class PublicationStatus(models.TextChoices):
     APPROVED = "approved", _("approved")
     PUBLISHED = "published", _("published")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    EXPIRED = "expired", _("display period ended")
 
 
 PUBLIC_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)

@@ -52,6 +52,7 @@ VERB_OF: dict[str, str] = {
     S.APPROVED: "approve",
     S.PUBLISHED: "publish",
     S.WITHDRAWN: "withdraw",
+    S.EXPIRED: "expire",
 }
 
 
@@ -324,3 +325,28 @@ def publication_withdraw_for_case(
                 locked = _withdraw(actor=actor, publication=locked, reason=reason)
             done.append(locked)
     return done
+
+
+def publications_expire(*, today: datetime.date | None = None) -> int:
+    """The display period ended (setting ``publicity.display_years``, 3 by default; LEGAL.md §8: at
+    least 3 months, at most 3 years): the decision leaves the portal, the search and the open data.
+    A system act per publication; idempotent (a second run finds nothing)."""
+    from core.services.calendar import months_later
+    from publicity.selectors import legal_setting_int
+
+    today = today or timezone.localdate()
+    years = legal_setting_int("publicity.display_years", 3)
+    n = 0
+    coarse = today - datetime.timedelta(days=365 * years - 2)  # every candidate, then the exact end below
+    candidates = Publication.objects.filter(status=S.PUBLISHED, published_at__date__lte=coarse).order_by("pk")
+    for pub in candidates.only("pk", "published_at"):
+        with transaction.atomic():
+            locked = _locked(pub)
+            assert locked.published_at is not None
+            ends = months_later(timezone.localdate(locked.published_at), 12 * years)
+            if locked.status != S.PUBLISHED or today <= ends:
+                continue
+            _move(locked, to=S.EXPIRED, actor=None, payload={"display_ended": ends.isoformat()})
+            search.unindex_publication(locked)
+            n += 1
+    return n

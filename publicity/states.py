@@ -14,8 +14,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.MASKED, S.WITHDRAWN}),
     S.MASKED: frozenset({S.APPROVED, S.WITHDRAWN}),
     S.APPROVED: frozenset({S.PUBLISHED, S.WITHDRAWN}),
-    S.PUBLISHED: frozenset({S.WITHDRAWN}),
+    # The display period (setting publicity.display_years) ends: the decision leaves the portal
+    # without a notice (publications_expire); it was not withdrawn, it served its time.
+    S.PUBLISHED: frozenset({S.WITHDRAWN, S.EXPIRED}),
     S.WITHDRAWN: frozenset(),
+    S.EXPIRED: frozenset(),
 }
 
 # Why a move into each status is refused from elsewhere: the rule and its basis.
@@ -30,4 +33,5 @@ RULES: dict[str, tuple[Any, str]] = {
         "行政处罚法第四十八条",
     ),
     S.WITHDRAWN: (_("A withdrawn publication cannot be withdrawn again."), "行政处罚法第四十八条第二款"),
+    S.EXPIRED: (_("Only a published decision reaches the end of its display period."), "LEGAL.md §8"),
 }

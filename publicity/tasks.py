@@ -13,3 +13,12 @@ def violators_expire_task() -> int:
     from publicity.violators import violators_expire
 
     return violators_expire()
+
+
+@cron("20 1 * * *")  # type: ignore[untyped-decorator]
+@task
+def publications_expire_task() -> int:
+    """Every night: published decisions past their display period leave the portal."""
+    from publicity.services import publications_expire
+
+    return publications_expire()

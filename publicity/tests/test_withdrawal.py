@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.errors import DomainError
 from core.models import Deadline, LedgerEntry, LegalSetting
-from core.services.calendar import add_workdays
+from core.services.calendar import add_workdays, months_later
 from core.services.clock import deadlines_scan
 from publicity.models import Publication, PublicationStatus
 from publicity.services import (
@@ -108,3 +108,22 @@ def test_a_plain_officer_may_not_withdraw(published, drafter):
             actor=drafter, case_id=42, reason=REASON, revoked_on=datetime.date.today()
         )
     assert Publication.objects.get(pk=published.pk).status == PublicationStatus.PUBLISHED
+
+
+def test_the_display_period_ends_and_the_decision_leaves_the_portal(published):
+    from publicity.models import SearchEntry
+    from publicity.services import publications_expire
+
+    published_on = published.published_at.date()
+    assert publications_expire(today=published_on + datetime.timedelta(days=365 * 3 - 1)) == 0
+    LegalSetting.objects.filter(key="publicity.display_years").update(value=1)
+    last_day = months_later(published_on, 12)  # the display period's last day
+    assert publications_expire(today=last_day) == 0  # still shown on its last day
+    assert publications_expire(today=last_day + datetime.timedelta(days=1)) == 1
+    assert publications_expire(today=last_day + datetime.timedelta(days=2)) == 0  # idempotent
+    pub = Publication.objects.get(pk=published.pk)
+    assert pub.status == PublicationStatus.EXPIRED and not SearchEntry.objects.exists()
+    client = Client()
+    assert client.get(reverse("publicity:decision_detail", args=[pub.public_id])).status_code == 404
+    assert str(pub.public_id) not in client.get(reverse("publicity:open_data_json")).content.decode()
+    assert LedgerEntry.objects.filter(act="publication.expire", object_id=str(pub.pk)).exists()
