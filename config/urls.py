@@ -12,8 +12,8 @@ urlpatterns = [
     path("cases/<int:case_id>/records/", include("records.urls")),
     path("records/", include("records.site_urls")),  # retention and release (not about one case)
     path("gongkai/complaints/", include("complaints.public_urls")),  # public complaint form, no login
-    path("gongkai/service/", include("service.public_urls")),  # 一网通办: applications, progress, random inspections
-    path("gongkai/reminders/", include("reminders.public_urls")),  # a holder's reminders, by licence number + code
+    path("gongkai/service/", include("service.public_urls")),  # 一网通办, random inspections
+    path("gongkai/reminders/", include("reminders.public_urls")),  # by licence number + code
     path("gongkai/followups/", include("followups.public_urls")),  # the questionnaire behind a signed link
     path("gongkai/guidance/", include("guidance.public_urls")),  # typical cases, guidance methods
     path("gongkai/mediation/", include("mediation.public_urls")),  # mediation applications and progress

@@ -6,7 +6,6 @@ Exports and received batches are NDJSON (`application/x-ndjson`): a header line,
 a trailer line with the count and the digest of the record lines.
 """
 
-from __future__ import annotations
 
 from typing import Any
 

@@ -2,7 +2,6 @@
 and their answers, the advisers' opinions on a case, and the accountability findings (legal department
 and heads only: anyone else gets 403, recorded in the ledger)."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal

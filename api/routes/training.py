@@ -4,7 +4,6 @@ The questions of an attempt are given without their answers; answers are sent as
 `{question_id: answer}` (single: [index], multiple: [indices], true_false: true/false, short: text).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any

@@ -292,7 +292,7 @@ def test_electronic_delivery_without_consent_is_a_409_naming_art_61(world: Any, 
         violation["code"] == "electronic_delivery_without_consent"
         and violation["basis"] == "行政处罚法 Art.61"
     )
-    ok = officer.post(url, {**body, "consent_signed": True})
+    ok = officer.post(url, {**body, "consent_signed": True, "electronic_address": "party@example.cn"})
     assert ok.status_code == 200, ok.content
     assert ok.json()["deliveries"][-1]["method"] == "electronic"
 

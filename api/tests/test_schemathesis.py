@@ -42,6 +42,14 @@ def keep_test_connection():
         signals.request_finished.connect(close_old_connections)
 
 
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(ctx, value):  # the exchange endpoint's batch body: one JSON document per line
+    import json
+
+    items = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode()
+
+
 def _operations():
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     ops = []

@@ -32,3 +32,16 @@ def nav_item(context: template.Context, name: str, label: str) -> str:
     if current:
         return format_html('<li><a href="{}" aria-current="page">{}</a></li>', url, label)
     return format_html('<li><a href="{}">{}</a></li>', url, label)
+
+
+@register.simple_tag(takes_context=True)
+def nav_item_if(context: template.Context, name: str, label: str, policy: str, verb: str = "view") -> str:
+    """`nav_item`, shown only when the domain's policy (`"<app>.policies.can"`) lets the user `verb`:
+    the same check the view makes, so the menu never offers a page that answers 403."""
+    from django.utils.module_loading import import_string
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not import_string(policy)(user, verb):
+        return ""
+    return nav_item(context, name, label)
