@@ -14,6 +14,7 @@ class GuidanceConfig(AppConfig):
 
         register_acts(
             {
+                "guidance.outcome": _("Guidance rectification outcome recorded"),
                 "guidance.record": _("Guidance recorded"),
                 "guidance.rectified": _("Rectification after guidance recorded"),
                 "guidance.not_rectified": _("Not rectified after guidance: case lead registered"),

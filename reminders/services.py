@@ -163,7 +163,10 @@ def _settings_save(
             row.value = value
             row.save(update_fields=["value", "updated_at"])
         ledger_append(
-            actor=actor, act="legal_setting.changed", obj=row, payload={"key": key, "old": old, "new": value}
+            actor=actor,
+            act="org.legal_setting_changed",
+            obj=row,
+            payload={"key": key, "old": old, "new": value},
         )
     return delivery_settings()
 

@@ -18,6 +18,7 @@ class ServiceConfig(AppConfig):
         register_acts(
             {
                 "application.submit": _("Licence application received"),
+                "application.decide": _("Licence application decided"),
                 "application.attachment": _("Licence application attachment stored"),
                 "application.take": _("Licence application taken (first contact)"),
                 "application.handover": _("Licence application handed over"),

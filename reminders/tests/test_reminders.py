@@ -440,7 +440,7 @@ def test_quiet_hours_are_data_changed_with_a_ledger_entry(world):
         actor=world.admin.user, quiet_start="22:00", quiet_end="07:00", max_attempts=5, retry_base_minutes=5
     )
     assert conf.quiet(NOW.replace(hour=6, minute=59)) and not conf.quiet(NOW.replace(hour=7))
-    entry = LedgerEntry.objects.filter(act="legal_setting.changed").last()
+    entry = LedgerEntry.objects.filter(act="org.legal_setting_changed").last()
     assert json.loads(entry.payload)["new"] == {"start": "22:00", "end": "07:00"}
 
 
