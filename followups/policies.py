@@ -1,9 +1,8 @@
 """Who may do what with followups (`can`, `ensure`).
 
-- Rules and delivery settings (quiet hours, attempts): the system administrator (legal figures and
-  configuration are theirs under 三员分立).
-- Reminders and their tasks are read by the enforcement roles of the agencies the user reads; a task
-  is recorded by its assignee or by an officer or head of the reminder's agency.
+- Follow-up rules: the system administrator (configuration is theirs under 三员分立).
+- Follow-ups are read by the enforcement roles of the agencies the user reads; a call or visit is
+  recorded by the follow-up's officer or by an officer or head of its agency.
 """
 
 from __future__ import annotations
