@@ -29,6 +29,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cases.models import Case, PartyType, PenaltyKind, Procedure
+from cases.documents import violation_name
 from cases.selectors import case_deadlines, legal_setting, legal_setting_int
 from cases.workflow.engine import Context, Violation
 from core.services.calendar import add_workdays
@@ -189,6 +190,7 @@ def draft_publication(ctx: Context) -> None:
         due_on=due,
         document_number=case.decision_number,
         decided_on=case.decided_on,
+        category=violation_name(case)[:100],
     )
     deadline_open(
         ctx,
@@ -220,7 +222,7 @@ def case_publication(case: Case) -> dict[str, Any] | None:
         "publication": pub,
         "overdue": bool(
             pub is not None
-            and pub.status not in ("published", "withdrawn")
+            and pub.status not in ("published", "withdrawn", "expired")
             and pub.due_on < datetime.date.today()
         ),
     }
@@ -233,7 +235,7 @@ def publication_settled(ctx: Context) -> Violation | None:
     if rule is None or case.decision_revoked_on is not None:
         return None
     pub = _publication(case)
-    if pub is not None and pub.status in ("published", "withdrawn"):
+    if pub is not None and pub.status in ("published", "withdrawn", "expired"):
         return None
     if pub is None:
         state = _("has not been drafted")

@@ -249,3 +249,37 @@ def test_facts_api_takes_the_legal_basis_and_the_evidence_list(world, client):
     case.refresh_from_db()
     assert case.facts["evidence"] == ["询问笔录", "现场照片"]
     assert case.facts["legal_basis"] == "《土地管理法》第七十七条"
+
+
+def test_the_publication_carries_the_violation_type_the_public_search_filters_by(world):
+    from catalog.tests.factories import occupation_standard
+
+    occupation_standard(agency=world.agency)
+    case = walk(new_case(world), world, CaseStatus.DECIDED)
+    # the violation chosen from the catalog (set directly: the walk's fine is not this standard's)
+    type(case).objects.filter(pk=case.pk).update(violation_code="illegal_occupation")
+    case.refresh_from_db()
+    case = act(case, world, "deliver")
+    assert _publication(case).category == "非法占用土地"
+
+
+def test_a_publication_whose_display_period_ended_is_neither_overdue_nor_pending(world):
+    from cases.services.publication import case_publication
+
+    case = walk(new_case(world), world, CaseStatus.EXECUTED)
+    publish_decision(case, world)
+    pub = _publication(case)
+    # the display period ended long after the due date: the case page must not flag it overdue
+    Publication.objects.filter(pk=pub.pk).update(status="expired", due_on=datetime.date(2020, 1, 1))
+    info = case_publication(case)
+    assert info["publication"].status == "expired" and info["overdue"] is False
+    case.refresh_from_db()
+    assert case_act(case=case, actor=world.head.user, action="close").status == CaseStatus.CLOSED
+
+
+def test_a_draft_past_its_due_date_is_flagged_overdue_on_the_case_page(world):
+    from cases.services.publication import case_publication
+
+    case = walk(new_case(world), world, CaseStatus.DELIVERED)
+    Publication.objects.filter(case_id=case.pk).update(due_on=datetime.date(2020, 1, 1))
+    assert case_publication(case)["overdue"] is True
