@@ -790,7 +790,10 @@ def build_delivery_receipt(case: Case, data: Mapping[str, Any], on: datetime.dat
         "delivery_method": METHOD_NAMES.get(method, method),
         "deliverers": officer_names(case),
         "delivered_on": data.get("delivered_on") or case.delivered_on,
-        "remarks": str((data.get("witness") and f"见证人：{data['witness']}") or ""),
+        "remarks": "；".join(
+            [f"随附：{line}" for line in data.get("_enclosures") or ()]
+            + ([f"见证人：{data['witness']}"] if data.get("witness") else [])
+        ),
     }
 
 

@@ -16,7 +16,10 @@ class FollowupsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from cases.signals import decision_enclosures
         from core.acts import register_acts
+
+        decision_enclosures.connect(_questionnaire_with_decision, dispatch_uid="followups.questionnaire")
 
         register_acts(
             {
@@ -28,3 +31,10 @@ class FollowupsConfig(AppConfig):
                 "followup.rule_changed": _("Follow-up rule changed"),
             }
         )
+
+
+def _questionnaire_with_decision(sender: object, *, case: object, actor: object, **kwargs: object) -> str:
+    """cases.signals.decision_enclosures: the 回访意见表 goes to the party with the decision."""
+    from followups.services import followup_enclose_with_decision
+
+    return followup_enclose_with_decision(actor=actor, case_id=case.pk)  # type: ignore[attr-defined]

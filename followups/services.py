@@ -224,6 +224,33 @@ def followup_for_decision(*, actor: Any, case_id: int) -> Followup:
     return followup
 
 
+def followup_enclose_with_decision(*, actor: Any, case_id: int) -> str:
+    """The 回访意见表 handed to the party with the decision of `case_id` (seed 000 事后回访): the
+    follow-up is created if needed and noted as delivered with the decision (ledger act
+    `followup.printed`, once). Returns the line the 送达回证 carries, or "" when no active rule asks
+    for follow-ups of closed cases."""
+    rule = FollowupRule.objects.filter(source=Source.CASE_CLOSED, active=True).first()
+    if rule is None:
+        return ""
+    printed = (
+        Followup.objects.filter(rule=rule, subject_type="cases.case", subject_id=str(case_id))
+        .values_list("printed_with_decision", flat=True)
+        .first()
+    )
+    followup = followup_for_decision(actor=actor, case_id=case_id)
+    if printed is not True:  # created just now, or scheduled earlier and not yet handed out
+        Followup.objects.filter(pk=followup.pk).update(printed_with_decision=True)
+        ledger_append(
+            actor=actor,
+            act="followup.printed",
+            obj=followup,
+            agency_id=followup.agency_id,
+            payload={"case": case_id},
+        )
+    # the text of an official document: Chinese whatever the officer's language
+    return f"行政执法回访意见表（第{followup.pk}号，扫描表上二维码即可作答）"
+
+
 # --- the questionnaire ---------------------------------------------------------------------------
 
 

@@ -28,8 +28,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cases.models import Case, PartyType, PenaltyKind, Procedure
 from cases.documents import violation_name
+from cases.models import Case, PartyType, PenaltyKind, Procedure
 from cases.selectors import case_deadlines, legal_setting, legal_setting_int
 from cases.workflow.engine import Context, Violation
 from core.services.calendar import add_workdays

@@ -246,6 +246,8 @@ def issue_delivery_receipt(delivered: str) -> Effect:
             return
         title, number = _delivered(ctx, delivered)
         data = {**ctx.data, "_delivered_title": title, "_delivered_number": number}
+        if delivered == "decision":
+            data["_enclosures"] = decision_enclosures_for(ctx)
         on = ctx.data.get("delivered_on")
         day = min(on, ctx.today) if isinstance(on, datetime.date) else ctx.today
         document = issue_for_case(
@@ -255,6 +257,15 @@ def issue_delivery_receipt(delivered: str) -> Effect:
 
     effect.__name__ = f"issue_delivery_receipt_{delivered}"
     return effect
+
+
+def decision_enclosures_for(ctx: Context) -> list[str]:
+    """What other apps hand to the party with the decision (`cases.signals.decision_enclosures`)."""
+    from cases.models import Case
+    from cases.signals import decision_enclosures
+
+    replies = decision_enclosures.send(sender=Case, case=ctx.case, actor=ctx.actor)
+    return [str(line) for _receiver, line in replies if line]
 
 
 # ---------------------------------------------------------------- 电子送达确认书

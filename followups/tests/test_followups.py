@@ -257,3 +257,38 @@ def test_rules_are_data_edited_by_the_system_administrator(world, client):
         {"version": 1, "days_after": 20, "answer_days": 7, "by_whom": "承办人员", "active": "on"},
     )
     assert stale.status_code == 400
+
+
+def test_delivering_the_decision_hands_over_the_questionnaire_and_the_receipt_says_so(world):
+    from cases.models import CaseStatus, Delivery
+    from cases.tests.factories import walk
+    from cases.tests.test_documents_flow import pdf_text
+    from documents.selectors import visible_documents
+
+    case = walk(new_case(world), world, CaseStatus.DELIVERED)
+    f = Followup.objects.get(subject_type="cases.case", subject_id=str(case.pk))
+    assert f.printed_with_decision and f.party_name == "张三"
+    assert LedgerEntry.objects.filter(act="followup.printed", object_id=str(f.pk)).count() == 1
+    delivery = Delivery.objects.get(case=case, document="decision")
+    receipt = pdf_text(visible_documents(world.officer1.user).get(pk=delivery.receipt_document_id)).replace(
+        "\n", ""
+    )
+    assert "随附：行政执法回访意见表" in receipt and f"第{f.pk}号" in receipt
+    # printing the questionnaire afterwards notes nothing twice
+    services.questionnaire_for_case(actor=world.officer1.user, case_id=case.pk)
+    assert LedgerEntry.objects.filter(act="followup.printed", object_id=str(f.pk)).count() == 1
+
+
+def test_no_questionnaire_goes_out_when_the_rule_for_closed_cases_is_off(world):
+    from cases.models import CaseStatus, Delivery
+    from cases.tests.factories import walk
+    from cases.tests.test_documents_flow import pdf_text
+    from documents.selectors import visible_documents
+
+    FollowupRule.objects.filter(source="case_closed").update(active=False)
+    case = walk(new_case(world), world, CaseStatus.DELIVERED)
+    assert not Followup.objects.exists()
+    delivery = Delivery.objects.get(case=case, document="decision")
+    assert "回访意见表" not in pdf_text(
+        visible_documents(world.officer1.user).get(pk=delivery.receipt_document_id)
+    )
