@@ -260,16 +260,16 @@ def test_rules_are_data_edited_by_the_system_administrator(world, client):
 
 
 def test_delivering_the_decision_hands_over_the_questionnaire_and_the_receipt_says_so(world):
-    from cases.models import CaseStatus, Delivery
+    from cases.selectors import case_deliveries
     from cases.tests.factories import walk
     from cases.tests.test_documents_flow import pdf_text
     from documents.selectors import visible_documents
 
-    case = walk(new_case(world), world, CaseStatus.DELIVERED)
+    case = walk(new_case(world), world, "delivered")
     f = Followup.objects.get(subject_type="cases.case", subject_id=str(case.pk))
     assert f.printed_with_decision and f.party_name == "张三"
     assert LedgerEntry.objects.filter(act="followup.printed", object_id=str(f.pk)).count() == 1
-    delivery = Delivery.objects.get(case=case, document="decision")
+    delivery = case_deliveries(case=case).get(document="decision")
     receipt = pdf_text(visible_documents(world.officer1.user).get(pk=delivery.receipt_document_id)).replace(
         "\n", ""
     )
@@ -280,15 +280,15 @@ def test_delivering_the_decision_hands_over_the_questionnaire_and_the_receipt_sa
 
 
 def test_no_questionnaire_goes_out_when_the_rule_for_closed_cases_is_off(world):
-    from cases.models import CaseStatus, Delivery
+    from cases.selectors import case_deliveries
     from cases.tests.factories import walk
     from cases.tests.test_documents_flow import pdf_text
     from documents.selectors import visible_documents
 
     FollowupRule.objects.filter(source="case_closed").update(active=False)
-    case = walk(new_case(world), world, CaseStatus.DELIVERED)
+    case = walk(new_case(world), world, "delivered")
     assert not Followup.objects.exists()
-    delivery = Delivery.objects.get(case=case, document="decision")
+    delivery = case_deliveries(case=case).get(document="decision")
     assert "回访意见表" not in pdf_text(
         visible_documents(world.officer1.user).get(pk=delivery.receipt_document_id)
     )
