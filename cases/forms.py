@@ -1344,14 +1344,30 @@ class PaymentForm(forms.Form):
 
 
 class DeliveryScanForm(forms.Form):
-    """The scan of the signed 送达回证 (uploaded on the records page) → delivery_receipt_scan_link.
-    Any number is passed on: the service says, in Chinese, when it is not a file of this case."""
+    """The scan of the signed 送达回证: uploaded here (→ delivery_receipt_scan_upload) or chosen among
+    the case's files uploaded on the records page (→ delivery_receipt_scan_link). Any number is passed
+    on: the service says, in Chinese, when it is not a file of this case."""
 
-    file_id = forms.IntegerField(label=_("Signed receipt (scan uploaded on the records page)"))
+    scan = forms.FileField(
+        label=_("Scan or photo of the signed receipt (image or PDF)"),
+        required=False,
+    )
+    file_id = forms.IntegerField(label=_("or a file already uploaded on the records page"), required=False)
 
     def __init__(self, *args: Any, files_offered: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file_id"].widget = forms.Select(choices=[("", "—"), *(files_offered or [])])
+        self.fields["scan"].widget.attrs["accept"] = "image/*,application/pdf"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("scan") and not data.get("file_id"):
+            raise forms.ValidationError(
+                _("Upload the scan of the signed receipt, or choose a file already uploaded to this case.")
+            )
+        if data.get("scan") and data.get("file_id"):
+            raise forms.ValidationError(_("Upload a scan or choose a file, not both."))
+        return data
 
 
 class RemedyForm(forms.Form):

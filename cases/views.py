@@ -723,18 +723,27 @@ def payment_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_receipt_scan(request: HttpRequest, case_id: int, delivery_id: int) -> HttpResponse:
-    """The signed 送达回证's scan (a records file of the case) → delivery_receipt_scan_link."""
-    from cases.services.execution import delivery_receipt_scan_link
+    """The signed 送达回证's scan, uploaded here (→ delivery_receipt_scan_upload) or a records file
+    of the case (→ delivery_receipt_scan_link)."""
+    from cases.services.execution import delivery_receipt_scan_link, delivery_receipt_scan_upload
 
     case = _case(request, case_id)
-    form = DeliveryScanForm(request.POST, prefix=f"s{delivery_id}")
+    form = DeliveryScanForm(request.POST, request.FILES, prefix=f"s{delivery_id}")
+
+    def perform() -> Any:
+        if form.cleaned_data.get("scan"):
+            return delivery_receipt_scan_upload(
+                actor=request.user, case=case, delivery_id=delivery_id, upload=form.cleaned_data["scan"]
+            )
+        return delivery_receipt_scan_link(
+            actor=request.user, case=case, delivery_id=delivery_id, file_id=form.cleaned_data["file_id"]
+        )
+
     return _submit(
         request,
         case,
         form,
-        lambda: delivery_receipt_scan_link(
-            actor=request.user, case=case, delivery_id=delivery_id, file_id=form.cleaned_data["file_id"]
-        ),
+        perform,
         success=_("The signed receipt is linked to the delivery."),
         form_key="scan_bound",
         bound=(delivery_id, form),

@@ -225,6 +225,37 @@ def delivery_receipt_attach(*, delivery_id: int, document: Any) -> None:
     Delivery.objects.filter(pk=delivery_id, receipt_document__isnull=True).update(receipt_document=document)
 
 
+def delivery_receipt_scan_upload(*, actor: Any, case: Case, delivery_id: int, upload: Any) -> Delivery:
+    """Store the scan of the signed 送达回证 in the case's records (step 送达, checked on its content:
+    an image or a PDF) and link it to the delivery in one go, from the case page. The delivery and
+    its link are checked first, so a refused link stores nothing."""
+    from records.services import receipt_scan_attach
+
+    policies.ensure(actor, "act", case)
+    delivery = Delivery.objects.filter(case=case, pk=delivery_id).first()
+    if delivery is None:
+        raise ValidationFailed(_("No such delivery of this case."), code="delivery_not_found")
+    if delivery.receipt_file_id:
+        raise RuleRefused(
+            _(
+                "The signed receipt of this delivery is already linked (%(digest)s); a linked receipt "
+                "is not replaced. Upload a correction as a new record instead."
+            )
+            % {"digest": delivery.receipt_digest[:16]},
+            code="receipt_scan_already_linked",
+            basis="行政处罚法 Art.61",
+        )
+    result = receipt_scan_attach(
+        actor=actor,
+        case=case,
+        delivery_ref=delivery.pk,
+        upload=upload,
+        filename=str(getattr(upload, "name", "") or ""),
+        content_type=str(getattr(upload, "content_type", "") or ""),
+    )
+    return delivery_receipt_scan_link(actor=actor, case=case, delivery_id=delivery.pk, file_id=result.file.pk)
+
+
 def delivery_receipt_scan_link(*, actor: Any, case: Case, delivery_id: int, file_id: int) -> Delivery:
     """Link the scan of the signed 送达回证 (a records file of the same case, uploaded on the records
     page) to the delivery: its digest becomes the delivery's receipt digest. A receipt already

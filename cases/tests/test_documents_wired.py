@@ -196,3 +196,39 @@ def test_linking_the_scan_from_the_case_page(world, client):
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.receipt_file_id == scan.pk
+
+
+def test_uploading_the_signed_receipt_from_the_case_page_stores_and_links_it(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from records.models import EvidenceFile
+    from records.tests.helpers import JPEG
+
+    case = walk(new_case(world), world, CaseStatus.DELIVERED)
+    delivery = Delivery.objects.get(case=case, document="decision")
+    force_login_verified(client, world.officer1.user)
+    url = reverse("cases:delivery_receipt_scan", args=[case.pk, delivery.pk])
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in page and f"s{delivery.pk}-scan" in page
+    # neither a file nor a choice: the form says what to do, nothing stored
+    empty = client.post(url, {})
+    assert empty.status_code == 400 and "请上传" in empty.content.decode()
+    # a text file named .jpg is refused on its content; nothing linked, nothing stored
+    fake = SimpleUploadedFile("回证.jpg", b"not an image at all", content_type="image/jpeg")
+    bad = client.post(url, {f"s{delivery.pk}-scan": fake})
+    assert bad.status_code == 400
+    delivery.refresh_from_db()
+    assert delivery.receipt_file_id is None and not EvidenceFile.objects.filter(case_id=case.pk).exists()
+    scan = SimpleUploadedFile("送达回证（签收）.jpg", JPEG, content_type="image/jpeg")
+    response = client.post(url, {f"s{delivery.pk}-scan": scan})
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    stored = EvidenceFile.objects.get(pk=delivery.receipt_file_id)
+    assert delivery.receipt_digest == stored.stored.digest and stored.filename == "送达回证（签收）.jpg"
+    assert LedgerEntry.objects.filter(act="case.delivery_receipt_linked", object_id=str(delivery.pk)).exists()
+    # a second upload for the same delivery is refused by the rule, and stores nothing more
+    again = client.post(
+        url, {f"s{delivery.pk}-scan": SimpleUploadedFile("b.jpg", JPEG, content_type="image/jpeg")}
+    )
+    assert again.status_code == 409
+    assert EvidenceFile.objects.filter(case_id=case.pk).count() == 1

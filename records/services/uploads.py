@@ -586,6 +586,19 @@ def receipt_scan_attach(
             code="receipt_scan_type",
             field_errors={"file": [_("Upload an image or a PDF.")]},
         )
+    if hasattr(upload, "seek"):  # a scan must show itself as one: unknown content is not let through
+        head = upload.read(64)
+        upload.seek(0)
+        if sniff(head) not in ("image", "pdf"):
+            raise ValidationFailed(
+                _(
+                    "The file named “%(name)s” is not a photo or a PDF by its content (perhaps damaged or "
+                    "renamed). Scan or photograph the signed receipt again and upload that file."
+                )
+                % {"name": name},
+                code="receipt_scan_content",
+                field_errors={"file": [_("Upload an image or a PDF.")]},
+            )
     return evidence_file_ingest(
         actor=actor,
         case=case,

@@ -85,3 +85,13 @@ def test_not_a_scan_or_no_delivery_refused_with_nothing_stored(world, case):
             upload=SimpleUploadedFile("a.jpg", JPEG, "image/jpeg"),
         )
     assert not LedgerEntry.objects.filter(act="records.file_captured").exists()
+
+
+def test_a_receipt_scan_whose_content_is_not_an_image_or_pdf_is_refused(world, case):
+    from records.models import EvidenceFile
+
+    renamed = SimpleUploadedFile("送达回证.jpg", b"PK\x03\x04 a zip renamed to .jpg", "image/jpeg")
+    with pytest.raises(ValidationFailed) as err:
+        receipt_scan_attach(actor=world.officer1.user, case=case, delivery_ref=5, upload=renamed)
+    assert err.value.code == "receipt_scan_content" and "送达回证.jpg" in str(err.value.message)
+    assert not EvidenceFile.objects.exists()
