@@ -74,6 +74,7 @@ ACT_LABELS: dict[str, Any] = {
     "deadline.cancelled": _("Deadline cancelled"),
     "deadline.paused": _("Deadline paused"),
     "deadline.recomputed": _("Deadline recomputed"),
+    "deadline.reassigned": _("Deadline given to a new responsible officer"),
     "deadline.resumed": _("Deadline resumed"),
     "deadline.satisfied": _("Deadline met"),
     "deadline.scan": _("Deadline scan"),

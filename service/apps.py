@@ -44,7 +44,5 @@ class ServiceConfig(AppConfig):
                 "patrol.lead": _("Patrol finding turned into a case lead"),
                 "draw.make": _("Random inspection draw made"),
                 "draw.publish": _("Random inspection results published"),
-                # core.services.clock.deadline_reassign (added for the hand-over of applications)
-                "deadline.reassigned": _("Deadline given to a new responsible officer"),
             }
         )
