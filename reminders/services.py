@@ -317,6 +317,17 @@ def reminders_scan(*, today: dt.date | None = None, now: dt.datetime | None = No
     return ScanResult(today, created)
 
 
+def kind_match(deadline_kind: str) -> tuple[str, str]:
+    """The SQL test of a rule's deadline kind: exact, or a family of numbered kinds when the rule's
+    kind ends in ".*" — e.g. "cases.order.*" matches the deadlines of every order of a decision
+    ("cases.order.1", "cases.order.2", … opened by cases.workflow.execution on delivery)."""
+    if deadline_kind.endswith(".*"):
+        prefix = deadline_kind[:-1]
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return "LIKE %s ESCAPE '\\'", escaped + "%"
+    return "= %s", deadline_kind
+
+
 def _insert(
     rule: ReminderRule, days: int, *, upper: dt.date, lower: dt.date | None, today: dt.date, now: dt.datetime
 ) -> int:
@@ -328,6 +339,7 @@ def _insert(
     if connection.vendor == "postgresql":
         ts_sql = "CAST(%s AS timestamp with time zone)"
     empty = ("recipient_name", "email", "phone", "address", "reference", "access_code", "text", "channel")
+    kind_sql, kind_param = kind_match(rule.deadline_kind)
     columns = [
         "created_at",
         "updated_at",
@@ -347,7 +359,7 @@ def _insert(
         f"d.{d['agency_id']}, "
         f"d.{d['due_date']}, %s, 0, {ts_sql}, {', '.join(['%s'] * len(empty))} "
         f"FROM {qn(Deadline._meta.db_table)} d "
-        f"WHERE d.{d['kind']} = %s AND d.{d['status']} IN (%s, %s) "
+        f"WHERE d.{d['kind']} {kind_sql} AND d.{d['status']} IN (%s, %s) "
         f"AND d.{d['due_date']} <= %s AND d.{d['due_date']} {'>' if lower else '>='} %s "
         "ON CONFLICT DO NOTHING"
     )
@@ -359,7 +371,7 @@ def _insert(
         RS.QUEUED,
         ts,
         *([""] * len(empty)),
-        rule.deadline_kind,
+        kind_param,
         *ACTIVE_DEADLINES,
         upper,
         lower or today,
