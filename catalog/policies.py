@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org import selectors as org_selectors
 from org.roles import Role
 
@@ -110,16 +108,7 @@ def can_edit_agency(actor: Any, agency: Any) -> bool:
 
 
 def _deny(actor: Any, verb: str, obj: Any, reason: str) -> None:
-    kwargs: dict[str, Any] = {
-        "actor": actor,
-        "act": "auth.permission_denied",
-        "payload": {"verb": f"catalog.{verb}", "reason": reason},
-    }
-    if obj is not None and getattr(obj, "pk", None) is not None:
-        kwargs["obj"] = obj
-    with transaction.atomic():
-        ledger_append(**kwargs)
-    raise PermissionDenied(reason, code="catalog.permission_denied")
+    deny(actor=actor, verb=f"catalog.{verb}", reason=reason, code="catalog.permission_denied", obj=obj)
 
 
 def ensure(actor: Any, verb: str, obj: Any = None) -> None:

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from complaints.models import Category, Complaint
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, read_agency_ids, roles_of
 
@@ -87,12 +85,11 @@ def ensure(actor: Any, verb: str, complaint: Complaint) -> None:
     reason = reason_refused(actor, verb, complaint)
     if reason is None:
         return
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=complaint,
-            payload={"verb": f"complaint.{verb}", "reason": reason},
-            agency_id=complaint.agency_id,
-        )
-    raise PermissionDenied(reason, code="complaint_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"complaint.{verb}",
+        reason=reason,
+        code="complaint_permission_denied",
+        obj=complaint,
+        agency_id=complaint.agency_id,
+    )

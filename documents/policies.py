@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny, known_user
 from org import selectors as org_selectors
 from org.roles import Role
 
@@ -101,13 +99,10 @@ def ensure(actor: Any, verb: str, obj: Any = None) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    kwargs: dict[str, Any] = {
-        "actor": actor if _authenticated(actor) else None,
-        "act": "auth.permission_denied",
-        "payload": {"verb": f"documents.{verb}", "reason": reason},
-    }
-    if obj is not None and getattr(obj, "pk", None) is not None:
-        kwargs["obj"] = obj
-    with transaction.atomic():
-        ledger_append(**kwargs)
-    raise PermissionDenied(reason, code="documents.permission_denied")
+    deny(
+        actor=known_user(actor),
+        verb=f"documents.{verb}",
+        reason=reason,
+        code="documents.permission_denied",
+        obj=obj,
+    )

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, roles_of
 
@@ -58,12 +56,11 @@ def ensure(actor: Any, verb: str, agency: Any) -> None:
     reason = reason_refused(actor, verb, agency)
     if reason is None:
         return
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=agency,
-            payload={"verb": f"exchange.{verb}", "reason": reason},
-            agency_id=agency.pk,
-        )
-    raise PermissionDenied(reason, code="exchange_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"exchange.{verb}",
+        reason=reason,
+        code="exchange_permission_denied",
+        obj=agency,
+        agency_id=agency.pk,
+    )

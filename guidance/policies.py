@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, read_agency_ids, roles_of
 
@@ -101,12 +99,11 @@ def ensure(actor: Any, verb: str, obj: Any) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=obj if getattr(obj, "pk", None) else None,
-            payload={"verb": f"guidance.{verb}", "reason": reason},
-            agency_id=getattr(obj, "agency_id", None),
-        )
-    raise PermissionDenied(reason, code="guidance_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"guidance.{verb}",
+        reason=reason,
+        code="guidance_permission_denied",
+        obj=obj,
+        agency_id=getattr(obj, "agency_id", None),
+    )

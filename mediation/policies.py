@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from mediation.models import Mediation, RecusalOutcome
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, read_agency_ids, roles_of
@@ -83,12 +81,11 @@ def ensure(actor: Any, verb: str, mediation: Mediation | None) -> None:
     reason = reason_refused(actor, verb, mediation)
     if reason is None:
         return
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=mediation if mediation is not None and mediation.pk else None,
-            payload={"verb": f"mediation.{verb}", "reason": reason},
-            agency_id=getattr(mediation, "agency_id", None),
-        )
-    raise PermissionDenied(reason, code="mediation_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"mediation.{verb}",
+        reason=reason,
+        code="mediation_permission_denied",
+        obj=mediation,
+        agency_id=getattr(mediation, "agency_id", None),
+    )

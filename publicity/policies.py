@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, roles_of
 
@@ -50,12 +48,11 @@ def ensure(actor: Any, verb: str, agency_id: int, *, obj: Any = None) -> None:
     reason = reason_refused(actor, verb, agency_id)
     if reason is None:
         return
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=obj if getattr(obj, "pk", None) else None,
-            payload={"verb": f"publication.{verb}", "reason": reason},
-            agency_id=agency_id,
-        )
-    raise PermissionDenied(reason, code="permission_denied")
+    deny(
+        actor=actor,
+        verb=f"publication.{verb}",
+        reason=reason,
+        code="permission_denied",
+        obj=obj,
+        agency_id=agency_id,
+    )

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import policies as case_policies
 from cases.selectors import case_officer_ids
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, roles_of
 
@@ -107,13 +105,12 @@ def ensure(actor: Any, verb: str, case: Any = None) -> None:
     if reason is None:
         return
     officer = officer_for(actor)
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            object_type="cases.case" if case is not None else "",
-            object_id=str(case.pk) if case is not None else "",
-            payload={"verb": f"records.{verb}", "reason": reason},
-            agency_id=officer.agency_id if officer else None,
-        )
-    raise PermissionDenied(reason, code="records_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"records.{verb}",
+        reason=reason,
+        code="records_permission_denied",
+        object_type="cases.case" if case is not None else "",
+        object_id=str(case.pk) if case is not None else "",
+        agency_id=officer.agency_id if officer else None,
+    )

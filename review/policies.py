@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
+from core.errors import DomainError
 from org import selectors as org_selectors
 from org.roles import Role
 from review.models import LEGAL_REVIEW_BASIS, LegalReview
@@ -151,17 +150,14 @@ def ensure(actor: Any, verb: str, obj: Any) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    kwargs: dict[str, Any] = {
-        "actor": actor,
-        "act": "auth.permission_denied",
-        "payload": {"verb": f"review.{verb}", "reason": reason},
-        "agency_id": _agency_id(obj),
-    }
-    if getattr(obj, "pk", None) is not None:
-        kwargs["obj"] = obj
-    with transaction.atomic():
-        ledger_append(**kwargs)
-    raise PermissionDenied(reason, code="review.permission_denied")
+    deny(
+        actor=actor,
+        verb=f"review.{verb}",
+        reason=reason,
+        code="review.permission_denied",
+        obj=obj,
+        agency_id=_agency_id(obj),
+    )
 
 
 def holds_legal_qualification(*, user: Any) -> bool:

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, read_agency_ids, roles_of
 
@@ -118,13 +116,11 @@ def ensure(actor: Any, verb: str, obj: Any = None) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    agency_id = getattr(obj, "agency_id", obj if isinstance(obj, int) else None)
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=obj if hasattr(obj, "_meta") else None,
-            payload={"verb": f"supervision.{verb}", "reason": reason},
-            agency_id=agency_id,
-        )
-    raise PermissionDenied(reason, code="supervision_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"supervision.{verb}",
+        reason=reason,
+        code="supervision_permission_denied",
+        obj=obj,
+        agency_id=getattr(obj, "agency_id", obj if isinstance(obj, int) else None),
+    )

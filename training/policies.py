@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, read_agency_ids, roles_of
 
@@ -75,12 +73,11 @@ def ensure(actor: Any, verb: str, obj: Any) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=obj,
-            payload={"verb": f"training.{verb}", "reason": reason},
-            agency_id=_agency_id(obj),
-        )
-    raise PermissionDenied(reason, code="training_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"training.{verb}",
+        reason=reason,
+        code="training_permission_denied",
+        obj=obj,
+        agency_id=_agency_id(obj),
+    )
