@@ -24,18 +24,18 @@ SQLite, the database write lock), so a second connection would wait on its own c
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.denials import object_agency_id, record_denial, saved_object
 from core.errors import PermissionDenied
 from core.models import LedgerEntry
-from core.services.ledger import ledger_append
 from org.models import Agency, Certificate, Department, LegalQualification, Officer, RoleAssignment
-from org.roles import Role
+from org.roles import ENFORCEMENT_ROLES, Role
 from org.selectors import (
     administered_agency_ids,
     is_unrestricted,
@@ -50,6 +50,7 @@ from org.selectors import (
 
 __all__ = [
     "VERBS",
+    "agency_work_refusal",
     "can",
     "ensure",
     "flush_pending_denials",
@@ -105,31 +106,50 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
     top = "" if verb in PLATFORM_VERBS else _("the top level")
     label_args = {"act": label, "object": str(obj) if obj is not None else top}
     if actor is None or not getattr(actor, "is_authenticated", False) or officer_for(actor) is None:
-        return _("You may not %(act)s %(object)s: you are not registered as an officer of any agency. "
-                 "Ask the security administrator to register you.") % label_args
+        return (
+            _(
+                "You may not %(act)s %(object)s: you are not registered as an officer of any agency. "
+                "Ask the security administrator to register you."
+            )
+            % label_args
+        )
     agency_id = _agency_id_of(obj)
     if role is None:
         ids = read_agency_ids(actor)
         if ids is not None and agency_id not in ids:
-            return _("You may not %(act)s %(object)s: it belongs to an agency outside your scope "
-                     "(your own agency; supervisors also read subordinate agencies).") % label_args
+            return (
+                _(
+                    "You may not %(act)s %(object)s: it belongs to an agency outside your scope "
+                    "(your own agency; supervisors also read subordinate agencies)."
+                )
+                % label_args
+            )
         return None
     if role not in roles_of(user=actor):
-        return _("You may not %(act)s %(object)s: only the %(role)s may do this (等保2.0 三员分立: "
-                 "administrative duties are separated). Ask the %(role)s of your agency.") % {
-            **label_args, "role": role.label}
+        return _(
+            "You may not %(act)s %(object)s: only the %(role)s may do this (等保2.0 三员分立: "
+            "administrative duties are separated). Ask the %(role)s of your agency."
+        ) % {**label_args, "role": role.label}
     if verb in PLATFORM_VERBS:
         return None
     ids = administered_agency_ids(actor)
     if agency_id is None or (ids is not None and agency_id not in ids):
-        return _("You may not %(act)s %(object)s: administrators act only within their own agency "
-                 "and its subordinate agencies. Ask the administrator of that agency.") % label_args
+        return (
+            _(
+                "You may not %(act)s %(object)s: administrators act only within their own agency "
+                "and its subordinate agencies. Ask the administrator of that agency."
+            )
+            % label_args
+        )
     if verb == "reset_mfa" and isinstance(obj, Officer) and obj.user_id == actor.pk:
-        return _("You may not reset your own authenticator (等保2.0 三员分立). Ask another security "
-                 "administrator.")
+        return _(
+            "You may not reset your own authenticator (等保2.0 三员分立). Ask another security administrator."
+        )
     if verb in ("grant_role", "revoke_role") and isinstance(obj, Officer) and obj.user_id == actor.pk:
-        return _("You may not change your own roles (等保2.0 三员分立: no one grants themselves "
-                 "permissions). Ask another security administrator.")
+        return _(
+            "You may not change your own roles (等保2.0 三员分立: no one grants themselves "
+            "permissions). Ask another security administrator."
+        )
     return None
 
 
@@ -153,14 +173,14 @@ def _record_denial(actor: Any, verb: str, obj: Any, reason: str) -> None:
     officer = officer_for(actor)
     kwargs: dict[str, Any] = {
         "actor": actor,
-        "act": "auth.permission_denied",
-        "payload": {"verb": verb, "reason": reason},
+        "verb": verb,
+        "reason": reason,
         "agency_id": officer.agency_id if officer else None,
     }
-    if isinstance(obj, models.Model) and obj.pk is not None:
-        kwargs["object_type"], kwargs["object_id"] = obj._meta.label_lower, str(obj.pk)
-    with transaction.atomic():
-        entry = ledger_append(**kwargs)
+    target = saved_object(obj)
+    if target is not None:  # by name: a rewrite after a rollback must not depend on the instance
+        kwargs["object_type"], kwargs["object_id"] = target._meta.label_lower, str(target.pk)
+    entry = record_denial(**kwargs)
     _pending.set((*_pending.get(), _PendingDenial(entry.entry_hash, kwargs)))
 
 
@@ -184,12 +204,48 @@ def flush_pending_denials() -> int:
     rewritten = 0
     for item in pending:
         if not LedgerEntry.objects.filter(entry_hash=item.entry_hash).exists():
-            kwargs = {**item.kwargs, "payload": {**item.kwargs["payload"], "rolled_back_and_rewritten": True}}
-            with transaction.atomic():
-                ledger_append(**kwargs)
+            record_denial(**item.kwargs, extra={"rolled_back_and_rewritten": True})
             rewritten += 1
     return rewritten
 
 
 def forget_pending_denials() -> None:
     _pending.set(())
+
+
+AGENCY_WORK_HANDLERS = frozenset({Role.OFFICER, Role.HEAD})
+
+
+def agency_work_refusal(
+    actor: Any, verb: str, obj: Any, *, owner_field: str, refusals: Mapping[str, Any]
+) -> str | None:
+    """The rule reminders and follow-ups share for their configuration and their agency's records.
+
+    - "manage_rules" (rules and settings are configuration): the system administrator (三员分立);
+    - otherwise the actor holds an enforcement role; "view": `obj` is None or belongs to an agency
+      the actor reads;
+    - any other verb (recording the work): the user named by `obj.<owner_field>`, or an officer or
+      head of `obj`'s agency.
+    `refusals` holds the domain's own reasons under "manage_rules", "roles", "view" and "handle";
+    the caller refuses verbs it does not know before asking. The system and a bootstrap superuser
+    may do everything.
+    """
+    if is_unrestricted(actor):
+        return None
+    roles = roles_of(user=actor)
+    if verb == "manage_rules":
+        return None if Role.SYSTEM_ADMIN in roles else str(refusals["manage_rules"])
+    if not roles & ENFORCEMENT_ROLES:
+        return str(refusals["roles"])
+    ids = read_agency_ids(actor)
+    agency_id = object_agency_id(obj)
+    if verb == "view":
+        if obj is None or ids is None or agency_id in ids:
+            return None
+        return str(refusals["view"])
+    officer = officer_for(actor)
+    if obj is not None and getattr(obj, owner_field, None) == getattr(actor, "pk", None):
+        return None
+    if officer is not None and officer.agency_id == agency_id and roles & AGENCY_WORK_HANDLERS:
+        return None
+    return str(refusals["handle"])

@@ -4,59 +4,43 @@
   configuration are theirs under 三员分立).
 - Reminders and their tasks are read by the enforcement roles of the agencies the user reads; a task
   is recorded by its assignee or by an officer or head of the reminder's agency.
+The rule is the one follow-ups share (`org.policies.agency_work_refusal`); a refusal through
+`ensure` is a ledger act (`core.denials.deny_on_record`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
-from org.roles import ENFORCEMENT_ROLES, Role
-from org.selectors import is_unrestricted, officer_for, read_agency_ids, roles_of
+from core.denials import deny_on_record
+from org.policies import AGENCY_WORK_HANDLERS, agency_work_refusal
 
 VERBS = frozenset({"view", "handle", "manage_rules"})
-HANDLERS = frozenset({Role.OFFICER, Role.HEAD})
+HANDLERS = AGENCY_WORK_HANDLERS
 
-
-def _agency_id(obj: Any) -> int | None:
-    value = getattr(obj, "agency_id", None)
-    return int(value) if value is not None else None
+REFUSALS = {
+    "manage_rules": gettext_lazy(
+        "Reminder rules and delivery settings are configuration: only the system administrator "
+        "may change them (三员分立). Ask the system administrator."
+    ),
+    "roles": gettext_lazy(
+        "Reminders are read by the enforcement officers, heads and supervisors of the agency."
+    ),
+    "view": gettext_lazy("You may read only the reminders of the agencies you may read."),
+    "handle": gettext_lazy(
+        "Only the officer the task is assigned to, or an officer or head of the reminder's agency, "
+        "may record it."
+    ),
+}
 
 
 def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
     if verb not in VERBS:
         return _("Unknown action.")
-    if is_unrestricted(actor):
-        return None
-    roles = roles_of(user=actor)
-    if verb == "manage_rules":
-        if Role.SYSTEM_ADMIN in roles:
-            return None
-        return _(
-            "Reminder rules and delivery settings are configuration: only the system administrator "
-            "may change them (三员分立). Ask the system administrator."
-        )
-    if not roles & ENFORCEMENT_ROLES:
-        return _("Reminders are read by the enforcement officers, heads and supervisors of the agency.")
-    ids = read_agency_ids(actor)
-    agency_id = _agency_id(obj)
-    if verb == "view":
-        if obj is None or ids is None or agency_id in ids:
-            return None
-        return _("You may read only the reminders of the agencies you may read.")
-    officer = officer_for(actor)
-    if obj is not None and getattr(obj, "assignee_id", None) == getattr(actor, "pk", None):
-        return None
-    if officer is not None and officer.agency_id == agency_id and roles & HANDLERS:
-        return None
-    return _(
-        "Only the officer the task is assigned to, or an officer or head of the reminder's agency, "
-        "may record it."
-    )
+    return agency_work_refusal(actor, verb, obj, owner_field="assignee_id", refusals=REFUSALS)
 
 
 def can(actor: Any, verb: str, obj: Any = None) -> bool:
@@ -67,14 +51,6 @@ def ensure(actor: Any, verb: str, obj: Any = None) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    kwargs: dict[str, Any] = {
-        "actor": actor if getattr(actor, "is_authenticated", False) else None,
-        "act": "auth.permission_denied",
-        "payload": {"verb": f"reminders.{verb}", "reason": reason},
-    }
-    if obj is not None and getattr(obj, "pk", None) is not None:
-        kwargs["obj"] = obj
-        kwargs["agency_id"] = _agency_id(obj)
-    with transaction.atomic():
-        ledger_append(**kwargs)
-    raise PermissionDenied(reason, code="reminders_permission_denied")
+    deny_on_record(
+        actor=actor, verb=f"reminders.{verb}", reason=reason, code="reminders_permission_denied", obj=obj
+    )
