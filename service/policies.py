@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDenied
-from core.services.ledger import ledger_append
+from core.denials import deny
 from org.roles import Role
 from org.selectors import is_unrestricted, officer_for, officer_may_enforce, read_agency_ids, roles_of
 
@@ -82,13 +80,11 @@ def ensure(actor: Any, verb: str, obj: Any) -> None:
     reason = reason_refused(actor, verb, obj)
     if reason is None:
         return
-    agency_id = getattr(obj, "agency_id", None) or getattr(obj, "pk", None)
-    with transaction.atomic():
-        ledger_append(
-            actor=actor,
-            act="auth.permission_denied",
-            obj=obj,
-            payload={"verb": f"service.{verb}", "reason": reason},
-            agency_id=agency_id,
-        )
-    raise PermissionDenied(reason, code="service_permission_denied")
+    deny(
+        actor=actor,
+        verb=f"service.{verb}",
+        reason=reason,
+        code="service_permission_denied",
+        obj=obj,
+        agency_id=getattr(obj, "agency_id", None) or getattr(obj, "pk", None),
+    )
