@@ -17,6 +17,9 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from core.acts import register_acts
+        from supervision.documents import register_kinds
+
+        register_kinds()
 
         register_acts(
             {

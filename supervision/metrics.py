@@ -3,8 +3,13 @@
 These are the only names an indicator formula (supervision.formula) or a responsibility target may
 use. Every figure is a query over the other domains' data through their selectors: cases (by the
 case's active lead officer and that officer's department), payments, legal reviews, publications,
-deadlines, and this app's automatic review and reviewer scores. One grouped query per metric, so an
-assessment over a million cases is a handful of aggregate queries.
+deadlines, follow-ups (followups.selectors), complaints (complaints.selectors), exam results
+(training.selectors), and this app's automatic review and reviewer scores. One grouped query per
+metric, so an assessment over a million cases is a handful of aggregate queries.
+
+Complaints record no finding (属实 / 不属实) yet, so "complaints upheld" is counted as the conduct
+complaints received about an identified officer (`complaints_conduct`): the complainant named the
+officer and the agency identified them.
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 from django.utils.translation import gettext_lazy as _
 
 from cases import selectors as case_selectors
+from complaints import selectors as complaint_selectors
 from core.models import Deadline
+from followups import selectors as followup_selectors
 from publicity import selectors as publicity_selectors
 from supervision.models import AutoReview, ReviewScore
+from training import selectors as training_selectors
 
 AGENCY, DEPARTMENT, OFFICER = "agency", "department", "officer"
 CASE_KEY = {
@@ -161,6 +169,74 @@ def _scores(total: bool) -> Callable[..., dict[int, Decimal]]:
     return compute
 
 
+SATISFIED = ("very_satisfied", "satisfied")
+FOLLOWUP_KEY = {DEPARTMENT: "officer__officer__department_id", OFFICER: "officer__officer__id"}
+
+
+def _followups(satisfied: bool) -> Callable[..., dict[int, Decimal]]:
+    """Questionnaires answered on the follow-ups due in the period; `satisfied`: (very) satisfied.
+    The agency's figure is followups.selectors.satisfaction_summary's; a department's and an
+    officer's count the follow-ups of the cases they handled (the follow-up's officer)."""
+
+    def compute(level: str, agency_id: int, start: datetime.date, end: datetime.date) -> dict[int, Decimal]:
+        if level == AGENCY:
+            summary = followup_selectors.satisfaction_summary([agency_id], start, end)
+            by = summary["satisfaction"]
+            value = sum(by.get(k, 0) for k in SATISFIED) if satisfied else summary["answered"]
+            return {agency_id: Decimal(value)} if value else {}
+        qs = followup_selectors.visible_followups(None).filter(
+            agency_id=agency_id, due_on__range=(start, end), answer__isnull=False
+        )
+        if satisfied:
+            qs = qs.filter(answer__satisfaction__in=SATISFIED)
+        return _grouped(qs, FOLLOWUP_KEY[level], Count("pk"))
+
+    return compute
+
+
+COMPLAINT_KEY = {
+    AGENCY: "agency_id",
+    DEPARTMENT: "subject_officer__department_id",
+    OFFICER: "subject_officer_id",
+}
+
+
+def _complaints_conduct(
+    level: str, agency_id: int, start: datetime.date, end: datetime.date
+) -> dict[int, Decimal]:
+    qs = complaint_selectors.visible_complaints(None).filter(
+        agency_id=agency_id,
+        category="conduct",
+        subject_officer__isnull=False,
+        received_on__range=(start, end),
+    )
+    return _grouped(qs, COMPLAINT_KEY[level], Count("pk"))
+
+
+EXAM_KEY = {AGENCY: "agency_id", DEPARTMENT: "officer__department_id", OFFICER: "officer_id"}
+
+
+def _exams(what: str) -> Callable[..., dict[int, Decimal]]:
+    """Marked exam results (online and paper) in the period: attempts, passes, or the sum of the
+    percentages (so that `exam_percent_sum / exam_taken` is the average percentage)."""
+
+    def compute(level: str, agency_id: int, start: datetime.date, end: datetime.date) -> dict[int, Decimal]:
+        out: dict[int, Decimal] = defaultdict(Decimal)
+        for row in training_selectors.exam_results([agency_id], start, end):
+            subject = row[EXAM_KEY[level]]
+            if subject is None:
+                continue
+            if what == "taken":
+                out[int(subject)] += 1
+            elif what == "passed":
+                out[int(subject)] += 1 if row["passed"] else 0
+            else:
+                out[int(subject)] += Decimal(row["percent"] or 0)
+        return dict(out)
+
+    return compute
+
+
 METRICS: dict[str, Metric] = {
     m.code: m
     for m in [
@@ -190,6 +266,20 @@ METRICS: dict[str, Metric] = {
         Metric("autoreview_clean", _("closed cases with no failed automatic check"), _autoreview(clean=True)),
         Metric("file_scored", _("case files scored by reviewers"), _scores(total=False)),
         Metric("file_score_sum", _("sum of reviewers' scores"), _scores(total=True)),
+        Metric("followup_answered", _("follow-up questionnaires answered"), _followups(satisfied=False)),
+        Metric(
+            "followup_satisfied",
+            _("follow-up questionnaires answered satisfied or very satisfied"),
+            _followups(satisfied=True),
+        ),
+        Metric(
+            "complaints_conduct",
+            _("conduct complaints received about an identified officer"),
+            _complaints_conduct,
+        ),
+        Metric("exam_taken", _("exams taken (marked)"), _exams("taken")),
+        Metric("exam_passed", _("exams passed"), _exams("passed")),
+        Metric("exam_percent_sum", _("sum of exam percentages"), _exams("percent")),
     ]
 }
 

@@ -126,6 +126,11 @@ class ScoringSheet(TimeStamped):
     """
 
     name = models.CharField(_("name"), max_length=200)
+    total = models.PositiveSmallIntegerField(
+        _("declared total points"),
+        default=100,
+        help_text=_("The items' points must add up to this total."),
+    )
     items = models.JSONField(_("items"), default=list)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
@@ -237,6 +242,9 @@ class AssessmentRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+    circular_document_id = models.BigIntegerField(
+        _("circular (通报)"), null=True, blank=True, help_text=_("The 通报 issued with the ranking, if any.")
+    )
 
     class Meta:
         ordering = ["-pk"]

@@ -27,6 +27,7 @@ from core.services.ledger import ledger_append
 from core.services.numbering import number_take
 from org import selectors as org_selectors
 from supervision import checks, formula, metrics, policies, selectors
+from supervision import documents as circulars
 from supervision.models import (
     AssessmentResult,
     AssessmentRun,
@@ -63,6 +64,9 @@ MAX_TEXT = 5000
 # LegalSetting keys (seeded by migration 0002): agency policy from seed 003 (孟津县: 排名后三名诫勉谈话,
 # 连续排名靠后调离执法岗位) — configuration, not law.
 BOTTOM_N = ("supervision.bottom_n", 3)
+# Whether an assessment run also issues the ranking as a 通报 (seeded off by migration 0005).
+CIRCULAR = ("supervision.circular", False)
+MAX_SHEET_TOTAL = 1000
 
 
 def _checked(verb_obj: Callable[[dict[str, Any]], tuple[str, Any]]) -> Callable[[F], F]:
@@ -411,20 +415,47 @@ def _clean_items(items: Any) -> list[dict[str, Any]]:
 
 
 @_checked(lambda k: ("edit_config", None))
-def sheet_save(*, actor: Any, name: str, items: Any) -> ScoringSheet:
-    """A new version of the scoring sheet; the previous active sheet stays readable (its samples
-    keep it) but is no longer offered."""
+def sheet_save(*, actor: Any, name: str, items: Any, total: Any = None) -> ScoringSheet:
+    """A new version of the scoring sheet (评查标准): refused unless its items' points add up to the
+    declared total. The previous active sheet stays readable (its samples keep it) but is no longer
+    offered; the ledger act keeps both versions' contents."""
     policies.ensure(actor, "edit_config")
     name = _text(name, "name", _("Give the scoring sheet a name."))[:200]
     clean = _clean_items(items)
-    previous = list(ScoringSheet.objects.filter(active=True).values_list("pk", flat=True))
-    ScoringSheet.objects.filter(pk__in=previous).update(active=False)
-    sheet = ScoringSheet.objects.create(name=name, items=clean, active=True, created_by=actor)
+    points = sum(i["points"] for i in clean)
+    try:
+        declared = int(total) if total is not None else points
+    except (TypeError, ValueError):
+        declared = -1
+    if not 1 <= declared <= MAX_SHEET_TOTAL:
+        message = _("Declare the sheet's total points, a whole number from 1 to %(max)d.") % {
+            "max": MAX_SHEET_TOTAL
+        }
+        raise ValidationFailed(message, code="sheet_total_invalid", field_errors={"total": [message]})
+    if points != declared:
+        message = _(
+            "The scoring sheet was not saved: its items add up to %(points)d points, but the declared "
+            "total is %(total)d. A reviewer's score is the total less the deductions, so the items "
+            "must add up exactly to the total: change the items' points by %(diff)+d, or declare a "
+            "total of %(points)d."
+        ) % {"points": points, "total": declared, "diff": declared - points}
+        raise ValidationFailed(
+            message, code="sheet_total_mismatch", field_errors={"total": [message], "items": [message]}
+        )
+    previous = list(ScoringSheet.objects.select_for_update().filter(active=True))
+    ScoringSheet.objects.filter(pk__in=[p.pk for p in previous]).update(active=False)
+    sheet = ScoringSheet.objects.create(name=name, total=declared, items=clean, active=True, created_by=actor)
     ledger_append(
         actor=actor,
         act="supervision.sheet_save",
         obj=sheet,
-        payload={"name": name, "items": clean, "replaces": previous},
+        payload={
+            "name": name,
+            "total": declared,
+            "items": clean,
+            "replaces": [p.pk for p in previous],
+            "old": [{"id": p.pk, "name": p.name, "total": p.total, "items": p.items} for p in previous],
+        },
     )
     return sheet
 
@@ -646,6 +677,60 @@ def bottom_n() -> int:
     return max(n, 0)
 
 
+def circular_enabled() -> bool:
+    """Whether an assessment run issues its ranking as a 通报 (LegalSetting `supervision.circular`)."""
+    value = LegalSetting.objects.filter(key=CIRCULAR[0]).values_list("value", flat=True).first()
+    return bool(value) if value is not None else CIRCULAR[1]
+
+
+@_checked(lambda k: ("edit_config", None))
+def circular_setting_set(*, actor: Any, enabled: bool) -> bool:
+    """Switch the 通报 of assessment runs on or off (a setting as data; the change is a ledger act)."""
+    policies.ensure(actor, "edit_config")
+    enabled = bool(enabled)
+    setting = LegalSetting.objects.select_for_update().filter(key=CIRCULAR[0]).first()
+    old = circular_enabled()
+    if setting is None:
+        setting = LegalSetting(
+            key=CIRCULAR[0],
+            description="[U] assessment: each run also issues the ranking as a 通报 (评议考核结果通报)",
+            basis="seed 003 孟津县国土资源局评议考核办法（排名通报）",
+        )
+    elif old == enabled:
+        return enabled
+    setting.value = enabled
+    setting.save()
+    ledger_append(
+        actor=actor,
+        act="org.legal_setting_changed",
+        obj=setting,
+        payload={"key": setting.key, "changes": {"value": {"old": old, "new": enabled}}},
+    )
+    return enabled
+
+
+def _issue_circular(
+    run: AssessmentRun, *, actor: Any, results: list[AssessmentResult], consequences: list[Consequence]
+) -> Any:
+    """The ranking as a 通报 through the documents app (in the run's transaction: a refusal there,
+    e.g. no active template, refuses the run with the documents app's reason)."""
+    from documents import services as document_services
+
+    circulars.ensure_number_pattern(agency_id=run.agency_id)
+    document = document_services.document_issue(
+        actor=actor,
+        kind=circulars.KIND,
+        context=circulars.circular_context(run, results, consequences),
+        subject_type="supervision.assessmentrun",
+        subject_id=run.pk,
+        agency=run.agency,
+        key=f"assessment-run-{run.pk}",
+    )
+    run.circular_document_id = document.pk
+    run.save(update_fields=["circular_document_id"])
+    return document
+
+
 @_checked(lambda k: ("run_assessment", k["agency_id"]))
 def assessment_run(
     *, actor: Any, agency_id: int, level: str, period_start: datetime.date, period_end: datetime.date
@@ -653,7 +738,8 @@ def assessment_run(
     """评议考核 for one period: every active indicator on every department (or officer) of the agency;
     scores 0–100 per indicator (min–max across the subjects, direction-aware), weighted; ranked;
     the bottom N (a LegalSetting, default 3) get an admonition talk to record, and anyone also in
-    the bottom N of the previous run at the same level a proposal to move off enforcement duty."""
+    the bottom N of the previous run at the same level a proposal to move off enforcement duty.
+    Where configured (LegalSetting `supervision.circular`), the ranking is issued as a 通报."""
     policies.ensure(actor, "run_assessment", agency_id)
     if level not in Level.values:
         raise ValidationFailed(
@@ -745,6 +831,11 @@ def assessment_run(
         if repeat:
             reason += _("; also in the bottom %(n)d of the previous assessment") % {"n": n}
         consequences.append(Consequence.objects.create(result=result, kind=kind, reason=reason))
+    document = (
+        _issue_circular(run, actor=actor, results=results, consequences=consequences)
+        if results and circular_enabled()
+        else None
+    )
     ledger_append(
         actor=actor,
         act="supervision.assessment_run",
@@ -756,6 +847,7 @@ def assessment_run(
             "indicators": run.indicators,
             "ranking": [[r.subject_id, str(r.score)] for r in results],
             "consequences": [[c.result.subject_id, c.kind] for c in consequences],
+            "circular": [document.pk, document.number] if document is not None else None,
         },
     )
     return run
