@@ -25,5 +25,7 @@ class ExchangeConfig(AppConfig):
                 "exchange.batch_file": _("Upward export stored"),
                 "exchange.batch_exported": _("Upward export batch made"),
                 "exchange.batch_received": _("Batch received from a subordinate agency"),
+                "exchange.batch_refused": _("Batch of a subordinate agency refused (signature)"),
+                "exchange.source_key_pinned": _("Signing key of a subordinate agency trusted"),
             }
         )

@@ -79,3 +79,27 @@ class ReceivedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.ref}"
+
+
+class SourceKey(models.Model):
+    """A subordinate agency's public key this instance trusts for its batches: pinned from the first
+    signed batch received (or registered by the system administrator when the agency changes key)."""
+
+    source = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    algorithm = models.CharField(_("signature algorithm"), max_length=12)
+    public_key = models.TextField(_("public key (PEM)"))
+    fingerprint = models.CharField(_("fingerprint (SHA-256 of the DER key)"), max_length=64)
+    pinned_at = models.DateTimeField(_("trusted since"), auto_now_add=True)
+    batch = models.ForeignKey(
+        ReceivedBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source_id", "pinned_at", "pk"]
+        verbose_name = _("trusted key of a subordinate agency")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "fingerprint"], name="exchange_source_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.fingerprint[:16]}"

@@ -1,6 +1,7 @@
 """The published JSON Schema of the upward export, version 1 (served at /exchange/schema/v1.json).
 
-An export is NDJSON: one JSON document per line — a `header`, then `record`s, then a `trailer`.
+An export is NDJSON: one JSON document per line — a `header`, then `record`s, then a `trailer`
+signed by the exporting agency's key (the key that signs its archive manifests and ledger heads).
 Each line validates against this schema. Record data carries no personal data beyond what the
 publicity rules make public: natural persons appear as surname + 某, identity numbers, phones and
 addresses of parties never appear, case facts and locations are left out.
@@ -167,7 +168,12 @@ SCHEMA: dict[str, Any] = {
     "description": (
         "Upward export of an enforcement agency's data, version 1. Lines: header, records, trailer. "
         "`digest` of a record is the SHA-256 of the canonical JSON of its `data` (keys sorted, no spaces, "
-        "UTF-8). The trailer's `digest` is the SHA-256 of all record lines (with their new lines)."
+        "UTF-8). The trailer's `digest` is the SHA-256 of all record lines (with their new lines), its "
+        "`header_digest` the SHA-256 of the header line (with its new line). The trailer's `signature` is "
+        "the exporting agency's signature (Ed25519, or SM2 with the default user id; base64 `value`) over "
+        "the canonical JSON of the trailer without `signature`, so it covers the header and every record; "
+        "`public_key` is the PEM SubjectPublicKeyInfo and `fingerprint` the SHA-256 of its DER. A receiver "
+        "refuses a batch whose signature does not verify or whose key is not the one it holds for the agency."
     ),
     "oneOf": [
         _obj(
@@ -187,6 +193,16 @@ SCHEMA: dict[str, Any] = {
                 "count": {"type": "integer", "minimum": 0},
                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "header_digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "signature": _obj(
+                    {
+                        "key_name": {"type": "string", "maxLength": 64},
+                        "algorithm": {"enum": ["ed25519", "sm2"]},
+                        "public_key": {"type": "string", "maxLength": 2000},
+                        "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        "value": {"type": "string", "maxLength": 200},
+                    }
+                ),
             }
         ),
     ],

@@ -12,10 +12,19 @@ Nothing sensitive leaves (exchange/schema.py): natural persons become surname + 
 masked by `publicity.masking`; identity numbers, phones and addresses of parties, case facts and
 locations are never read into a record.
 
-Receive: `ingest` reads a subordinate agency's batch line by line (constant memory), checks every
-line's shape and every record's digest, the trailer's count and digest, and that the batch continues
-the source's cursor; then upserts the records, all in one transaction. The same batch again is a
-no-op (idempotent); a different batch for a cursor already received is refused.
+Signature: the trailer carries the digest of the header line and the exporting agency's signature
+(`core.services.signing`, the key of its archive manifests: Ed25519 or SM2) over the canonical JSON of
+the trailer without the signature — so the signature covers the header, every record line (through
+the trailer's digest) and the counts, and is made in constant memory.
+
+Receive: `ingest` reads a subordinate agency's batch line by line (constant memory), checks that the
+batch continues the source's cursor, that its signature verifies with a key trusted for the source (the
+key held on this instance when the source is served here, else the key pinned from its first signed
+batch — `SourceKey`), every line's shape and every record's digest, the trailer's count and digest;
+then upserts the records, all in one transaction. A batch whose signature does not verify is refused
+(409 `exchange_signature_invalid`) and the refusal is a ledger act of its own (`exchange.batch_refused`)
+that survives the refused transaction. The same batch again is a no-op (idempotent); a different batch
+for a cursor already received is refused.
 
 Reconciliation: per kind and period, the number of records and an order-independent digest (the sum
 modulo 2^256 of SHA-256("id:record digest")), computed the same way by the exporter over its live
@@ -44,10 +53,11 @@ from catalog import selectors as catalog_selectors
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.hashing import canonical_json
 from core.models import LedgerEntry
+from core.services import signing
 from core.services.files import file_open, file_store
 from core.services.ledger import ledger_append, ledger_head
 from exchange import policies
-from exchange.models import ExportBatch, ReceivedBatch, ReceivedRecord
+from exchange.models import ExportBatch, ReceivedBatch, ReceivedRecord, SourceKey
 from exchange.schema import FORMAT, KINDS, VERSION
 from org import selectors as org_selectors
 from publicity import selectors as publicity_selectors
@@ -415,7 +425,8 @@ def header_line(agency: Any, since: int, until: int) -> bytes:
 def export_stream(agency: Any, out: IO[bytes], *, since: int = 0, until: int | None = None) -> dict[str, Any]:
     """Write the NDJSON export of (since, until] to `out`; return count, counts, until and digest."""
     until = ledger_head()["seq"] if until is None else until
-    out.write(header_line(agency, since, until))
+    header = header_line(agency, since, until)
+    out.write(header)
     counts: dict[str, int] = defaultdict(int)
     digest = hashlib.sha256()
     for record in records(agency, since=since, until=until):
@@ -428,9 +439,24 @@ def export_stream(agency: Any, out: IO[bytes], *, since: int = 0, until: int | N
         "count": sum(counts.values()),
         "counts": dict(sorted(counts.items())),
         "digest": digest.hexdigest(),
+        "header_digest": _sha(header),
     }
-    out.write(canonical_json(trailer).encode("utf-8") + b"\n")
-    return {**trailer, "until": until}
+    signed = {**trailer, "signature": _signature(agency, trailer)}
+    out.write(canonical_json(signed).encode("utf-8") + b"\n")
+    return {**signed, "until": until}
+
+
+def _signature(agency: Any, trailer: dict[str, Any]) -> dict[str, str]:
+    """The agency's signature over the canonical JSON of the trailer (its key, made on first use)."""
+    key_name = signing.agency_key_name(agency.pk)
+    key = signing.signing_key_ensure(key_name=key_name)
+    return {
+        "key_name": key_name,
+        "algorithm": key.algorithm,
+        "public_key": key.public_key_pem,
+        "fingerprint": key.fingerprint,
+        "value": signing.sign(key_name, canonical_json(trailer).encode("utf-8")),
+    }
 
 
 def export_next(*, actor: Any, agency: Any, since: int | None = None) -> ExportBatch | None:
@@ -493,6 +519,8 @@ def export_next(*, actor: Any, agency: Any, since: int | None = None) -> ExportB
                         "count": summary["count"],
                         "counts": summary["counts"],
                         "records_digest": summary["digest"],
+                        "key_fingerprint": summary["signature"]["fingerprint"],
+                        "signature": summary["signature"]["value"],
                     },
                 )
         except IntegrityError:  # made at the same moment by another request: theirs stands
@@ -640,7 +668,8 @@ def ingest(*, actor: Any, lines: Iterable[bytes]) -> tuple[ReceivedBatch, bool]:
 
 
 def _ingest(*, actor: Any, spool: IO[bytes], digest: str) -> tuple[ReceivedBatch, bool]:
-    header = _parse(spool.readline(), 1)
+    header_raw = spool.readline()
+    header = _parse(header_raw, 1)
     if header.get("type") != "header" or header.get("format") != FORMAT or header.get("version") != VERSION:
         raise _bad(1, _("the first line must be the version %(v)d header") % {"v": VERSION})
     since, until, agency_info = header.get("since"), header.get("until"), header.get("agency")
@@ -692,6 +721,9 @@ def _ingest(*, actor: Any, spool: IO[bytes], digest: str) -> tuple[ReceivedBatch
             % {"name": source.name, "cursor": cursor, "since": since},
             code="exchange_cursor_mismatch",
         )
+    refused = _Refusal(actor=actor, source=source, receiver=receiver, since=since, until=until, digest=digest)
+    trailer = _trailer_of(spool)
+    key = None if trailer is None else _verified_key(refused, header_raw, trailer)
     try:
         with transaction.atomic():
             batch = ReceivedBatch.objects.create(
@@ -718,8 +750,25 @@ def _ingest(*, actor: Any, spool: IO[bytes], digest: str) -> tuple[ReceivedBatch
                     "count": batch.count,
                     "counts": dict(sorted(counts.items())),
                     "digest": digest,
+                    "key_fingerprint": key.fingerprint if key else None,
                 },
             )
+            if key is not None and key.pk is None:  # the source's first signed batch: pin its key
+                key.batch = batch
+                key.save()
+                ledger_append(
+                    actor=actor,
+                    act="exchange.source_key_pinned",
+                    obj=key,
+                    agency_id=receiver.pk,
+                    payload={
+                        "source": source.code,
+                        "algorithm": key.algorithm,
+                        "fingerprint": key.fingerprint,
+                        "public_key": key.public_key,
+                        "batch": batch.pk,
+                    },
+                )
     except IntegrityError:  # the same batch received by a concurrent request
         raise Conflict(
             _("This batch was received by another request at the same moment; ask again."),
@@ -760,3 +809,160 @@ def _receive_records(spool: IO[bytes], source_id: int, batch: ReceivedBatch) -> 
     if chunk:
         _upsert(source_id, batch, chunk)
     return counts
+
+
+# --- signatures of received batches ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """What a refused batch's ledger act records."""
+
+    actor: Any
+    source: Any
+    receiver: Any
+    since: int
+    until: int
+    digest: str
+
+    def __call__(self, reason: str, message: str) -> Conflict:
+        """Record the refusal in its own transaction (it survives the refused act) and return the error."""
+        with transaction.atomic():
+            ledger_append(
+                actor=self.actor,
+                act="exchange.batch_refused",
+                obj=self.source,
+                agency_id=self.receiver.pk,
+                payload={
+                    "source": self.source.code,
+                    "since": self.since,
+                    "until": self.until,
+                    "digest": self.digest,
+                    "reason": reason,
+                },
+            )
+        return Conflict(message, code="exchange_signature_invalid")
+
+
+def _trailer_of(spool: IO[bytes]) -> dict[str, Any] | None:
+    """The last non-empty line if it is a trailer (one pass, constant memory); the position is kept.
+    None otherwise: the line checks then refuse the batch (trailer missing or content after it)."""
+    start = spool.tell()
+    last = b""
+    for line in spool:
+        if line.strip():
+            last = line
+    spool.seek(start)
+    try:
+        doc = json.loads(last)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("type") == "trailer" else None
+
+
+def _trusted_keys(source: Any) -> set[str]:
+    """Fingerprints trusted for `source`: the keys pinned here, and its own key when this instance
+    holds it (the source is served by the same instance)."""
+    trusted = set(SourceKey.objects.filter(source_id=source.pk).values_list("fingerprint", flat=True))
+    try:
+        if signing.signing_key_exists(key_name=source.code):
+            trusted.add(signing.public_key(key_name=source.code).fingerprint)
+    except DomainError:  # no valid key name or no signing here: only pinned keys count
+        pass
+    return trusted
+
+
+def _verified_key(refused: _Refusal, header_raw: bytes, trailer: dict[str, Any]) -> SourceKey:
+    """The key that signed the batch, trusted for its source (unsaved when it is to be pinned now);
+    the refusal (recorded in the ledger) when the signature is missing, does not verify or is not the
+    source's key."""
+    name = refused.source.name
+    sig = trailer.get("signature")
+    fields = ("key_name", "algorithm", "public_key", "fingerprint", "value")
+    if not isinstance(sig, dict) or not all(isinstance(sig.get(f), str) for f in fields):
+        raise refused(
+            "unsigned",
+            _(
+                "The batch of %(name)s carries no signature of the agency, so it cannot be shown to come "
+                "from it unchanged; nothing was stored. Send the batch exactly as zhifa exported it "
+                "(the trailer holds the signature)."
+            )
+            % {"name": name},
+        )
+    unsigned = {k: v for k, v in trailer.items() if k != "signature"}
+    try:
+        fingerprint_ok = signing.fingerprint(sig["public_key"]) == sig["fingerprint"]
+    except (ValueError, TypeError):
+        fingerprint_ok = False
+    if (
+        not fingerprint_ok
+        or trailer.get("header_digest") != _sha(header_raw)
+        or not signing.verify_signature(
+            sig["public_key"], canonical_json(unsigned).encode("utf-8"), sig["value"]
+        )
+    ):
+        raise refused(
+            "signature_invalid",
+            _(
+                "The signature of the batch of %(name)s does not verify: the batch was changed after "
+                "%(name)s signed it, or it was not signed with the key it names; nothing was stored. "
+                "Send the batch exactly as the exporter produced it."
+            )
+            % {"name": name},
+        )
+    trusted = _trusted_keys(refused.source)
+    if trusted and sig["fingerprint"] not in trusted:
+        raise refused(
+            "key_not_trusted",
+            _(
+                "The batch of %(name)s is signed with a key (fingerprint %(fingerprint)s) that is not the "
+                "key this instance holds for the agency; nothing was stored. If the agency has changed "
+                "its key, the system administrator registers the new public key first "
+                "(zhifa exchange_trust_key)."
+            )
+            % {"name": name, "fingerprint": sig["fingerprint"][:16]},
+        )
+    existing = SourceKey.objects.filter(source_id=refused.source.pk, fingerprint=sig["fingerprint"]).first()
+    if existing is not None:
+        return existing
+    algorithm = signing.public_key_algorithm(sig["public_key"])
+    return SourceKey(
+        source_id=refused.source.pk,
+        algorithm=algorithm,
+        public_key=sig["public_key"],
+        fingerprint=sig["fingerprint"],
+    )
+
+
+def source_key_register(*, source: Any, public_key_pem: str) -> SourceKey:
+    """Trust a (new) public key of a subordinate agency for its batches — the system administrator's
+    act (`zhifa exchange_trust_key`), e.g. after the agency changed its key."""
+    try:
+        algorithm = signing.public_key_algorithm(public_key_pem)
+        fp = signing.fingerprint(public_key_pem)
+    except (ValueError, TypeError):
+        raise ValidationFailed(
+            _("This is not an Ed25519 or SM2 public key in PEM form; give the agency's .pub file."),
+            code="exchange_key_invalid",
+        ) from None
+    with transaction.atomic():
+        key, created = SourceKey.objects.get_or_create(
+            source_id=source.pk,
+            fingerprint=fp,
+            defaults={"algorithm": algorithm, "public_key": public_key_pem.strip() + "\n"},
+        )
+        if created:
+            ledger_append(
+                actor=None,
+                act="exchange.source_key_pinned",
+                obj=key,
+                agency_id=source.parent_id or source.pk,
+                payload={
+                    "source": source.code,
+                    "algorithm": algorithm,
+                    "fingerprint": fp,
+                    "public_key": key.public_key,
+                    "batch": None,
+                },
+            )
+    return key

@@ -3,9 +3,8 @@ higher-level instance offers its subordinate agencies (their own bearer token), 
 reports of both sides, and the published JSON Schema.
 
 Exports and received batches are NDJSON (`application/x-ndjson`): a header line, one line per record,
-a trailer line with the count and the digest of the record lines.
+a trailer line with the count and the digest of the record lines, signed by the exporting agency.
 """
-
 
 from typing import Any
 
@@ -111,7 +110,10 @@ def reconciliation(request: HttpRequest) -> dict[str, Any]:
     description=(
         "The body is the batch exactly as `GET /exchange/export` gave it. Received in order of the cursor; "
         "the same batch again answers 200 with the batch already held, a different batch for a cursor "
-        "already received 409."
+        "already received 409. The trailer's signature must verify with the key trusted for the source "
+        "agency (its own key when served by this instance, else the key pinned from its first signed "
+        "batch): a batch without a valid signature is refused with 409 `exchange_signature_invalid` and "
+        "the refusal is recorded in the ledger (`exchange.batch_refused`)."
     ),
 )
 def receive(request: HttpRequest) -> Any:

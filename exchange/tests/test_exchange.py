@@ -14,42 +14,19 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.services import case_facts_update, party_add
-from cases.tests.factories import ADDRESS, RESIDENT_ID, World, new_case
+from cases.tests.factories import ADDRESS, RESIDENT_ID, new_case
 from core.errors import Conflict, PermissionDenied
 from core.models import LedgerEntry
-from core.testing import evidence_dir  # noqa: F401  (fixture)
+from core.testing import evidence_dir, key_dir  # noqa: F401  (fixtures)
 from exchange import schema, services
 from exchange.models import ReceivedRecord
-from org.roles import Role
-from org.tests.factories import AgencyFactory, OfficerFactory
 
 PHONE = "13912345678"
 
 
 @pytest.fixture(autouse=True)
-def _store(evidence_dir):  # noqa: F811
+def _store(evidence_dir, key_dir):  # noqa: F811
     return evidence_dir
-
-
-@pytest.fixture
-def w(db) -> Any:
-    city = AgencyFactory(name="某市自然资源和规划局", level="city", code="CITY01")
-    county = AgencyFactory(name="某县自然资源局", parent=city, code="CNTY01")
-    head = OfficerFactory(
-        agency=county, roles=[Role.HEAD, Role.OFFICER], certified_fields=["land"], phone="13800000001"
-    )
-    world = World(
-        agency=county,
-        head=head,
-        officer1=OfficerFactory(agency=county, certified_fields=["land"]),
-        officer2=OfficerFactory(agency=county, certified_fields=["land"]),
-        chair=OfficerFactory(agency=county, certified_fields=["land"]),
-        outsider=OfficerFactory(certified_fields=["land"]),
-    )
-    world.city = city  # type: ignore[attr-defined]
-    world.supervisor = OfficerFactory(agency=city, roles=[Role.SUPERVISOR])  # type: ignore[attr-defined]
-    world.city_head = OfficerFactory(agency=city, roles=[Role.HEAD])  # type: ignore[attr-defined]
-    return world
 
 
 def _cases(w: Any, n: int = 2) -> list[Any]:
@@ -253,6 +230,7 @@ def test_the_number_of_queries_does_not_grow_with_the_records(w):
         return len(ctx.captured_queries)
 
     _cases(w, 2)
+    queries()  # the agency's signing key is made on first use
     few = queries()
     _cases(w, 5)
     assert queries() == few
