@@ -143,3 +143,60 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [("", "—"), *subjects]  # type: ignore[attr-defined]
         self.fields["metric"].choices = metrics  # type: ignore[attr-defined]
+
+
+SHEET_HELP = _(
+    "One item per line: code | title | points. Below an item, one deduction per line starting with "
+    "“-”: code | what is wrong | points deducted."
+)
+
+
+def sheet_text(items: list[dict[str, Any]]) -> str:
+    """The sheet's items in the editable line format."""
+    lines = []
+    for item in items:
+        lines.append(f"{item['code']} | {item['title']} | {item['points']}")
+        lines += [f"  - {d['code']} | {d['label']} | {d['points']}" for d in item.get("deductions", [])]
+    return "\n".join(lines)
+
+
+class SheetForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    total = forms.IntegerField(
+        label=_("Total points"),
+        min_value=1,
+        max_value=1000,
+        initial=100,
+        help_text=_("The items' points must add up to this total."),
+    )
+    items = forms.CharField(
+        label=_("Items and deductions"),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "mono"}),
+        max_length=20000,
+        help_text=SHEET_HELP,
+    )
+
+    def clean_items(self) -> list[dict[str, Any]]:
+        """The shape only (three fields a line, points a whole number); the service decides the rest."""
+        items: list[dict[str, Any]] = []
+        errors = []
+        for n, raw in enumerate(self.cleaned_data["items"].splitlines(), 1):
+            line = raw.strip()
+            if not line:
+                continue
+            deduction = line.startswith("-")
+            parts = [p.strip() for p in line.lstrip("-").split("|")]
+            if len(parts) != 3 or not parts[2].lstrip("-").isdigit():
+                errors.append(_("Line %(n)d: write code | title | points, with whole points.") % {"n": n})
+                continue
+            code, title, points = parts[0], parts[1], int(parts[2])
+            if deduction:
+                if not items:
+                    errors.append(_("Line %(n)d: a deduction must follow its item.") % {"n": n})
+                    continue
+                items[-1]["deductions"].append({"code": code, "label": title, "points": points})
+            else:
+                items.append({"code": code, "title": title, "points": points, "deductions": []})
+        if errors:
+            raise forms.ValidationError(errors)
+        return items

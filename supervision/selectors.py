@@ -9,6 +9,7 @@ their agency and its subordinates (org.selectors.read_agency_ids).
 from __future__ import annotations
 
 import datetime
+import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -183,6 +184,83 @@ def order_get(*, actor: Any, pk: int) -> SupervisionOrder | None:
 def orders_for_case(*, actor: Any, case_id: int) -> QuerySet[SupervisionOrder]:
     """督办 history of one case (for the case page): every order on it, oldest first."""
     return visible_orders(actor).filter(case_id=case_id).order_by("pk")
+
+
+@dataclass
+class CaseOrder:
+    """One 督办 (or return for correction) on a case, with every step recorded in the ledger:
+    issued, each response (a rejected response is followed by a new one), acceptance or rejection,
+    withdrawal."""
+
+    order: SupervisionOrder
+    steps: list[dict[str, Any]]
+
+
+ORDER_STEP_ACTS = {
+    "supervision.supervision_issue": "requirement",
+    "supervision.correction_issue": "requirement",
+    "supervision.order_respond": "response",
+    "supervision.order_accept": "conclusion",
+    "supervision.order_reject": "conclusion",
+    "supervision.order_withdraw": "reason",
+}
+
+
+def case_readable(*, actor: Any, case_id: int) -> Any:
+    """The case if the actor may read its 督办 history, else None: supervision's readers of the
+    case's agency (heads, legal reviewers, supervisors above — policies `view`), and whoever the
+    cases app lets read the case (its officers), who then see the orders addressed to or issued by
+    them (visible_orders)."""
+    from supervision import policies
+
+    case = case_selectors.visible_cases(None).filter(pk=case_id).first()
+    if case is None:
+        return None
+    if policies.can(actor, "view", case.agency_id):
+        return case
+    if case_selectors.visible_cases(actor).filter(pk=case_id).exists():
+        return case
+    return None
+
+
+def case_duban(*, actor: Any, case_id: int) -> list[CaseOrder] | None:
+    """督办 history of one case: every order on it in any state, oldest first, each with its steps
+    (texts of the requirement, responses and conclusions as recorded). None when the actor may not
+    read the case."""
+    from core.models import LedgerEntry
+
+    if case_readable(actor=actor, case_id=case_id) is None:
+        return None
+    orders = list(orders_for_case(actor=actor, case_id=case_id))
+    entries = LedgerEntry.objects.filter(
+        object_type="supervision.supervisionorder",
+        object_id__in=[str(o.pk) for o in orders],
+        act__in=list(ORDER_STEP_ACTS),
+    ).order_by("seq")
+    steps: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in entries:
+        payload = json.loads(e.payload or "{}")
+        steps[e.object_id].append(
+            {
+                "act": e.act,
+                "at": e.recorded_at,
+                "actor": e.actor_label,
+                "text": str(payload.get(ORDER_STEP_ACTS[e.act]) or ""),
+            }
+        )
+    return [CaseOrder(order=o, steps=steps.get(str(o.pk), [])) for o in orders]
+
+
+def duban_count_for_case(case_id: int, actor: Any) -> dict[str, int]:
+    """For the case page: how many 督办 on the case the actor sees, and how many are still open
+    (issued or not accepted). Zeros when the actor may not read the case."""
+    if case_readable(actor=actor, case_id=case_id) is None:
+        return {"total": 0, "open": 0}
+    counts = orders_for_case(actor=actor, case_id=case_id).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=("issued", "responded", "rejected"))),
+    )
+    return {"total": counts["total"] or 0, "open": counts["open"] or 0}
 
 
 def order_deadline(order: SupervisionOrder) -> Deadline | None:

@@ -326,6 +326,22 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def case_duban(request: HttpRequest, case_id: int) -> HttpResponse:
+    """督办 history of one case: every order in any state, with its responses and conclusions.
+    Readers of the case's agency see all of them, the case's officers those addressed to them."""
+    history = selectors.case_duban(actor=request.user, case_id=case_id)
+    if history is None:
+        raise Http404
+    case = selectors.case_readable(actor=request.user, case_id=case_id)
+    may_issue = policies.can(request.user, "issue_order", case.agency_id)
+    return render(
+        request,
+        "supervision/case_duban.html",
+        {"case": case, "history": history, "may_issue": may_issue, "case_ct": selectors.case_ct().pk},
+    )
+
+
 # --- case-file review ------------------------------------------------------------------------------
 
 
@@ -357,6 +373,45 @@ def review(request: HttpRequest) -> HttpResponse:
             "may_sample": officer_agency is not None
             and policies.can(request.user, "draw_sample", officer_agency),
             "sheet": ScoringSheet.objects.filter(active=True).first(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_edit(request: HttpRequest) -> HttpResponse:
+    """The scoring sheet (评查标准): the active version, a form that saves a new one, the history."""
+    _require_reader(request)
+    sheet = ScoringSheet.objects.filter(active=True).first()
+    may_edit = policies.can(request.user, "edit_config")
+    initial = (
+        {"name": sheet.name, "total": sheet.total, "items": forms.sheet_text(sheet.items)} if sheet else {}
+    )
+    form = forms.SheetForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(policies.reason_refused(request.user, "edit_config"))
+        if form.is_valid():
+            try:
+                services.sheet_save(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    total=form.cleaned_data["total"],
+                    items=form.cleaned_data["items"],
+                )
+            except DomainError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Scoring sheet saved as a new version."))
+                return redirect("supervision:sheet")
+    return render(
+        request,
+        "supervision/sheet.html",
+        {
+            "sheet": sheet,
+            "form": form,
+            "may_edit": may_edit,
+            "versions": ScoringSheet.objects.select_related("created_by").order_by("-pk")[:50],
         },
     )
 
@@ -518,6 +573,17 @@ def assessment(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("Indicator saved."))
                 return redirect("supervision:assessment")
+            if request.POST.get("act") == "circular":
+                on = services.circular_setting_set(
+                    actor=request.user, enabled=request.POST.get("enabled") == "1"
+                )
+                messages.success(
+                    request,
+                    _("Assessment runs now issue the ranking as a circular (通报).")
+                    if on
+                    else _("Assessment runs no longer issue a circular (通报)."),
+                )
+                return redirect("supervision:assessment")
             if request.POST.get("act") == "run" and run_form.is_valid():
                 d = run_form.cleaned_data
                 run = services.assessment_run(
@@ -541,6 +607,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
             "runs": selectors.runs_visible(actor=request.user)[:30],
             "may_edit": policies.can(request.user, "edit_config"),
             "may_run": agency_id is not None and policies.can(request.user, "run_assessment", agency_id),
+            "circular": services.circular_enabled(),
         },
     )
 

@@ -76,3 +76,17 @@ def test_only_heads_and_supervisors_switch_the_circular(sup):
     with pytest.raises(PermissionDenied):
         services.circular_setting_set(actor=sup.world.officer1.user, enabled=True)
     assert services.circular_enabled() is False
+
+
+def test_the_assessment_screen_switches_the_circular_and_the_run_links_it(client, sup):
+    from django.urls import reverse
+
+    client.force_login(sup.world.head.user)
+    walk(new_case(sup.world), sup.world, "closed")
+    response = client.post(reverse("supervision:assessment"), {"act": "circular", "enabled": "1"})
+    assert response.status_code == 302 and services.circular_enabled()
+    run = _run(sup)
+    page = client.get(reverse("supervision:run_detail", args=[run.pk])).content.decode()
+    assert reverse("documents:document_pdf", args=[run.circular_document_id]) in page
+    pdf = client.get(reverse("documents:document_pdf", args=[run.circular_document_id]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
