@@ -77,6 +77,17 @@ class OrderOut(Schema):
     conclusion: str
 
 
+class StepOut(Schema):
+    act: str
+    at: datetime.datetime
+    actor: str
+    text: str = Field(..., description="the requirement, response, conclusion or reason recorded")
+
+
+class CaseOrderOut(OrderOut):
+    steps: list[StepOut]
+
+
 class RespondIn(Schema):
     response: str = Field(..., max_length=5000)
 
@@ -232,11 +243,14 @@ def order_conclude(request: HttpRequest, order_id: int, payload: ConcludeIn) -> 
 
 @router.get(
     "/supervision/cases/{case_id}/orders",
-    response=with_errors(list[OrderOut]),
-    summary="督办 history of a case",
+    response=with_errors(list[CaseOrderOut]),
+    summary="督办 history of a case: every order in any state, with each response and conclusion",
 )
 def case_orders(request: HttpRequest, case_id: int) -> Any:
-    return [_order(o) for o in selectors.orders_for_case(actor=caller(request), case_id=case_id)]
+    history = selectors.case_duban(actor=caller(request), case_id=case_id)
+    if history is None:
+        raise NotFound("案件不存在或不在您的查看范围内。", code="case_not_found")
+    return [{**_order(h.order), "steps": h.steps} for h in history]
 
 
 @router.get(

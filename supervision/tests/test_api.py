@@ -53,6 +53,10 @@ def test_orders_through_the_api(client, sup):
     client.force_login(sup.world.head.user)
     history = client.get(f"/api/v1/supervision/cases/{case.pk}/orders").json()
     assert [o["id"] for o in history] == [order["id"]]
+    assert [s["text"] for s in history[0]["steps"]] == ["报告进展", "已完成"]
+    client.force_login(sup.sibling_head.user)
+    r = client.get(f"/api/v1/supervision/cases/{case.pk}/orders")
+    assert r.status_code == 404 and r.json()["code"] == "case_not_found"
 
 
 def test_watch_and_charts(client, sup):
