@@ -32,5 +32,11 @@ class RemindersConfig(AppConfig):
                 "reminder.task_done": _("Reminder task recorded"),
                 "reminder.letter_issued": _("Reminder letter (提示书) issued"),
                 "reminder.rule_changed": _("Reminder rule changed"),
+                "notification.queued": _("Notification to a party queued"),
+                "notification.no_contact": _("Notification to a party without a contact channel recorded"),
+                "notification.sent": _("Notification to a party sent"),
+                "notification.retry": _("Notification to a party failed, will be retried"),
+                "notification.delivered": _("Notification to a party delivered"),
+                "notification.failed": _("Notification to a party failed"),
             }
         )

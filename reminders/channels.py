@@ -82,9 +82,20 @@ class EmailAdapter:
             self._mailer = None
 
     def send(self, reminder: Reminder, *, attempt: int, subject: str) -> Outcome:
-        message = EmailMessage(subject, reminder.text, settings.DEFAULT_FROM_EMAIL, [reminder.email])
-        message.extra_headers["Message-ID"] = f"<reminder-{reminder.pk}-{attempt}@zhifa>"
-        message.extra_headers["X-Zhifa-Reminder"] = str(reminder.pk)
+        return self.deliver(
+            to=reminder.email,
+            subject=subject,
+            text=reminder.text,
+            headers={
+                "Message-ID": f"<reminder-{reminder.pk}-{attempt}@zhifa>",
+                "X-Zhifa-Reminder": str(reminder.pk),
+            },
+        )
+
+    def deliver(self, *, to: str, subject: str, text: str, headers: dict[str, str]) -> Outcome:
+        """One message over SMTP (reminders and notifications to parties share it)."""
+        message = EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+        message.extra_headers.update(headers)
         try:
             self.open()
             self._mailer.send_messages([message])
@@ -99,25 +110,38 @@ def sign(body: bytes, secret: str | None = None) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
+def digits(phone: str) -> str:
+    return "".join(c for c in phone or "" if c.isdigit())
+
+
+def mobile(phone: str) -> bool:
+    """A mainland mobile number, and a gateway configured to reach it."""
+    number = digits(phone)
+    return len(number) == 11 and number.startswith("1") and bool(setting("ZHIFA_SMS_GATEWAY_URL"))
+
+
 class SmsAdapter:
     code: str = Channel.SMS
 
     def available(self, reminder: Reminder) -> bool:
-        digits = "".join(c for c in reminder.phone if c.isdigit())
-        return len(digits) == 11 and digits.startswith("1") and bool(setting("ZHIFA_SMS_GATEWAY_URL"))
+        return mobile(reminder.phone)
 
     def send(self, reminder: Reminder, *, attempt: int, subject: str) -> Outcome:
-        phone = "".join(c for c in reminder.phone if c.isdigit())
+        phone = digits(reminder.phone)
+        log = SmsMessage.objects.create(reminder=reminder, phone=phone, text=reminder.text)
+        return self.submit(log, client_ref=f"reminder-{reminder.pk}-{attempt}")
+
+    def submit(self, log: SmsMessage, *, client_ref: str) -> Outcome:
+        """Hand the logged message to the gateway (reminders and notifications to parties share it)."""
         body = json.dumps(
             {
-                "to": phone,
-                "text": reminder.text,
-                "client_ref": f"reminder-{reminder.pk}-{attempt}",
+                "to": log.phone,
+                "text": log.text,
+                "client_ref": client_ref,
                 "callback_url": public_url(reverse("reminders_public:sms_report")),
             },
             ensure_ascii=False,
         ).encode()
-        log = SmsMessage.objects.create(reminder=reminder, phone=phone, text=reminder.text)
         request = urllib.request.Request(
             setting("ZHIFA_SMS_GATEWAY_URL"),
             data=body,

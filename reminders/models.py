@@ -137,6 +137,9 @@ class SmsMessage(models.Model):
     """The log of every SMS handed to the gateway, with its delivery report when it arrives."""
 
     reminder = models.ForeignKey(Reminder, null=True, on_delete=models.PROTECT, related_name="sms")
+    notification = models.ForeignKey(
+        "reminders.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="sms"
+    )
     phone = models.CharField(pgettext_lazy("reminders", "phone"), max_length=50)
     text = models.TextField(pgettext_lazy("reminders", "text"))
     provider_id = models.CharField(_("provider message id"), max_length=100, blank=True, db_index=True)
@@ -192,3 +195,50 @@ class ReminderTask(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reminder_id}"
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", pgettext_lazy("reminders", "failed")
+    NO_CONTACT = "no_contact", _("no contact channel")
+
+
+class Notification(TimeStamped):
+    """A message to a party about an act of another domain (a mediation accepted, a session held…),
+    queued in the act's transaction and sent by the reminders' e-mail and SMS channels; every attempt
+    is a ledger act. `key` makes queueing idempotent (one message per act and recipient)."""
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    agency_id = models.BigIntegerField(pgettext_lazy("reminders", "agency"), db_index=True)
+    subject_label = models.CharField(_("subject"), max_length=60)
+    subject_id = models.CharField(_("subject id"), max_length=40)
+    event = models.CharField(_("event"), max_length=60)
+    recipient_name = models.CharField(pgettext_lazy("reminders", "recipient"), max_length=200)
+    email = models.CharField(pgettext_lazy("reminders", "e-mail"), max_length=254, blank=True)
+    phone = models.CharField(pgettext_lazy("reminders", "phone"), max_length=50, blank=True)
+    subject = models.CharField(_("subject line"), max_length=200)
+    text = models.TextField(pgettext_lazy("reminders", "text"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
+    channel = models.CharField(
+        pgettext_lazy("reminders", "channel"), max_length=16, choices=Channel.choices, blank=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts on the current channel"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    provider_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("notification to a party")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="reminders_notice_due_idx"),
+            models.Index(fields=["subject_label", "subject_id"], name="reminders_notice_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -48,6 +48,8 @@ from reminders.models import (
     TaskKind,
     TaskOutcome,
 )
+from reminders.notifications import notification_queue as notification_queue  # for other apps' acts
+from reminders.notifications import notifications_send, sms_reported
 
 RS = ReminderStatus
 ACTIVE_DEADLINES = (Deadline.Status.OPEN, Deadline.Status.DUE_SOON)
@@ -640,7 +642,8 @@ def reminders_run(*, today: dt.date | None = None, now: dt.datetime | None = Non
     """The periodic job: scan, then send what is due."""
     scan = reminders_scan(today=today, now=now)
     sent = reminders_send(now=now)
-    return {**scan.as_dict(), **sent.as_dict()}
+    notices = notifications_send(now=now)
+    return {**scan.as_dict(), **sent.as_dict(), "notifications": notices}
 
 
 # --- officers' work and delivery reports ---------------------------------------------------------
@@ -810,10 +813,18 @@ def sms_report(*, body: bytes, signature: str) -> SmsMessage:
             raise NotFound(_("No SMS has this message id."), code="sms_unknown")
         if sms.reported_at is not None:  # a repeated report changes nothing
             return sms
+        reason = str(data.get("reason") or state)
         delivered = state in {"DELIVRD", "DELIVERED"}
         sms.status = "delivered" if delivered else "undelivered"
         sms.report, sms.reported_at = data, timezone.now()
         sms.save(update_fields=["status", "report", "reported_at"])
+        if sms.notification_id:
+            sms_reported(
+                notification_id=sms.notification_id,
+                delivered=delivered,
+                provider_id=provider_id,
+                reason=reason,
+            )
         reminder = (
             Reminder.objects.select_for_update().filter(pk=sms.reminder_id).first()
             if sms.reminder_id
