@@ -1,5 +1,6 @@
 """Demo supervision of the county bureau: the automatic review of its closed cases, a sample scored,
-a 督办 from the city's supervisor, an assessment of the departments, and responsibility targets."""
+a 督办 from the city's supervisor, an assessment of the departments with its 通报, and responsibility
+targets."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ def load(loader: Any) -> str | None:
             case_id=case_id,
         )
 
-    services.assessment_run(
+    # the bureau publishes its ranking as a 通报 (seed 003): switched on before the run
+    services.circular_setting_set(actor=head, enabled=True)
+    run = services.assessment_run(
         actor=head, agency_id=county.pk, level="department", period_start=year_start, period_end=today
     )
     for username, metric, target in (("zhangwei", "closed", 6), ("liuyang", "registered", 8)):
@@ -86,4 +89,8 @@ def load(loader: Any) -> str | None:
             department_id=dept,
             note="执法监察大队年度目标",
         )
-    return f"执法监督：自动评查已结案件 {checked} 件，抽查评分 1 件，市局督办 1 件，科室评议考核 1 次。"
+    circular = "（印发通报）" if run.circular_document_id else ""
+    return (
+        f"执法监督：自动评查已结案件 {checked} 件，抽查评分 1 件，市局督办 1 件，"
+        f"科室评议考核 1 次{circular}。"
+    )
