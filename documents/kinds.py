@@ -178,6 +178,17 @@ def _register(spec: KindSpec) -> None:
     KINDS[spec.code] = spec
 
 
+def register_kind(spec: KindSpec) -> KindSpec:
+    """Public: another app declares one of its document kinds (called from its AppConfig.ready).
+
+    Idempotent for the same spec; a code already taken by a different spec is refused, so two apps
+    can never silently replace each other's kind. Build the spec's keys with `ContextKey`."""
+    current = KINDS.setdefault(spec.code, spec)
+    if current is not spec and current != spec:
+        raise ValueError(f"document kind {spec.code!r} is already registered with another declaration")
+    return current
+
+
 _register(
     KindSpec(
         code="case_registration",
