@@ -272,11 +272,11 @@ def officers(case: Case, on: datetime.date) -> list[str]:
     if memo_active():
         # While a page is built (cases.memo: the guards' preview, never an issue) only whether the case
         # has officers matters to the documents' checks: their certificates are not looked up twice.
-        return [co.officer.name for co in _case_officers(case)]
+        return [co.officer.name for co in active_case_officers(case)]
 
     def compute() -> list[str]:
         out = []
-        for co in _case_officers(case):
+        for co in active_case_officers(case):
             verdict = officer_may_enforce(officer=co.officer, field_code=case.field_code, on=on)
             cert = getattr(verdict, "certificate", None)
             out.append(f"{co.officer.name} 执法证号{cert.number}" if cert is not None else co.officer.name)
@@ -285,7 +285,8 @@ def officers(case: Case, on: datetime.date) -> list[str]:
     return list(memoised(("officers_certified", case.pk, case.field_code, on), compute))
 
 
-def _case_officers(case: Case) -> list[CaseOfficer]:
+def active_case_officers(case: Case) -> list[CaseOfficer]:
+    """The case's active officers with their Officer rows, in assignment order (once per page)."""
     return memoised(
         ("case_officers", case.pk),
         lambda: list(
@@ -306,7 +307,7 @@ def registration_officers(case: Case, on: datetime.date) -> list[str]:
 
 
 def officer_names(case: Case) -> list[str]:
-    return [co.officer.name for co in _case_officers(case)]
+    return [co.officer.name for co in active_case_officers(case)]
 
 
 def _standard(case: Case) -> Any | None:

@@ -913,6 +913,8 @@ class LeadForm(forms.Form):
 class PartyForm(forms.Form):
     """当事人 with the identity number checked by the service (GB 11643 / GB 32100)."""
 
+    static_rendering = True  # unbound HTML is the same for every case (core's render_form)
+
     party_type = _choice(_("Party type"), PartyType.choices)
     name = _line(_("Name"))
     id_number = _line(_("Identity number (身份证号 or 统一社会信用代码)"), max_length=32)
@@ -1326,6 +1328,8 @@ class CaseFactsForm(forms.Form):
 class PaymentForm(forms.Form):
     """缴款 → payment_record."""
 
+    static_rendering = True  # unbound HTML is the same for every case (core's render_form)
+
     amount = _money(_("Amount paid (yuan)"), required=True)
     paid_on = _date(_("Paid on"))
     receipt_number = _line(_("Payment receipt number"), max_length=100)
@@ -1373,6 +1377,8 @@ class DeliveryScanForm(forms.Form):
 class RemedyForm(forms.Form):
     """复议 / 诉讼 application → remedy_record."""
 
+    static_rendering = True  # unbound HTML is the same for every case (core's render_form)
+
     kind = _choice(_("Kind"), RemedyKind.choices)
     filed_on = _date(_("Filed on"))
     body = _line(_("Reconsideration body or court"))
@@ -1381,6 +1387,8 @@ class RemedyForm(forms.Form):
 
 class RemedyOutcomeForm(forms.Form):
     """Outcome of a reconsideration or suit → remedy_outcome_record."""
+
+    static_rendering = True  # unbound HTML is the same for every case (core's render_form)
 
     outcome = _choice(_("Outcome"), RemedyOutcome.choices)
     decided_on = _date(_("Decided on"))

@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import policies, selectors, services
+from cases.documents import active_case_officers
 from cases.forms import (
     FACT_AMOUNTS,
     FACT_FLAGS,
@@ -450,7 +451,7 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
     current = [a for a in actions if not any(b["code"] == "wrong_status" for b in a["blocked_by"])]
     may_act = policies.can(request.user, "act", case)
     head = may_act and _is_head(request.user)
-    officers = list(case.officers.filter(active=True).select_related("officer"))
+    officers = active_case_officers(case)  # the guards asked already (memo)
     has_fine = PenaltyKind.FINE in (case.decided_kinds or [])
     remedies = list(selectors.case_remedies(case=case))
     recusals = list(selectors.case_recusals(case=case))
@@ -504,7 +505,9 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
         ],
         "party_form": PartyForm() if may_act else None,
         "assign_form": OfficerAssignForm(officers=_agency_officers(case)) if head else None,
-        "facts_form": CaseFactsForm(case=case, violations=_violations(request.user)) if may_act else None,
+        # the facts form is fetched when its panel is opened (facts_edit GET); a bound one with errors
+        # comes in `extra` and is shown open
+        "facts_form": None,
         "payment_form": PaymentForm() if may_act and has_fine else None,
         "remedy_form": RemedyForm() if may_act and case.decided_on else None,
         "recusal_form": RecusalApplyForm(officers=[o.officer for o in officers])
@@ -689,10 +692,22 @@ def officer_assign(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def facts_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    """事实 used by discretion and the guards → case_facts_update."""
+    """事实 used by discretion and the guards → case_facts_update. GET gives the form: the bare form
+    when the case page's panel fetches it (htmx), else a page of its own (without JavaScript)."""
     case = _case(request, case_id)
+    if request.method == "GET":
+        try:
+            policies.ensure(request.user, "act", case)
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        context = {
+            "case": case,
+            "facts_form": CaseFactsForm(case=case, violations=_violations(request.user)),
+        }
+        htmx = bool(getattr(request, "htmx", False))  # the case page's panel: the bare form
+        return render(request, "cases/includes/facts_form.html" if htmx else "cases/facts_form.html", context)
     form = CaseFactsForm(request.POST, case=case, violations=_violations(request.user))
     return _submit(
         request,

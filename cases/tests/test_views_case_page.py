@@ -72,6 +72,28 @@ def test_facts_form_saves_violation_dates_land_class_and_converts_mu(client, wor
     assert "初次违法" in text
 
 
+def test_the_facts_form_is_fetched_when_its_panel_opens_and_stands_alone_without_javascript(
+    client, world, case
+):
+    occupation_standard(agency=world.agency)
+    case_facts_update(actor=world.head.user, case=case, violation_code="illegal_occupation")
+    _login(client, world.officer1)
+    url = reverse("cases:facts_edit", args=[case.pk])
+    page = _page(client, case).text
+    # the case page carries the panel and a link, not the form (it is built when asked for)
+    assert 'id="facts-edit"' in page and f'hx-get="{url}"' in page and 'name="act_started_on"' not in page
+    fragment = client.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert f'action="{url}"' in fragment.text and "csrfmiddlewaretoken" in fragment.text
+    assert re.search(r'<option value="illegal_occupation" selected>', fragment.text)
+    alone = client.get(url)
+    assert alone.status_code == 200 and "<html" in alone.text and 'name="area_m2"' in alone.text
+    # someone who may not act on the case gets neither
+    client.logout()
+    _login(client, world.outsider)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code in (403, 404)
+
+
 def test_facts_form_refuses_end_before_start_in_chinese_and_keeps_input(client, world, case):
     _login(client, world.officer1)
     before = case.version

@@ -45,3 +45,33 @@ def nav_item_if(context: template.Context, name: str, label: str, policy: str, v
     if user is None or not import_string(policy)(user, verb):
         return ""
     return nav_item(context, name, label)
+
+
+# (form class, prefix, language) → the HTML of an unbound form whose rendering depends on nothing else
+_STATIC_FORMS: dict[tuple[str, str, str | None], str] = {}
+_STATIC_FORMS_MAX = 512
+
+
+@register.simple_tag
+def render_form(form: Any) -> str:
+    """`includes/form.html` for `form` (nothing for None). A form class that sets `static_rendering =
+    True` declares that its *unbound* HTML depends only on its class, prefix and the language (no
+    case data, no user, no date): that HTML is rendered once per process and language and reused,
+    which spares a busy page dozens of widget templates. A bound form (with what was typed and its
+    errors) is always rendered afresh."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    if form is None:
+        return ""
+    if form.is_bound or not getattr(form, "static_rendering", False):
+        return render_to_string("includes/form.html", {"form": form})
+    cls = type(form)
+    key = (f"{cls.__module__}.{cls.__qualname__}", form.prefix or "", get_language())
+    html = _STATIC_FORMS.get(key)
+    if html is None:
+        html = render_to_string("includes/form.html", {"form": form})
+        if len(_STATIC_FORMS) < _STATIC_FORMS_MAX:
+            _STATIC_FORMS[key] = html
+    return mark_safe(html)  # rendered by the template engine, escaped there
