@@ -63,6 +63,7 @@ def _register() -> None:
     api.add_router("/", __import__("api.routes.mediation", fromlist=["router"]).router)
     api.add_router("/", __import__("api.routes.reminders", fromlist=["router"]).router)
     api.add_router("/", __import__("api.routes.followups", fromlist=["router"]).router)
+    api.add_router("/", __import__("api.routes.publicity", fromlist=["router"]).router)
 
 
 _register()

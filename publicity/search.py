@@ -126,8 +126,8 @@ def entries(
     return qs.order_by("-published_at", "-id")
 
 
-def snippet(text: str, q: str, *, width: int = 60) -> SafeString:
-    """An escaped excerpt around the first hit with every query word in <mark>."""
+def _excerpt(text: str, q: str, width: int) -> tuple[str, list[str], str, str]:
+    """(excerpt around the first hit, the query words longest first, prefix, suffix)."""
     text = normalise(text)
     words = sorted(set(query_words(q)), key=len, reverse=True)
     start = 0
@@ -136,19 +136,30 @@ def snippet(text: str, q: str, *, width: int = 60) -> SafeString:
         if at >= 0:
             start = max(0, at - width // 3)
             break
-    excerpt = text[start : start + width * 2]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width * 2 < len(text) else ""
+    return text[start : start + width * 2], words, prefix, suffix
+
+
+def excerpt(text: str, q: str, *, width: int = 60) -> str:
+    """The plain-text excerpt around the first hit (what the API returns; no markup)."""
+    part, _words, prefix, suffix = _excerpt(text, q, width)
+    return prefix + part + suffix
+
+
+def snippet(text: str, q: str, *, width: int = 60) -> SafeString:
+    """An escaped excerpt around the first hit with every query word in <mark>."""
+    part, words, prefix, suffix = _excerpt(text, q, width)
     if not words:
-        return mark_safe(html.escape(excerpt))
+        return mark_safe(html.escape(part))
     pattern = re.compile("|".join(re.escape(w) for w in words))
     parts: list[str] = []
     last = 0
-    for m in pattern.finditer(excerpt):
-        parts.append(html.escape(excerpt[last : m.start()]))
+    for m in pattern.finditer(part):
+        parts.append(html.escape(part[last : m.start()]))
         parts.append("<mark>" + html.escape(m.group(0)) + "</mark>")
         last = m.end()
-    parts.append(html.escape(excerpt[last:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width * 2 < len(text) else ""
+    parts.append(html.escape(part[last:]))
     return mark_safe(prefix + "".join(parts) + suffix)
 
 

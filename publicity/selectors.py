@@ -154,6 +154,7 @@ PUBLIC_FIELDS = (
     "public_id",
     "agency_id",
     "title",
+    "category",
     "document_number",
     "party_label",
     "decided_on",
@@ -358,3 +359,17 @@ def violator_rules() -> QuerySet[Any]:
     from publicity.models import ViolatorRule
 
     return ViolatorRule.objects.filter(active=True).order_by("code")
+
+
+# --- the public JSON API (api/routes/publicity.py) ------------------------------------------------
+
+
+def search_excerpt(text: str, q: str) -> str:
+    """Plain-text excerpt of a hit's masked text around the first query word (no markup)."""
+    from publicity import search
+
+    return search.excerpt(text, q)
+
+
+def published_annual_report(pk: int) -> Any | None:
+    return published_annual_reports().filter(pk=pk).first()
