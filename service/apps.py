@@ -44,5 +44,18 @@ class ServiceConfig(AppConfig):
                 "patrol.lead": _("Patrol finding turned into a case lead"),
                 "draw.make": _("Random inspection draw made"),
                 "draw.publish": _("Random inspection results published"),
+                "licence.revoke": _("Licence revoked (撤销)"),
+                "licence.withdraw": _("Licence withdrawn (撤回)"),
+                "licence.cancel": _("Licence cancelled (注销)"),
+                "hearing.notify": _("Right to a licence hearing notified"),
+                "hearing.request": _("Licence hearing requested"),
+                "hearing.waive": _("Licence hearing not requested"),
+                "hearing.schedule": _("Licence hearing scheduled and notified"),
+                "hearing.record": _("Licence hearing held and recorded"),
+                "notice.delivery": _("Licensing notice delivered"),
+                "notice.downloaded": _("Licensing notice downloaded by the applicant"),
+                "licence_kind.create": _("Licence kind created"),
+                "licence_kind.change": _("Licence kind changed"),
+                "supervision_frequency.change": _("Supervision frequency changed"),
             }
         )

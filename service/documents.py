@@ -18,10 +18,15 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.models import LegalSetting
-from documents.kinds import AGENCY_DATE, KINDS, REMEDIES, SEAL, Element, KindSpec, _k
+from documents.kinds import AGENCY_DATE, REMEDIES, SEAL, ContextKey, Element, KindSpec, register_kind
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "service" / "documents"
 _REGION = re.compile(r"^(.+?(?:县|区|旗|市))")
+
+
+def _k(name: str, label: Any, required: bool = False, **kw: Any) -> ContextKey:
+    return ContextKey(name, label, required, **kw)
+
 
 APPLICANT = _k("applicant_name", _("applicant"), True)
 APPLICANT_ID = _k("applicant_id_number", _("identity number or credit code"))
@@ -196,6 +201,146 @@ SPECS = (
         ),
         sample={**SAMPLE, "reason": "拟建项目不符合经批准的控制性详细规划"},
     ),
+    KindSpec(
+        code="licence_hearing_right",
+        official_title="行政许可听证告知书",
+        title=_("notice of the right to a hearing on a licence application"),
+        basis="《行政许可法》第47条",
+        keys=(
+            APPLICANT,
+            APPLICANT_ID,
+            KIND_NAME,
+            PROJECT,
+            RECEIVED,
+            CODE,
+            _k("hearing_reason", _("why the licence concerns a hearing"), True),
+            _k("request_days", _("working days to request a hearing"), True),
+            _k("request_due", _("hearing to be requested by"), True, date=True),
+        ),
+        elements=(
+            APPLICANT_EL,
+            MATTER_EL,
+            Element("right", _("the right to request a hearing"), markers=("听证",)),
+            Element(
+                "limit",
+                _("the time limit to request it"),
+                keys=("request_due",),
+                markers=("第四十七条",),
+            ),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            **SAMPLE,
+            "hearing_reason": "该许可事项直接关系他人重大利益",
+            "request_days": 5,
+            "request_due": datetime.date(2026, 3, 13),
+        },
+    ),
+    KindSpec(
+        code="licence_hearing_notice",
+        official_title="行政许可听证通知书",
+        title=_("notice of a licence hearing"),
+        basis="《行政许可法》第48条第1款第1项",
+        keys=(
+            APPLICANT,
+            KIND_NAME,
+            PROJECT,
+            CODE,
+            _k("hearing_time", _("time of the hearing"), True),
+            _k("hearing_place", _("place of the hearing"), True),
+            _k("presiding_officer", _("presiding officer"), True),
+            _k("public", _("held in public"), flag=True),
+        ),
+        elements=(
+            APPLICANT_EL,
+            MATTER_EL,
+            Element(
+                "when_where",
+                _("the time and place of the hearing"),
+                keys=("hearing_time", "hearing_place"),
+                markers=("听证",),
+            ),
+            Element("presiding", _("the presiding officer"), keys=("presiding_officer",)),
+            Element("recusal", _("the right to ask for recusal"), markers=("回避",)),
+            AGENCY_DATE,
+            SEAL,
+        ),
+        sample={
+            **SAMPLE,
+            "hearing_time": "2026年3月27日上午9时30分",
+            "hearing_place": "某某县自然资源局三楼听证室",
+            "presiding_officer": "李某（法规科）",
+            "public": True,
+        },
+    ),
+    *(
+        KindSpec(
+            code=code,
+            official_title=official,
+            title=title,
+            basis=basis,
+            keys=(
+                _k("holder_name", _("licence holder"), True),
+                _k("holder_id_number", _("identity number or credit code")),
+                _k("licence_kind", _("licence"), True),
+                _k("licence_number", _("licence number"), True),
+                _k("licence_issued_on", _("licence issued on"), True, date=True),
+                _k("reason", _("reason"), True),
+                _k("legal_basis", _("legal basis"), True),
+                RECON,
+                COURT,
+            ),
+            elements=(
+                Element("holder", _("the licence holder"), keys=("holder_name",)),
+                Element("licence", _("the licence concerned"), keys=("licence_kind", "licence_number")),
+                Element("decision", _("the decision"), keys=("reason", "legal_basis"), markers=(marker,)),
+                REMEDIES,
+                AGENCY_DATE,
+                SEAL,
+            ),
+            sample={
+                "holder_name": "某某建材有限公司",
+                "holder_id_number": "91330100MA2XXXXX0K",
+                "licence_kind": "采矿许可证",
+                "licence_number": "某采矿〔2024〕3号",
+                "licence_issued_on": datetime.date(2024, 5, 6),
+                "reason": sample_reason,
+                "legal_basis": basis_sample,
+                "reconsideration_body": "某某县人民政府",
+                "court": "某某县人民法院",
+            },
+        )
+        for code, official, title, basis, marker, sample_reason, basis_sample in (
+            (
+                "licence_revocation",
+                "撤销行政许可决定书",
+                _("decision to revoke a licence"),
+                "《行政许可法》第69条",
+                "撤销",
+                "被许可人以提供虚假材料的欺骗手段取得该行政许可",
+                "《中华人民共和国行政许可法》第六十九条第二款",
+            ),
+            (
+                "licence_withdrawal",
+                "撤回行政许可决定书",
+                _("decision to withdraw a licence"),
+                "《行政许可法》第8条第2款",
+                "撤回",
+                "许可所依据的客观情况发生重大变化，为了公共利益的需要",
+                "《中华人民共和国行政许可法》第八条第二款",
+            ),
+            (
+                "licence_cancellation",
+                "注销行政许可决定书",
+                _("decision to cancel a licence"),
+                "《行政许可法》第70条",
+                "注销",
+                "行政许可有效期届满未延续",
+                "《中华人民共和国行政许可法》第七十条第一项",
+            ),
+        )
+    ),
 )
 
 KIND_CODES = tuple(spec.code for spec in SPECS)
@@ -208,6 +353,11 @@ NUMBER_PATTERNS: dict[str, str] = {
     "licence_rejection": "{prefix}许不受〔{year}〕{seq}号",
     "licence_grant": "{prefix}准许〔{year}〕{seq}号",
     "licence_refusal": "{prefix}不准许〔{year}〕{seq}号",
+    "licence_hearing_right": "{prefix}许听告〔{year}〕{seq}号",
+    "licence_hearing_notice": "{prefix}许听通〔{year}〕{seq}号",
+    "licence_revocation": "{prefix}撤许〔{year}〕{seq}号",
+    "licence_withdrawal": "{prefix}撤回许〔{year}〕{seq}号",
+    "licence_cancellation": "{prefix}注许〔{year}〕{seq}号",
     "licence_construction_land_planning": "地字第{prefix}{year}{seq:05d}号",
     "licence_construction_project_planning": "建字第{prefix}{year}{seq:05d}号",
     "licence_rural_construction_planning": "乡字第{prefix}{year}{seq:05d}号",
@@ -233,7 +383,7 @@ def ensure_number_pattern(*, agency_id: int, sequence: str) -> None:
 
 def register_kinds() -> None:
     for spec in SPECS:
-        KINDS.setdefault(spec.code, spec)
+        register_kind(spec)
 
 
 def remedy_bodies(agency: Any) -> dict[str, str]:

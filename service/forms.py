@@ -114,3 +114,37 @@ class LicenceFilter(forms.Form):
         label=_("Risk level"), required=False, choices=[("", _("all")), *RiskLevel.choices]
     )
     q = forms.CharField(label=_("Number, holder or scope"), required=False, max_length=100)
+
+
+class LicenceKindForm(forms.Form):
+    """A licence kind (catalog data) as the system administrator edits it; the rules are in
+    service.services.catalog.licence_kind_save."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_(
+            "Lowercase letters, digits and underscores; it names the number sequence and never changes."
+        ),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    field_code = forms.ChoiceField(label=_("Field of enforcement (certificate required)"), choices=())
+    power_code = forms.CharField(label=_("Power item code (权责清单)"), max_length=40, required=False)
+    basis = forms.CharField(label=_("Legal basis"), max_length=200, required=False)
+    validity_months = forms.IntegerField(
+        label=_("Usual validity (months)"), min_value=1, max_value=600, required=False
+    )
+    temporary_land = forms.BooleanField(label=_("Temporary land use (return date)"), required=False)
+    active = forms.BooleanField(label=_("Active (offered to applicants)"), required=False, initial=True)
+
+    def __init__(
+        self, *args: Any, fields: list[tuple[str, str]], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field_code"].choices = fields  # type: ignore[attr-defined]
+        if editing:
+            self.fields["code"].disabled = True
+
+
+class FrequencyForm(forms.Form):
+    interval_days = forms.IntegerField(label=_("Inspect every (days)"), min_value=1, max_value=3650)

@@ -168,6 +168,8 @@ class LicenceStatus(models.TextChoices):
     VALID = "valid", _("licence valid")
     EXPIRED = "expired", _("licence expired")
     REVOKED = "revoked", _("licence revoked")
+    WITHDRAWN = "withdrawn", _("licence withdrawn")
+    CANCELLED = "cancelled", _("licence cancelled")
 
 
 class Licence(TimeStamped):
@@ -203,6 +205,10 @@ class Licence(TimeStamped):
         _("status"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID
     )
     renewed_times = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    # 撤销 / 撤回 / 注销 (行政许可法 Arts.8, 69, 70): when, why and under which provision it ended.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason it ended"), blank=True)
+    end_basis = models.CharField(_("legal basis of the ending"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
@@ -301,3 +307,80 @@ class RandomDraw(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HearingStatus(models.TextChoices):
+    NOTIFIED = "notified", _("right to a hearing notified")
+    REQUESTED = "requested", _("hearing requested")
+    WAIVED = "waived", _("hearing not requested")
+    SCHEDULED = "scheduled", _("hearing scheduled")
+    HELD = "held", _("hearing held")
+
+
+class Hearing(TimeStamped):
+    """听证 on a licence application (行政许可法 Arts.46–48): the right notified, the request within
+    5 days, the hearing held within 20 days and notified 7 days before, the record. Statuses change
+    only through `service.services.hearings._move_hearing` (HEARING_TRANSITIONS)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="hearings", verbose_name=_("application")
+    )
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=HearingStatus.choices, default=HearingStatus.NOTIFIED
+    )
+    reason = models.CharField(_("why a hearing"), max_length=300)
+    notified_on = models.DateField(_("right notified on"))
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    requested_by = models.CharField(_("requested by"), max_length=200, blank=True)
+    notice_on = models.DateField(_("hearing notice sent on"), null=True, blank=True)
+    hearing_on = models.DateField(_("hearing date"), null=True, blank=True)
+    hearing_time = models.CharField(_("time of the hearing"), max_length=40, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    presiding = models.CharField(_("presiding officer"), max_length=100, blank=True)
+    public = models.BooleanField(_("held in public"), default=True)
+    record = models.TextField(_("hearing record"), blank=True)
+    attendees = models.TextField(_("attendees"), blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-notified_on", "-pk"]
+        verbose_name = _("licence hearing")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.status}"
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("handed over at the service window")
+    POST = "post", _("by post")
+    ELECTRONIC = "electronic", _("electronically (e-mail)")
+    ONLINE = "online", _("downloaded on the portal with the tracking code")
+    PUBLIC_NOTICE = "public_notice", _("by public notice")
+
+
+class NoticeDelivery(models.Model):
+    """How a licensing notice (受理/补正/不予受理/准予/不予许可/听证/撤销…) reached the applicant or
+    holder, recorded by the officer (or by the portal when the applicant downloads it)."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    subject_type = models.CharField(max_length=40)  # service.application | service.licence
+    subject_id = models.PositiveBigIntegerField()
+    document_id = models.PositiveBigIntegerField(_("document"))
+    document_number = models.CharField(_("document number"), max_length=120)
+    method = models.CharField(_("delivery method"), max_length=16, choices=DeliveryMethod.choices)
+    delivered_on = models.DateField(_("delivered on"))
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("notice delivery")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} {self.method}"

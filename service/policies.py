@@ -8,6 +8,8 @@
   行政许可法 Art.34 on the staff who examine).
 - Extending the decision time limit: a head of the agency (行政许可法 Art.42: 经本行政机关负责人批准).
 - Inspections, patrols and draws: the agency's officers and heads.
+- Revoking, withdrawing or cancelling a licence (行政许可法 Arts.8, 69, 70): a head of the agency.
+- Licence kinds and supervision frequencies (catalog configuration): the system administrator.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from org.selectors import is_unrestricted, officer_for, officer_may_enforce, rea
 HANDLERS = frozenset({Role.OFFICER, Role.HEAD})
 READERS = frozenset({Role.OFFICER, Role.HEAD, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
 OWNER_VERBS = frozenset({"handle", "handover"})
-VERBS = frozenset({"view", "register", "take", "extend", "inspect", *OWNER_VERBS})
+VERBS = frozenset({"view", "register", "take", "extend", "inspect", "revoke", "administer", *OWNER_VERBS})
 
 
 def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
@@ -33,6 +35,13 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
         return _("Unknown action “%(verb)s”.") % {"verb": verb}
     if is_unrestricted(actor):
         return None
+    if verb == "administer":
+        if Role.SYSTEM_ADMIN in roles_of(user=actor):
+            return None
+        return _(
+            "Licence kinds and supervision frequencies are configuration: only the system "
+            "administrator may change them (三员分立). Ask the system administrator."
+        )
     officer = officer_for(actor)
     if officer is None or not officer.active:
         return _("Only officers of the agency may handle licence matters.")
@@ -50,6 +59,13 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
             return _(
                 "Only the head of the agency approves extending the decision time limit "
                 "(行政许可法 Art.42: 经本行政机关负责人批准); ask the head to approve it."
+            )
+        return None
+    if verb == "revoke":
+        if Role.HEAD not in roles:
+            return _(
+                "Revoking, withdrawing or cancelling a licence is decided by the head of the agency "
+                "(行政许可法 Arts.8, 69, 70); ask the head to decide it."
             )
         return None
     if verb in OWNER_VERBS:

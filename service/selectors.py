@@ -202,7 +202,81 @@ def public_status(app: Application) -> dict[str, Any]:
         if app.status in (AppStatus.REFUSED, AppStatus.REJECTED)
         else "",
         "licence_number": licence.number if licence else "",
+        "hearing": _public_hearing(app),
     }
+
+
+def _public_hearing(app: Application) -> dict[str, Any] | None:
+    from service.models import HearingStatus
+
+    hearing = app.hearings.order_by("-pk").first()
+    if hearing is None:
+        return None
+    request = subject_deadlines(hearing, kind="service.hearing_request", open_only=True).first()
+    return {
+        "status_label": str(HearingStatus(hearing.status).label),
+        "request_due": request.due_date if request else None,
+        "hearing_on": hearing.hearing_on if hearing.status == HearingStatus.SCHEDULED else None,
+        "hearing_time": hearing.hearing_time,
+        "place": hearing.place if hearing.status == HearingStatus.SCHEDULED else "",
+    }
+
+
+def public_notices(app: Application) -> list[Any]:
+    """The notices issued to the applicant, oldest first, for the progress page (tracking code)."""
+    from documents import selectors as document_selectors
+
+    return list(
+        document_selectors.documents_for_subject(
+            actor=None, subject_type="service.application", subject_id=app.pk
+        ).order_by("issued_on", "pk")
+    )
+
+
+def deliveries_for(obj: Any) -> QuerySet[Any]:
+    from service.models import NoticeDelivery
+
+    subject_type = "service.application" if isinstance(obj, Application) else "service.licence"
+    return NoticeDelivery.objects.filter(subject_type=subject_type, subject_id=obj.pk).order_by("pk")
+
+
+def public_refusals(*, q: str = "") -> QuerySet[Application]:
+    """不予行政许可 decisions shown on the portal (行政许可法 Arts.5, 40: results public), newest first;
+    the page shows them masked (`public_applicant`, `public_application_text`)."""
+    qs = (
+        Application.objects.filter(status=AppStatus.REFUSED, decided_on__isnull=False)
+        .select_related("agency", "kind")
+        .order_by("-decided_on", "-pk")
+    )
+    if q:
+        qs = qs.filter(Q(project__icontains=q) | Q(kind__name__icontains=q))
+    return qs
+
+
+def _is_person(ident: str) -> bool:
+    ident = (ident or "").strip()
+    return len(ident) in (15, 18) and ident[:-1].isdigit()
+
+
+def public_applicant(app: Application) -> str:
+    """An organisation's name is public; a person's is shortened to surname + 某 (publicity.masking)."""
+    from publicity.masking import pseudonym
+
+    return pseudonym(app.applicant_name) if _is_person(app.applicant_id_number) else app.applicant_name
+
+
+def public_application_text(app: Application, text: str) -> str:
+    """Text of an application for the portal with the applicant's personal data masked."""
+    from publicity.masking import mask
+
+    person = _is_person(app.applicant_id_number)
+    party = {
+        "persons" if person else "organisations": [app.applicant_name],
+        "id_numbers": [app.applicant_id_number] if person else [],
+        "addresses": [app.applicant_address] if person and app.applicant_address else [],
+        "phones": [app.applicant_phone] if app.applicant_phone else [],
+    }
+    return mask(text, party).text
 
 
 # --- licences ------------------------------------------------------------------------------------
@@ -298,6 +372,10 @@ def public_text(licence: Licence, text: str) -> str:
         "phones": [licence.holder_phone] if licence.holder_phone else [],
     }
     return mask(text, party).text
+
+
+def supervision_frequencies() -> list[tuple[str, int]]:
+    return list(SupervisionFrequency.objects.values_list("risk_level", "interval_days"))
 
 
 def supervision_interval(risk_level: str) -> int:

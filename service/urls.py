@@ -1,6 +1,6 @@
 from django.urls import path
 
-from service import views
+from service import config_views, views
 
 app_name = "service"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("patrols/", views.patrol_list, name="patrols"),
     path("draws/", views.draw_list, name="draws"),
     path("draws/<int:pk>/", views.draw_detail, name="draw"),
+    path("settings/kinds/", config_views.kind_list, name="kinds"),
+    path("settings/kinds/new/", config_views.kind_edit, name="kind_new"),
+    path("settings/kinds/<int:pk>/", config_views.kind_edit, name="kind"),
+    path("settings/frequencies/", config_views.frequencies, name="frequencies"),
 ]

@@ -22,13 +22,21 @@ from core.errors import DomainError, NotFound
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.services.files import file_open
 from documents import selectors as document_selectors
+from documents import services as document_services
 from org.selectors import officer_for
 from service import abuse, policies, selectors, services
 from service.forms import ApplicationFilter, ApplicationForm, LicenceFilter, TrackForm
-from service.models import AppStatus, RiskLevel
+from service.models import AppStatus, DeliveryMethod, HearingStatus, RiskLevel
+from service.services.hearings import OPEN_HEARING
 from service.services.inspections import licences_of
+from service.services.notices import OFFICER_METHODS
 
 PAGE_SIZE = 20
+ENDING_CHOICES = (
+    ("revoke", "撤销（《行政许可法》第六十九条）"),
+    ("withdraw", "撤回（《行政许可法》第八条第二款）"),
+    ("cancel", "注销（《行政许可法》第七十条）"),
+)
 SESSION_KEY = "service.new_code"
 
 
@@ -183,7 +191,46 @@ def public_track(request: HttpRequest) -> HttpResponse:
             else:
                 context["status"] = selectors.public_status(app)
                 context["display_code"] = abuse.display_code(app.tracking_code)
+                context["notices"] = selectors.public_notices(app)
+                context["code"] = app.tracking_code
     return _no_store(render(request, "service/public_track.html", context, status=status))
+
+
+@require_GET
+def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice of the application, for whoever holds the tracking code (given again as ?code=);
+    the first download is recorded as delivery online."""
+    if abuse.throttled(request, "track"):
+        return _refused(request, _("Too many look-ups from your address; please try again in a minute."), 429)
+    app = selectors.application_by_code(request.GET.get("code", ""))
+    document = next((d for d in selectors.public_notices(app) if d.pk == pk), None) if app else None
+    if app is None or document is None:
+        raise Http404
+    services.notice_downloaded(application=app, document=document)
+    response = HttpResponse(
+        document_services.document_pdf(actor=None, document=document), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="notice-{document.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)
+
+
+@require_GET
+def public_refusals(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()[:100]
+    page, query = _paginate(request, selectors.public_refusals(q=q))
+    rows = [
+        {
+            "a": app,
+            "applicant": selectors.public_applicant(app),
+            "project": selectors.public_application_text(app, app.project),
+            "reason": selectors.public_application_text(app, app.decision_reason),
+        }
+        for app in page.object_list
+    ]
+    return render(
+        request, "service/public_refusals.html", {"page": page, "rows": rows, "q": q, "query": query}
+    )
 
 
 @require_GET
@@ -311,7 +358,21 @@ APP_ACTIONS = (
     "grant",
     "refuse",
     "issue",
+    "hearing_notify",
+    "hearing_request",
+    "hearing_waive",
+    "hearing_schedule",
+    "hearing_record",
+    "delivery",
 )
+
+
+def _hearing(app: Any, post: Any) -> Any:
+    pk = str(post.get("hearing", ""))
+    hearing = app.hearings.filter(pk=int(pk) if pk.isdigit() else 0).first()
+    if hearing is None:
+        raise NotFound(_("No such hearing on this application."), code="hearing_not_found")
+    return hearing
 
 
 def _act(request: HttpRequest, app: Any, action: str) -> None:
@@ -353,6 +414,50 @@ def _act(request: HttpRequest, app: Any, action: str) -> None:
         services.application_issue(
             actor=user, application=app, supervision_number=post.get("supervision_number", "")
         )
+    elif action == "hearing_notify":
+        services.hearing_notify_right(actor=user, application=app, reason=post.get("hearing_reason", ""))
+    elif action == "hearing_request":
+        services.hearing_request(
+            actor=user,
+            hearing=_hearing(app, post),
+            requested_by=post.get("requested_by", ""),
+            on=_date(post.get("requested_on")),
+        )
+    elif action == "hearing_waive":
+        services.hearing_waive(actor=user, hearing=_hearing(app, post), note=post.get("note", ""))
+    elif action == "hearing_schedule":
+        services.hearing_schedule(
+            actor=user,
+            hearing=_hearing(app, post),
+            hearing_on=_date(post.get("hearing_on")),
+            hearing_time=post.get("hearing_time", ""),
+            place=post.get("place", ""),
+            presiding=post.get("presiding", ""),
+            public=post.get("public") == "on",
+        )
+    elif action == "hearing_record":
+        services.hearing_record(
+            actor=user,
+            hearing=_hearing(app, post),
+            record=post.get("record", ""),
+            attendees=post.get("attendees", ""),
+            held_on=_date(post.get("held_on")),
+        )
+    elif action == "delivery":
+        _delivery(request, app)
+
+
+def _delivery(request: HttpRequest, subject: Any) -> None:
+    post = request.POST
+    services.notice_delivery_record(
+        actor=request.user,
+        subject=subject,
+        document_id=post.get("document"),
+        method=post.get("method", ""),
+        delivered_on=_date(post.get("delivered_on")),
+        recipient=post.get("recipient", ""),
+        note=post.get("note", ""),
+    )
 
 
 @login_required
@@ -397,6 +502,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "default_from": today.isoformat(),
         "default_until": (today + datetime.timedelta(days=30 * (app.kind.validity_months or 12))).isoformat(),
         "licence": getattr(app, "licence", None) if app.status == AppStatus.ISSUED else None,
+        "hearings": app.hearings.order_by("pk"),
+        "hearing_open": app.hearings.filter(status__in=OPEN_HEARING).exists(),
+        "H": HearingStatus,
+        "deliveries": selectors.deliveries_for(app),
+        "delivery_methods": [(m.value, m.label) for m in DeliveryMethod if m in OFFICER_METHODS],
+        "today": today.isoformat(),
     }
     return render(request, "service/application_detail.html", context, status=status)
 
@@ -452,12 +563,24 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         licence = selectors.licence_get(actor=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    error = None
+    error: DomainError | None = None
     if request.method == "POST":
+        action = request.POST.get("action", "risk")
         try:
-            services.licence_set_risk(
-                actor=request.user, licence=licence, risk_level=request.POST.get("risk_level", "")
-            )
+            if action == "end":
+                services.licence_end(
+                    actor=request.user,
+                    licence=licence,
+                    how=request.POST.get("how", ""),
+                    reason=request.POST.get("reason", ""),
+                    legal_basis=request.POST.get("legal_basis", ""),
+                )
+            elif action == "delivery":
+                _delivery(request, licence)
+            else:
+                services.licence_set_risk(
+                    actor=request.user, licence=licence, risk_level=request.POST.get("risk_level", "")
+                )
         except DomainError as exc:
             error = exc
         else:
@@ -466,6 +589,13 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "l": licence,
         "error": error,
+        "may_end": policies.can(request.user, "revoke", licence),
+        "endings": ENDING_CHOICES,
+        "documents": services.subject_documents(licence),
+        "deliveries": selectors.deliveries_for(licence),
+        "delivery_methods": [(m.value, m.label) for m in DeliveryMethod if m in OFFICER_METHODS],
+        "today": timezone.localdate().isoformat(),
+        "posted": request.POST if request.method == "POST" else {},
         "deadlines": selectors.subject_deadlines(licence),
         "inspections": licence.inspections.prefetch_related("officers").order_by("-due_on"),
         "renewals": licence.renewals.all(),

@@ -14,6 +14,14 @@ from service.services.applications import (
     application_take,
     applications_deem_accepted,
 )
+from service.services.catalog import licence_kind_save, supervision_frequency_set
+from service.services.hearings import (
+    hearing_notify_right,
+    hearing_record,
+    hearing_request,
+    hearing_schedule,
+    hearing_waive,
+)
 from service.services.inspections import (
     draw_compute,
     draw_make,
@@ -24,7 +32,8 @@ from service.services.inspections import (
     patrol_record,
     patrol_to_lead,
 )
-from service.services.licences import application_issue, licence_set_risk, licences_expiry_run
+from service.services.licences import application_issue, licence_end, licence_set_risk, licences_expiry_run
+from service.services.notices import notice_delivery_record, notice_downloaded, subject_documents
 
 __all__ = [
     "Upload",
@@ -44,10 +53,21 @@ __all__ = [
     "draw_make",
     "draw_publish",
     "draw_reproduces",
+    "hearing_notify_right",
+    "hearing_record",
+    "hearing_request",
+    "hearing_schedule",
+    "hearing_waive",
     "inspection_record",
     "inspection_to_lead",
+    "licence_end",
+    "licence_kind_save",
     "licence_set_risk",
     "licences_expiry_run",
+    "notice_delivery_record",
+    "notice_downloaded",
     "patrol_record",
     "patrol_to_lead",
+    "subject_documents",
+    "supervision_frequency_set",
 ]

@@ -21,7 +21,7 @@ from core.services.clock import deadline_cancel, deadline_satisfy, deadline_star
 from core.services.ledger import ledger_append
 from core.services.numbering import number_take
 from service import policies, selectors
-from service.documents import ensure_number_pattern
+from service.documents import ensure_number_pattern, remedy_bodies
 from service.models import Application, AppStatus, Inspection, InspectionKind, Licence, LicenceStatus
 from service.services.applications import ISSUE, _locked, _move, _sync, clean_text
 
@@ -29,9 +29,25 @@ EXPIRY = "licence.expiry"
 RETURN = "licence.temporary_land_return"
 L = LicenceStatus
 LICENCE_TRANSITIONS: dict[str, frozenset[str]] = {
-    L.VALID: frozenset({L.EXPIRED, L.REVOKED}),
-    L.EXPIRED: frozenset(),
-    L.REVOKED: frozenset(),
+    L.VALID: frozenset({L.EXPIRED, L.REVOKED, L.WITHDRAWN, L.CANCELLED}),
+    # 注销 (Art.70): after expiry without renewal (1), or once revoked or withdrawn (4).
+    L.EXPIRED: frozenset({L.CANCELLED}),
+    L.REVOKED: frozenset({L.CANCELLED}),
+    L.WITHDRAWN: frozenset({L.CANCELLED}),
+    L.CANCELLED: frozenset(),
+}
+
+# How a licence ends before (or after) its term: the status, the act, the document and its default
+# legal basis (行政许可法; the officer may cite the paragraph or a special law instead).
+ENDINGS: dict[str, tuple[str, str, str, str]] = {
+    "revoke": (L.REVOKED, "licence.revoke", "licence_revocation", "《中华人民共和国行政许可法》第六十九条"),
+    "withdraw": (
+        L.WITHDRAWN,
+        "licence.withdraw",
+        "licence_withdrawal",
+        "《中华人民共和国行政许可法》第八条第二款",
+    ),
+    "cancel": (L.CANCELLED, "licence.cancel", "licence_cancellation", "《中华人民共和国行政许可法》第七十条"),
 }
 PENDING_RENEWAL = (AppStatus.RECEIVED, AppStatus.CORRECTION, AppStatus.ACCEPTED, AppStatus.PAUSED)
 
@@ -286,4 +302,80 @@ def licence_set_risk(*, actor: Any, licence: Licence, risk_level: str) -> Licenc
             payload={"from": old, "to": risk_level},
         )
     licence.risk_level = risk_level
+    return licence
+
+
+def licence_end(
+    *,
+    actor: Any,
+    licence: Licence,
+    how: str,
+    reason: str,
+    legal_basis: str = "",
+    today: datetime.date | None = None,
+) -> Licence:
+    """撤销 (Art.69: granted unlawfully), 撤回 (Art.8 para.2: law or circumstances changed, public
+    interest) or 注销 (Art.70) a licence, decided by the head with reasons and the provision applied:
+    the status moves through LICENCE_TRANSITIONS, a sealed decision with the remedies is issued to the
+    holder, and the licence's open time limits (expiry and its reminders, land return) are cancelled."""
+    if how not in ENDINGS:
+        raise ValidationFailed(
+            _("Choose revoke (撤销), withdraw (撤回) or cancel (注销)."),
+            field_errors={"how": [_("Choose how the licence ends.")]},
+            status=422,
+        )
+    policies.ensure(actor, "revoke", licence)
+    today = today or timezone.localdate()
+    to, act, kind, default_basis = ENDINGS[how]
+    reason, basis = clean_text(reason), clean_text(legal_basis, 300) or default_basis
+    if not reason:
+        raise ValidationFailed(
+            _("State the reasons: the holder is told them in the decision and may challenge them."),
+            field_errors={"reason": [_("Give the reasons.")]},
+            status=422,
+        )
+    with transaction.atomic():
+        locked = (
+            Licence.objects.select_for_update(of=("self",))
+            .select_related("kind", "agency")
+            .get(pk=licence.pk)
+        )
+        if to not in LICENCE_TRANSITIONS[locked.status]:
+            allowed = "、".join(str(L(s).label) for s in sorted(LICENCE_TRANSITIONS[locked.status]))
+            raise Conflict(
+                _(
+                    "A licence that is %(from)s cannot become %(to)s (行政许可法 Arts.8, 69, 70). "
+                    "Allowed next states: %(allowed)s."
+                )
+                % {"from": L(locked.status).label, "to": L(to).label, "allowed": allowed or _("none")},
+                code="licence_transition_refused",
+            )
+        locked.ended_on, locked.end_reason, locked.end_basis = today, reason, basis
+        _move_licence(locked, to=to, actor=actor, act=act, payload={"reason": reason, "basis": basis})
+        for deadline in selectors.subject_deadlines(locked, open_only=True):
+            deadline_cancel(actor=actor, deadline=deadline, reason=f"许可已{L(to).label}")
+        ensure_number_pattern(agency_id=locked.agency_id, sequence=kind)
+        from documents import services as document_services
+
+        document_services.document_issue(
+            actor=actor,
+            kind=kind,
+            context={
+                "holder_name": locked.holder_name,
+                "holder_id_number": locked.holder_id_number,
+                "licence_kind": locked.kind.name,
+                "licence_number": locked.number,
+                "licence_issued_on": locked.issued_on,
+                "reason": reason,
+                "legal_basis": basis,
+                **remedy_bodies(locked.agency),
+            },
+            subject_type="service.licence",
+            subject_id=locked.pk,
+            agency=locked.agency,
+            on=today,
+            key=f"{kind}-{locked.pk}",
+        )
+    for field in ("status", "ended_on", "end_reason", "end_basis"):
+        setattr(licence, field, getattr(locked, field))
     return licence
