@@ -326,8 +326,8 @@ def main() -> None:
     parser.add_argument(
         "--proposed-indexes",
         action="store_true",
-        help="first create (in this database only) the indexes proposed for the cases app: "
-        "(agency_id, registered_on), (agency_id, decided_on), (agency_id, closed_on), payment(paid_on)",
+        help="obsolete: the indexes it created are in the cases app since migration cases/0011 "
+        "((agency_id, registered_on), (agency_id, decided_on), (agency_id, closed_on), payment(paid_on, case_id))",
     )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -339,14 +339,7 @@ def main() -> None:
     if not User.objects.filter(username=HEAD).exists():
         generate(args.cases)
     if args.proposed_indexes:
-        from django.db import connection
-
-        with connection.cursor() as c:
-            for name, table, cols in PROPOSED_INDEXES:
-                c.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({cols})")
-            c.execute("ANALYZE cases_case")
-            c.execute("ANALYZE cases_payment")
-        print("with the proposed indexes:", ", ".join(n for n, _t, _c in PROPOSED_INDEXES))
+        print("--proposed-indexes: nothing to do, the period indexes come with migration cases/0011")
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
     )

@@ -202,6 +202,10 @@ class Case(TimeStamped):
             models.Index(fields=["agency", "status"], name="cases_case_agency_status"),
             # the case lists: newest first within the agencies the actor reads (page and capped count)
             models.Index(fields=["agency", "id"], name="cases_case_agency_id"),
+            # the supervision charts and the assessment count cases of a period per agency
+            models.Index(fields=["agency", "registered_on"], name="cases_case_agency_registered"),
+            models.Index(fields=["agency", "decided_on"], name="cases_case_agency_decided"),
+            models.Index(fields=["agency", "closed_on"], name="cases_case_agency_closed"),
         ]
 
     def __str__(self) -> str:
@@ -423,6 +427,8 @@ class Payment(TimeStamped):
     class Meta:
         ordering = ["case", "paid_on", "pk"]
         verbose_name = _("payment")
+        # fines collected per period (supervision charts)
+        indexes = [models.Index(fields=["paid_on", "case"], name="cases_payment_paid_on")]
         constraints = [
             models.UniqueConstraint(fields=["case", "receipt_number"], name="cases_payment_receipt_unique"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="cases_payment_amount_positive"),
