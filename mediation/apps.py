@@ -11,6 +11,9 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.acts import register_acts
+        from mediation.documents import register_kinds
+
+        register_kinds()
 
         register_acts(
             {

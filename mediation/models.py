@@ -72,6 +72,8 @@ class Mediation(TimeStamped):
     related_case_id = models.PositiveBigIntegerField(_("related case"), null=True, blank=True)
     decided_at = models.DateTimeField(_("acceptance decided at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason for not accepting"), blank=True)
+    refusal_document_id = models.PositiveBigIntegerField(_("notice of not accepting"), null=True, blank=True)
+    refusal_document_number = models.CharField(_("number of the notice"), max_length=80, blank=True)
     agreement_terms = models.TextField(_("terms of the agreement"), blank=True)
     performance = models.TextField(_("manner and time of performance"), blank=True)
     document_id = models.PositiveBigIntegerField(_("agreement document"), null=True, blank=True)

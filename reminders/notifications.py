@@ -97,7 +97,7 @@ def notification_queue(
         status=NS.QUEUED if reachable else NS.NO_CONTACT,
         channel=reachable[0] if reachable else "",
         next_attempt_at=now if reachable else None,
-        detail="" if reachable else _("no e-mail address nor mobile number"),
+        detail="" if reachable else _("no e-mail address, and no mobile number or no SMS gateway"),
     )
     ledger_append(
         actor=actor,

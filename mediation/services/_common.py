@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -33,13 +34,18 @@ DEFAULT_ROUTES = (
     "或者依法向人民法院提起诉讼。"
 )
 DOCUMENT_KIND = "mediation_agreement"
+REFUSAL_KIND = "mediation_refusal"  # declared in mediation/documents.py
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 MAX_TEXT = 5000
 
 
 # Every document number is unique (documents.Document.number): each sequence gets its customary mark
 # unless the agency configured a pattern of its own (core NumberPattern), as cases and service do.
-NUMBER_PATTERNS = {"mediation": "{prefix}调〔{year}〕{seq}号", DOCUMENT_KIND: "{prefix}调协〔{year}〕{seq}号"}
+NUMBER_PATTERNS = {
+    "mediation": "{prefix}调〔{year}〕{seq}号",
+    DOCUMENT_KIND: "{prefix}调协〔{year}〕{seq}号",
+    REFUSAL_KIND: "{prefix}调不受〔{year}〕{seq}号",
+}
 
 
 def ensure_number_pattern(*, agency_id: int, sequence: str) -> None:
@@ -138,3 +144,36 @@ def _officer(actor: Any) -> Any:
     if officer is None:
         raise ValidationFailed(_("Sign in with your officer account."), code="mediation_officer_required")
     return officer
+
+
+def notify_parties(
+    mediation: Mediation,
+    *,
+    actor: Any,
+    event: str,
+    subject: str,
+    text: Callable[[Any], str],
+    occasion: str = "",
+    sides: tuple[str, ...] = (),
+) -> None:
+    """Tell each party (or only those of `sides`) of an act, through the reminders' channels (SMS to the
+    phone the party gave); queued in the act's transaction, one notification per act and party, each
+    recorded in the ledger — a party without a phone is recorded as not reachable (the documents reach
+    them by post or at the window)."""
+    from reminders.services import notification_queue
+
+    for party in mediation.parties.all().order_by("pk"):
+        if sides and party.side not in sides:
+            continue
+        notification_queue(
+            actor=actor,
+            key=f"{event}:{mediation.pk}:{occasion}:{party.pk}",
+            agency_id=mediation.agency_id,
+            subject_label="mediation.mediation",
+            subject_id=mediation.pk,
+            event=event,
+            recipient_name=party.representative or party.name,
+            phone=party.phone,
+            subject=subject,
+            text=text(party),
+        )

@@ -18,7 +18,9 @@ from core.models import Deadline
 from core.services.clock import deadline_cancel, deadline_satisfy, deadline_start
 from core.services.ledger import ledger_append
 from core.services.numbering import number_take
+from documents import services as document_services
 from mediation import policies, selectors
+from mediation.documents import refusal_context
 from mediation.models import (
     Channel,
     DisputeKind,
@@ -32,7 +34,9 @@ from mediation.models import (
 from mediation.models import Status as S
 from mediation.services._common import (
     BASIS,
+    DEFAULT_ROUTES,
     PHONE_RE,
+    REFUSAL_KIND,
     _clean,
     _ended,
     _label,
@@ -41,6 +45,7 @@ from mediation.services._common import (
     _record,
     _sync,
     ensure_number_pattern,
+    notify_parties,
 )
 from org import selectors as org_selectors
 
@@ -254,7 +259,7 @@ def mediation_accept(*, actor: Any, mediation: Mediation, mediator_id: Any) -> M
         )
         for d in selectors.mediation_deadlines(mediation=locked, kind=selectors.ACCEPTANCE, open_only=True):
             deadline_satisfy(actor=actor, deadline=d, by_act="mediation.accept")
-        deadline_start(
+        due = deadline_start(
             actor=actor,
             subject=locked,
             agency_id=locked.agency_id,
@@ -265,6 +270,26 @@ def mediation_accept(*, actor: Any, mediation: Mediation, mediator_id: Any) -> M
             amount=selectors.legal_setting_int(*selectors.CONCLUSION_DAYS),
             start_date=timezone.localdate(),
             responsible=officer.user,
+        ).due_date
+        notify_parties(
+            locked,
+            actor=actor,
+            event="mediation.accept",
+            subject=_("The application for mediation is accepted"),
+            text=lambda p: (
+                _(
+                    "%(name)s: %(agency)s accepted the application for mediation %(number)s. Mediator: "
+                    "%(mediator)s. The mediation is to be concluded by %(due)s unless the parties agree to "
+                    "extend; the mediator will tell you the time and place of the sessions."
+                )
+                % {
+                    "name": p.name,
+                    "agency": locked.agency.name,
+                    "number": locked.number,
+                    "mediator": officer.name,
+                    "due": f"{due.year}年{due.month}月{due.day}日",
+                }
+            ),
         )
     _sync(mediation, locked)
     return mediation
@@ -286,9 +311,47 @@ def mediation_refuse(*, actor: Any, mediation: Mediation, reason: str) -> Mediat
         locked.refusal_reason = reason
         locked.decided_at = timezone.now()
         locked.concluded_on = timezone.localdate()
-        _move(locked, to=S.REFUSED, actor=actor, act="mediation.refuse", payload={"reason": reason})
+        ensure_number_pattern(agency_id=locked.agency_id, sequence=REFUSAL_KIND)
+        document = document_services.document_issue(
+            actor=actor,
+            kind=REFUSAL_KIND,
+            context=refusal_context(locked, routes=DEFAULT_ROUTES),
+            subject_type="mediation.mediation",
+            subject_id=locked.pk,
+            agency=locked.agency,
+            key=f"mediation-{locked.pk}-refusal",
+        )
+        locked.refusal_document_id, locked.refusal_document_number = document.pk, document.number
+        _move(
+            locked,
+            to=S.REFUSED,
+            actor=actor,
+            act="mediation.refuse",
+            payload={"reason": reason, "document": document.pk, "number": document.number},
+        )
         for d in selectors.mediation_deadlines(mediation=locked, kind=selectors.ACCEPTANCE, open_only=True):
             deadline_satisfy(actor=actor, deadline=d, by_act="mediation.refuse")
+        notify_parties(
+            locked,
+            actor=actor,
+            event="mediation.refuse",
+            sides=(Side.APPLICANT,),
+            subject=_("Your application for mediation is not accepted"),
+            text=lambda p: (
+                _(
+                    "%(name)s: %(agency)s does not accept your application for mediation (tracking code "
+                    "%(code)s): %(reason)s. The notice %(number)s names the routes left to you: %(routes)s"
+                )
+                % {
+                    "name": p.name,
+                    "agency": locked.agency.name,
+                    "code": selectors.display_code(locked.tracking_code),
+                    "reason": reason.rstrip("。."),
+                    "number": document.number,
+                    "routes": DEFAULT_ROUTES,
+                }
+            ),
+        )
     _sync(mediation, locked)
     return mediation
 

@@ -38,6 +38,7 @@ from mediation.services._common import (
     _sync,
     _within_time_limit,
     ensure_number_pattern,
+    notify_parties,
 )
 from mediation.services.intake import _party_errors
 
@@ -130,6 +131,26 @@ def mediation_session_record(
             _move(locked, to=S.MEDIATING, actor=actor, act="mediation.session", payload=payload)
         else:
             _record(locked, actor=actor, act="mediation.session", payload=payload)
+        notify_parties(
+            locked,
+            actor=actor,
+            event="mediation.session",
+            occasion=str(session.pk),
+            subject=_("A mediation session was recorded"),
+            text=lambda p: (
+                _(
+                    "%(name)s: the session of mediation %(number)s held on %(on)s at %(place)s is recorded. "
+                    "You may read the record at %(agency)s."
+                )
+                % {
+                    "name": p.name,
+                    "number": locked.number,
+                    "on": f"{held_on.year}年{held_on.month}月{held_on.day}日",
+                    "place": place,
+                    "agency": locked.agency.name,
+                }
+            ),
+        )
     _sync(mediation, locked)
     return session
 
@@ -377,6 +398,24 @@ def mediation_conclude(*, actor: Any, mediation: Mediation) -> Mediation:
         )
         for d in selectors.mediation_deadlines(mediation=locked, kind=selectors.CONCLUSION, open_only=True):
             deadline_satisfy(actor=actor, deadline=d, by_act="mediation.conclude")
+        notify_parties(
+            locked,
+            actor=actor,
+            event="mediation.conclude",
+            subject=_("The mediation agreement is issued"),
+            text=lambda p: (
+                _(
+                    "%(name)s: the agreement of mediation %(number)s, signed by both parties, is issued as "
+                    "%(document)s. Perform it as agreed: %(performance)s"
+                )
+                % {
+                    "name": p.name,
+                    "number": locked.number,
+                    "document": document.number,
+                    "performance": locked.performance,
+                }
+            ),
+        )
     _sync(mediation, locked)
     return mediation
 
@@ -408,5 +447,15 @@ def mediation_fail(*, actor: Any, mediation: Mediation, reason: str, routes: str
         )
         for d in selectors.mediation_deadlines(mediation=locked, kind=selectors.CONCLUSION, open_only=True):
             deadline_satisfy(actor=actor, deadline=d, by_act="mediation.fail")
+        notify_parties(
+            locked,
+            actor=actor,
+            event="mediation.fail",
+            subject=_("The mediation ended without agreement"),
+            text=lambda p: (
+                _("%(name)s: mediation %(number)s ended without agreement (%(reason)s). %(routes)s")
+                % {"name": p.name, "number": locked.number, "reason": reason.rstrip("。."), "routes": routes}
+            ),
+        )
     _sync(mediation, locked)
     return mediation
