@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
@@ -38,6 +39,23 @@ class StepOut(Schema):
     on: datetime.date | None
 
 
+class HearingOut(Schema):
+    status_label: str
+    request_due: datetime.date | None = Field(None, description="a hearing may be requested until (Art.47)")
+    hearing_on: datetime.date | None
+    hearing_time: str
+    place: str
+
+
+class NoticeOut(Schema):
+    kind: str
+    title: str
+    number: str
+    issued_on: datetime.date
+    verification_code: str
+    url: str = Field(..., description="download of the sealed PDF (append ?code=<tracking code>)")
+
+
 class ApplicationStatusOut(Schema):
     tracking_code: str
     agency: str
@@ -53,6 +71,10 @@ class ApplicationStatusOut(Schema):
     decision_due: datetime.date | None
     decision_reason: str
     licence_number: str
+    hearing: HearingOut | None = None
+    notices: list[NoticeOut] = Field(
+        default_factory=list, description="受理/补正/不予受理/准予/不予许可 and hearing notices issued"
+    )
 
 
 class ApplicationIn(Schema):
@@ -87,6 +109,9 @@ class LicenceOut(Schema):
     supervision_number: str
     risk_level: str
     status: str
+    ended_on: datetime.date | None = Field(None, description="revoked, withdrawn or cancelled on")
+    end_reason: str = ""
+    end_basis: str = ""
 
     @staticmethod
     def resolve_kind(obj: Any) -> str:
@@ -148,7 +173,18 @@ def application_track(request: HttpRequest, code: str = CODE) -> Any:
     app = selectors.application_by_code(code)
     if app is None:
         raise NotFound(abuse.not_found_message(), code="application_not_found")
-    return selectors.public_status(app)
+    notices = [
+        {
+            "kind": d.kind,
+            "title": d.kind_title,
+            "number": d.number,
+            "issued_on": d.issued_on,
+            "verification_code": d.verification_code,
+            "url": reverse("service_public:notice", args=[d.pk]),
+        }
+        for d in selectors.public_notices(app)
+    ]
+    return {**selectors.public_status(app), "notices": notices}
 
 
 @router.get("/service/licences", response=with_errors(list[LicenceOut]), summary="Licences I may see")

@@ -40,6 +40,7 @@ def test_kinds_apply_and_track(world, client: Client):
     assert bad.status_code == 422 and "applicant_id_number" in bad.json()["field_errors"]
     track = client.get(f"/api/v1/service/applications/track/{code[:4]}-{code[4:8]}-{code[8:]}")
     assert track.status_code == 200 and track.json()["status"] == "received"
+    assert track.json()["notices"] == [] and track.json()["hearing"] is None
     assert client.get("/api/v1/service/applications/track/AAAAAAAAAAAA").status_code == 404
     assert Application.objects.count() == 1
 
@@ -57,6 +58,14 @@ def test_officer_reads_licences_in_scope(world, client: Client):
         client.get(f"/api/v1/service/licences/{licence.pk}").json()["valid_until"]
         == licence.valid_until.isoformat()
     )
+    track = client.get(f"/api/v1/service/applications/track/{app.tracking_code}").json()
+    assert [n["kind"] for n in track["notices"]] == ["licence_acceptance", "licence_grant"]
+    assert track["notices"][0]["url"].startswith("/gongkai/service/track/notices/")
+    services.licence_end(
+        actor=world.head.user, licence=licence, how="withdraw", reason="规划调整，公共利益需要"
+    )
+    ended = client.get(f"/api/v1/service/licences/{licence.pk}").json()
+    assert ended["status"] == "withdrawn" and ended["ended_on"] and "第八条" in ended["end_basis"]
     client.force_login(world.outsider.user)
     assert client.get("/api/v1/service/licences").json()["count"] == 0
     assert client.get(f"/api/v1/service/licences/{licence.pk}").status_code == 404
