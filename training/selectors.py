@@ -175,3 +175,71 @@ def subjects(*, agency_id: int) -> list[str]:
         .values_list("subject", flat=True)
         .distinct()
     )
+
+
+def agency_of(actor: Any) -> Any:
+    """The agency whose training the actor organises or takes part in; PermissionDenied for a login
+    that is no officer."""
+    from django.utils.translation import gettext as _
+
+    from core.errors import PermissionDenied
+
+    officer = officer_for(actor)
+    if officer is None:
+        raise PermissionDenied(
+            _("Only officers registered in an agency use training and exams."), code="not_an_officer"
+        )
+    return officer.agency
+
+
+def plans_for(actor: Any) -> QuerySet[Any]:
+    from django.db.models import Count
+
+    from training.models import TrainingPlan
+
+    return _scoped(TrainingPlan.objects.annotate(sessions_held=Count("sessions")), actor).order_by(
+        "-year", "pk"
+    )
+
+
+def _or_404(qs: QuerySet[Any], pk: int, message: str, code: str) -> Any:
+    from core.errors import NotFound
+
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(message, code=code)
+    return obj
+
+
+def plan_or_404(*, plan_id: int, actor: Any) -> Any:
+    from django.utils.translation import gettext as _
+
+    return _or_404(plans_for(actor), plan_id, _("No such training plan in your agency."), "plan_not_found")
+
+
+def session_or_404(*, session_id: int, actor: Any) -> TrainingSession:
+    from django.utils.translation import gettext as _
+
+    return _or_404(  # type: ignore[no-any-return]
+        sessions_for(actor), session_id, _("No such training session in your agency."), "session_not_found"
+    )
+
+
+def question_or_404(*, question_id: int, actor: Any) -> Question:
+    from django.utils.translation import gettext as _
+
+    return _or_404(  # type: ignore[no-any-return]
+        _scoped(Question.objects.all(), actor),
+        question_id,
+        _("No such question in your agency's bank."),
+        "question_not_found",
+    )
+
+
+def attendance_of(session: TrainingSession) -> dict[str, list[int]]:
+    """The officers recorded present and absent at a session."""
+    present: list[int] = []
+    absent: list[int] = []
+    for officer_id, here in session.attendance.order_by("officer_id").values_list("officer_id", "present"):
+        (present if here else absent).append(officer_id)
+    return {"present": present, "absent": absent}

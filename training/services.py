@@ -176,7 +176,14 @@ def attendance_record(
     """Record who attended; a second recording of the same officer changes their row (old/new in the
     ledger)."""
     policies.ensure(actor, "manage", session)
-    wanted = {int(i): True for i in present_ids} | {int(i): False for i in absent_ids}
+    present_set, absent_set = {int(i) for i in present_ids}, {int(i) for i in absent_ids}
+    if present_set & absent_set:
+        raise ValidationFailed(
+            _("An officer is either present or absent, not both: %(ids)s are listed as both.")
+            % {"ids": "、".join(map(str, sorted(present_set & absent_set)))},
+            field_errors={"absent": [_("Remove the officers also listed as present.")]},
+        )
+    wanted = dict.fromkeys(present_set, True) | dict.fromkeys(absent_set, False)
     officers = set(
         org_selectors.visible_officers(None)
         .filter(pk__in=wanted, agency_id=session.agency_id)
