@@ -1,7 +1,9 @@
-"""The documents of licensing (行政许可法 Arts.32, 38, 39), registered with the documents app's kinds
-at start-up (`register_kinds`, called from ServiceConfig.ready) and rendered through its public
-`document_issue` (sealed, dated, numbered, signed, on the ledger). Their default templates live in
-service/templates/service/documents/ and are activated by migration 0003 (version 1 of each).
+"""The documents of licensing (行政许可法 Arts.32, 38, 39; hearings Arts.47–48; ending a licence
+Arts.8, 69, 70), registered with the documents app at start-up through its public
+`documents.kinds.register_kind` (`register_kinds`, called from ServiceConfig.ready) and rendered
+through its public `document_issue` (sealed, dated, numbered, signed, on the ledger). Their default
+templates live in service/templates/service/documents/ and are activated by migrations 0003 and 0006
+(version 1 of each).
 
 The remedies (行政复议 / 行政诉讼) name the bodies of `cases.document_agency_data` (LegalSetting,
 shared with the penalty documents) or, by default, the people's government and the court of the

@@ -130,6 +130,15 @@ def application_issue(
             )
         if locked.renewal_of_id:
             licence = Licence.objects.select_for_update().get(pk=locked.renewal_of_id)
+            if licence.status != L.VALID:
+                raise Conflict(
+                    _(
+                        "Licence %(number)s is %(status)s: a renewal cannot bring it back "
+                        "(行政许可法 Arts.50, 70); the applicant applies for a new licence."
+                    )
+                    % {"number": licence.number, "status": L(licence.status).label},
+                    code="licence_renewal_not_valid",
+                )
             licence = _renew(
                 licence,
                 actor=actor,

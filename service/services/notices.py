@@ -113,6 +113,8 @@ def notice_downloaded(*, application: Application, document: Any) -> NoticeDeliv
     """The applicant opened the notice from the progress page (tracking code): recorded once per notice
     as delivered online, an act of the system."""
     with transaction.atomic():
+        # Serialise downloads of one application's notices so that the first is recorded once.
+        Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
         if NoticeDelivery.objects.filter(
             subject_type="service.application", document_id=document.pk, method=DeliveryMethod.ONLINE
         ).exists():

@@ -115,3 +115,23 @@ def test_transition_table_is_enforced_pairwise(world):
             else:
                 with pytest.raises(Conflict):
                     _move_licence(licence, to=to, actor=None, act="licence.cancel")
+
+
+def test_a_renewal_cannot_revive_a_revoked_licence(world):
+    licence = issued(world)
+    today = timezone.localdate()
+    from service.tests.conftest import submit
+
+    renewal = submit(world, renewal_of_id=licence.pk, project="厂房扩建工程（延续）")
+    services.application_take(actor=world.clerk.user, application=renewal)
+    services.application_accept(actor=world.clerk.user, application=renewal)
+    services.application_decide(
+        actor=world.clerk.user,
+        application=renewal,
+        grant=True,
+        terms=terms(valid_until=licence.valid_until + datetime.timedelta(days=365), valid_from=today),
+    )
+    services.licence_end(actor=world.head.user, licence=licence, how="revoke", reason="以欺骗手段取得")
+    with pytest.raises(Conflict) as exc:
+        services.application_issue(actor=world.clerk.user, application=renewal)
+    assert exc.value.code == "licence_renewal_not_valid"
