@@ -48,6 +48,8 @@ def load(loader: Any) -> str | None:
         agency=county,
         title="信丰县自然资源局行政处罚裁量权适用规则",
         summary="规定行政处罚裁量基准的适用规则和说理要求。",
+        # In force once published: the catalog shows it beside these items' legal bases.
+        power_codes=["ZR-CF-001", "ZR-CF-002"],
     )
     services.document_submit(actor=legal, document=done)
     services.document_review(

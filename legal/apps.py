@@ -59,6 +59,7 @@ class LegalConfig(AppConfig):
                 "legal.opinion_requested": _("Legal opinion requested"),
                 "legal.opinion_recorded": _("Legal opinion recorded"),
                 "legal.document_drafted": _("Normative document drafted"),
+                "legal.document_powers_set": _("Normative document linked to power-list items"),
                 "legal.document_submitted": _("Normative document sent to the legality review"),
                 "legal.document_reviewed": _("Legality review of a normative document"),
                 "legal.document_decided": _("Normative document decided"),

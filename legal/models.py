@@ -102,6 +102,9 @@ class NormativeDocument(TimeStamped):
     published_where = models.CharField(_("published in"), max_length=200, blank=True)
     repealed_on = models.DateField(_("repealed on"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The power-list items (by code, stable across their versions) this document is an enforcement
+    # basis for: once published, the catalog shows it with their legal bases (issue 9 §10).
+    power_codes = models.JSONField(_("power-list items it is a basis for"), default=list, blank=True)
 
     class Meta:
         ordering = ["-pk"]

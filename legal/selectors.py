@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,11 +14,13 @@ from legal import policies
 from legal.models import (
     Accountability,
     Adviser,
+    DocumentStatus,
     JointAction,
     NormativeDocument,
     OpinionRequest,
     Referral,
 )
+from org import selectors as org_selectors
 from org.selectors import read_agency_ids
 
 OPEN_DEADLINE = ("open", "due_soon", "overdue", "paused")
@@ -128,3 +131,22 @@ def referral_or_404(*, referral_id: int, actor: Any) -> Referral:
     if referral is None:
         raise NotFound(_("No such referral."), code="referral_not_found")
     return referral
+
+
+def documents_in_force_for_powers(
+    *, agency_id: int, codes: Iterable[str]
+) -> dict[str, list[NormativeDocument]]:
+    """The normative documents in force (published, not repealed) that are an enforcement basis for
+    the power-list items `codes` of the agency: its own documents and those of the agencies above it
+    (a city's document applies to its counties). Public: the catalog and the portal show them beside
+    the legal bases (issue 9 §10). Code → documents, newest first."""
+    wanted = {str(c) for c in codes}
+    path = org_selectors.visible_agencies(None).filter(pk=agency_id).values_list("path", flat=True).first()
+    agency_ids = [int(p) for p in str(path or "").strip("/").split("/") if p.isdigit()] or [agency_id]
+    found: dict[str, list[NormativeDocument]] = {}
+    for doc in NormativeDocument.objects.filter(
+        agency_id__in=agency_ids, status=DocumentStatus.PUBLISHED, repealed_on__isnull=True
+    ).order_by("-published_on", "-pk"):
+        for code in sorted(wanted.intersection(doc.power_codes or [])):
+            found.setdefault(code, []).append(doc)
+    return found

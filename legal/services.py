@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
+from catalog import selectors as catalog_selectors
 from core.errors import Conflict, ValidationFailed
 from core.services.clock import deadline_satisfy, deadline_start
 from core.services.ledger import ledger_append
@@ -270,16 +271,76 @@ def _locked_doc(doc: NormativeDocument) -> NormativeDocument:
     return NormativeDocument.objects.select_for_update().get(pk=doc.pk)
 
 
-def document_draft(*, actor: Any, agency: Any, title: str, summary: str = "") -> NormativeDocument:
+def _power_codes(errors: dict[str, list[str]], codes: Iterable[str]) -> list[str]:
+    """The codes normalised (trimmed, once each, sorted); an error unless each is a power-list item."""
+    wanted = sorted({str(c).strip() for c in codes if str(c).strip()})
+    if len(wanted) > 50 or any(len(c) > 50 for c in wanted):
+        errors["power_codes"] = [_("Give at most 50 power-list codes of at most 50 characters each.")]
+        return wanted
+    known = set(
+        catalog_selectors.visible_power_items(None).filter(code__in=wanted).values_list("code", flat=True)
+    )
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        errors["power_codes"] = [
+            _("Not in the power list: %(codes)s. Give the codes of the power-list items (权责清单).")
+            % {"codes": "、".join(unknown)}
+        ]
+    return wanted
+
+
+def document_draft(
+    *, actor: Any, agency: Any, title: str, summary: str = "", power_codes: Iterable[str] = ()
+) -> NormativeDocument:
+    """Draft a normative document, optionally naming the power-list items it is a basis for."""
     policies.ensure(actor, "manage", agency)
     errors: dict[str, list[str]] = {}
     _required(errors, title=title)
+    codes = _power_codes(errors, power_codes)
     _raise(errors, _("The draft was not saved: correct the fields listed."))
     with transaction.atomic():
         doc = NormativeDocument.objects.create(
-            agency_id=agency.pk, title=_text(title, 200), summary=_text(summary, 5000)
+            agency_id=agency.pk, title=_text(title, 200), summary=_text(summary, 5000), power_codes=codes
         )
-        _record(actor=actor, act="legal.document_drafted", obj=doc, payload={"title": doc.title})
+        _record(
+            actor=actor,
+            act="legal.document_drafted",
+            obj=doc,
+            payload={"title": doc.title, "power_codes": codes},
+        )
+    return doc
+
+
+def document_powers_set(
+    *, actor: Any, document: NormativeDocument, power_codes: Iterable[str]
+) -> NormativeDocument:
+    """Name the power-list items the document is an enforcement basis for (the catalog links them to
+    it while it is in force); not for a repealed document."""
+    policies.ensure(actor, "manage", document)
+    errors: dict[str, list[str]] = {}
+    codes = _power_codes(errors, power_codes)
+    _raise(errors, _("The power-list items were not saved: correct the fields listed."))
+    with transaction.atomic():
+        doc = _locked_doc(document)
+        if doc.status == D.REPEALED:
+            raise Conflict(
+                _(
+                    "A repealed normative document is no longer a basis for enforcement; link a document "
+                    "in force."
+                ),
+                code="document_repealed",
+            )
+        if doc.power_codes != codes:
+            old = list(doc.power_codes)
+            doc.power_codes = codes
+            doc.save(update_fields=["power_codes", "updated_at"])
+            _record(
+                actor=actor,
+                act="legal.document_powers_set",
+                obj=doc,
+                payload={"old": {"power_codes": old}, "new": {"power_codes": codes}},
+            )
+    document.power_codes = doc.power_codes
     return doc
 
 

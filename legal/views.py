@@ -5,6 +5,7 @@ only: anyone else gets 403, and the refusal is in the ledger)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -37,12 +38,21 @@ def _int(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _codes(value: Any) -> list[str]:
+    """Power-list codes typed in one field, separated by commas, 、 or spaces."""
+    return [c for c in re.split(r"[\s,，、;；]+", str(value or "")) if c]
+
+
 def _register_action(request: HttpRequest, agency: Any) -> str:
     """Run a keeper's form of the registers page; return the success message."""
     p, a, action = request.POST, request.user, request.POST.get("action")
     if action == "document":
         services.document_draft(
-            actor=a, agency=agency, title=p.get("title", ""), summary=p.get("summary", "")
+            actor=a,
+            agency=agency,
+            title=p.get("title", ""),
+            summary=p.get("summary", ""),
+            power_codes=_codes(p.get("power_codes")),
         )
     elif action == "adviser":
         services.adviser_add(
@@ -172,7 +182,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         step, p, a = request.POST.get("step"), request.POST, request.user
         try:
-            if step == "submit":
+            if step == "powers":
+                services.document_powers_set(actor=a, document=doc, power_codes=_codes(p.get("power_codes")))
+            elif step == "submit":
                 services.document_submit(actor=a, document=doc)
             elif step == "review":
                 services.document_review(

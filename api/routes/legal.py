@@ -2,9 +2,8 @@
 and their answers, the advisers' opinions on a case, and the accountability findings (legal department
 and heads only: anyone else gets 403, recorded in the ledger)."""
 
-
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +17,7 @@ from legal import selectors, services
 router = Router(tags=["legal"])
 
 ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
+CODE: Any = Path(..., min_length=1, max_length=50, description="a power-list item's code")  # type: ignore[type-arg]
 
 
 class DocumentOut(Schema):
@@ -32,11 +32,22 @@ class DocumentOut(Schema):
     published_on: dt.date | None
     repealed_on: dt.date | None
     version: int
+    power_codes: list[str] = Field(
+        ..., description="the power-list items (codes) it is an enforcement basis for, shown in the catalog"
+    )
+
+
+PowerCode = Annotated[str, Field(min_length=1, max_length=50)]
 
 
 class DocumentIn(Schema):
     title: str = Field(..., max_length=200)
     summary: str = Field("", max_length=5000)
+    power_codes: list[PowerCode] = Field(default_factory=list, max_length=50)
+
+
+class PowersIn(Schema):
+    power_codes: list[PowerCode] = Field(..., max_length=50)
 
 
 class StepIn(Schema):
@@ -130,8 +141,32 @@ def documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Any:
 )
 def document_draft(request: HttpRequest, body: DocumentIn) -> Any:
     return 201, services.document_draft(
-        actor=caller(request), agency=_agency(request), title=body.title, summary=body.summary
+        actor=caller(request),
+        agency=_agency(request),
+        title=body.title,
+        summary=body.summary,
+        power_codes=body.power_codes,
     )
+
+
+@router.post(
+    "/legal/documents/{document_id}/powers",
+    response=with_errors(DocumentOut),
+    summary="Name the power-list items the document is an enforcement basis for (the catalog links them)",
+)
+def document_powers(request: HttpRequest, body: PowersIn, document_id: int = ID) -> Any:
+    doc = selectors.document_or_404(document_id=document_id, actor=caller(request))
+    return services.document_powers_set(actor=caller(request), document=doc, power_codes=body.power_codes)
+
+
+@router.get(
+    "/legal/powers/{code}/documents",
+    response=with_errors(list[DocumentOut]),
+    summary="The normative documents in force that are a basis for a power-list item of my agency",
+)
+def power_documents(request: HttpRequest, code: str = CODE) -> Any:
+    agency = _agency(request)
+    return selectors.documents_in_force_for_powers(agency_id=agency.pk, codes=[code]).get(code, [])
 
 
 @router.post(
