@@ -21,6 +21,7 @@ from catalog.services import (
     export_file,
 )
 from core.errors import DomainError
+from legal import selectors as legal_selectors
 from org import selectors as org_selectors
 
 PAGE_SIZE = 25
@@ -94,6 +95,9 @@ def power_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bases": item.legal_bases.all(),
             "history": selectors.power_item_history(request.user, item),
             "exemptions": selectors.exemptions_for(request.user, power_code=item.code),
+            "normative": legal_selectors.documents_in_force_for_powers(
+                agency_id=item.agency_id, codes=[item.code]
+            ).get(item.code, []),
         },
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 
 from core.errors import DomainError
 from core.throttle import rate_limited
+from legal import selectors as legal_selectors
 from publicity import annual, annual_services, opendata, policies, search, selectors, services, violators
 from publicity.masking import KIND_LABELS
 
@@ -77,7 +78,10 @@ def power_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.public_power_item(pk)
     if item is None:
         raise Http404
-    return render(request, "publicity/power_detail.html", {"item": item})
+    normative = legal_selectors.documents_in_force_for_powers(agency_id=item.agency_id, codes=[item.code])
+    return render(
+        request, "publicity/power_detail.html", {"item": item, "normative": normative.get(item.code, [])}
+    )
 
 
 @require_GET
