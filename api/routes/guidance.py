@@ -1,11 +1,13 @@
 """Guidance (issue 8 §3, §6): the published typical-case library (no login), public inquiries and
-their tracking by code (throttled), and the officer's overdue inquiries.
+their tracking by code (throttled), the officer's overdue inquiries and the officer's acts on an
+inquiry (`POST /guidance/inquiries/{id}/actions/{action}`: take — 首问, handover to a named colleague
+with the reason, reply), answered with the cases Action API's error contract (409 rule, 422 body).
 
 A thin layer over `guidance.services` and `guidance.selectors`; every rule lives there.
 """
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from ninja.responses import Status
 from api.auth import caller
 from api.errors import ApiError, ErrorOut, with_errors
 from api.pagination import paginated
+from api.routes.mediation import act, action_responses, text
 from core.errors import NotFound
 from core.throttle import rate_limited
 from guidance import selectors, services
@@ -69,6 +72,13 @@ class InquiryOut(Schema):
     received_on: datetime.date
     owner_id: int | None
     first_contact_id: int | None
+
+
+class InquiryDetailOut(InquiryOut):
+    asker_name: str
+    question: str
+    reply: str
+    reply_due: datetime.date | None
 
 
 def _throttle(request: HttpRequest, scope: str, limit: int, period: int) -> None:
@@ -151,3 +161,54 @@ def inquiry_track(request: HttpRequest, code: str = CODE) -> Any:
 @paginated
 def inquiries_overdue(request: HttpRequest) -> Any:
     return selectors.overdue_inquiries(actor=caller(request))
+
+
+InquiryAction = Literal["take", "handover", "reply"]
+INQUIRY_ACTION_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "take {}; handover {officer_id, reason}; reply {text}.",
+                    "additionalProperties": True,
+                }
+            }
+        },
+    }
+}
+
+
+def _detail(inquiry: Any) -> dict[str, Any]:
+    fields = ("id", "channel", "status", "received_on", "owner_id", "first_contact_id", "asker_name")
+    return {
+        **{f: getattr(inquiry, f) for f in fields},
+        "question": inquiry.question,
+        "reply": inquiry.reply,
+        "reply_due": selectors.reply_due(inquiry),
+    }
+
+
+@router.post(
+    "/guidance/inquiries/{inquiry_id}/actions/{action}",
+    response=action_responses(InquiryDetailOut),
+    summary="Take, hand over or answer an inquiry (首问负责)",
+    openapi_extra=INQUIRY_ACTION_BODY,
+)
+def inquiry_action(request: HttpRequest, action: InquiryAction, inquiry_id: int = PK) -> Any:
+    actor = caller(request)
+    inquiry = selectors.inquiry_get(actor=actor, pk=inquiry_id)
+
+    def perform(data: dict[str, Any]) -> Any:
+        if action == "take":
+            services.inquiry_take(actor=actor, inquiry=inquiry)
+        elif action == "handover":
+            services.inquiry_handover(
+                actor=actor, inquiry=inquiry, officer_id=data.get("officer_id"), reason=text(data, "reason")
+            )
+        else:
+            services.inquiry_reply(actor=actor, inquiry=inquiry, text=text(data, "text"))
+        return _detail(selectors.inquiry_get(actor=actor, pk=inquiry_id))
+
+    return act(request, perform)
