@@ -168,3 +168,27 @@ def test_head_revokes_from_the_licence_page(world, client: Client):
     assert "撤销行政许可决定书" in page and "以欺骗手段取得许可" in page
     public = client.get(reverse("service_public:licences")).content.decode()
     assert licence.number in public and "已撤销" in public
+
+
+def test_officer_runs_the_hearing_steps_from_the_application_page(world, client: Client):
+    app = submit(world)
+    services.application_take(actor=world.clerk.user, application=app)
+    services.application_accept(actor=world.clerk.user, application=app)
+    client.force_login(world.clerk.user)
+    url = reverse("service:application", args=[app.pk])
+    assert 'id="hearing-notify"' in client.get(url).content.decode()
+    assert client.post(url, {"action": "hearing_notify", "hearing_reason": ""}).status_code == 400
+    assert (
+        client.post(url, {"action": "hearing_notify", "hearing_reason": "涉及相邻权利人重大利益"}).status_code
+        == 302
+    )
+    hearing = app.hearings.get()
+    assert client.post(url, {"action": "hearing_request", "hearing": "999999"}).status_code == 400
+    response = client.post(
+        url, {"action": "hearing_request", "hearing": hearing.pk, "requested_by": "相邻住户张某"}
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'id="hearing-schedule"' in page and "相邻住户张某" in page and "行政许可听证告知书" in page
+    track = client.get(reverse("service_public:track"), {"code": app.tracking_code}).content.decode()
+    assert 'id="hearing-status"' in track and "已申请听证" in track
