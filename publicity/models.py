@@ -89,7 +89,12 @@ class SearchEntry(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["-published_at", "-id"], name="publicity_search_recent")]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="publicity_search_recent"),
+            # a year or agency filter walks only its own entries, newest first (search.filter_text)
+            models.Index(fields=["year", "-published_at", "-id"], name="publicity_search_year_recent"),
+            models.Index(fields=["agency_id", "-published_at", "-id"], name="publicity_search_agency_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -178,3 +178,24 @@ def test_search_page_query_count_is_bounded(corpus, django_assert_max_num_querie
     with django_assert_max_num_queries(8):
         response = client.get(reverse("publicity:search"), {"q": "耕地", "year": "2025"})
     assert response.status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan choice is PostgreSQL's")
+def test_a_common_query_walks_the_date_index_and_finds_the_same(corpus):
+    """With every bigram common (the cached pg_stats frequencies say so), the test becomes the
+    unindexed `ts_match_vq` walk; the hits are the same as through the GIN index."""
+    from django.core.cache import cache
+
+    query = search.parse("占用耕地")
+    cache.set("publicity:search_bigram_shares", {}, 60)
+    assert search.expected_share(query) == 0.0
+    rare = list(search.entries(q="占用耕地").values_list("pk", flat=True))
+    assert "tsv @@" in str(search.entries(q="占用耕地").query)
+    cache.set("publicity:search_bigram_shares", {"占用": 0.5, "用耕": 0.2, "耕地": 0.3}, 60)
+    assert search.expected_share(query) == pytest.approx(0.2)
+    walked = search.entries(q="占用耕地")
+    assert "ts_match_vq" in str(walked.query)
+    assert list(walked.values_list("pk", flat=True)) == rare and rare
+    # two words: their shares multiply (0.2 × 0.2 < 5%): back to the index
+    cache.set("publicity:search_bigram_shares", {"占用": 0.2, "耕地": 0.2}, 60)
+    assert "tsv @@" in str(search.entries(q="占用 耕地").query)
