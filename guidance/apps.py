@@ -28,5 +28,6 @@ class GuidanceConfig(AppConfig):
                 "inquiry.take": _("Inquiry taken (first contact)"),
                 "inquiry.handover": _("Inquiry handed over"),
                 "inquiry.reply": _("Inquiry answered"),
+                "first_contact.escalated": _("Overdue first-contact item reported to the heads"),
             }
         )

@@ -210,3 +210,35 @@ class InquiryHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_officer_id} → {self.to_officer_id}"
+
+
+class OverdueKind(models.TextChoices):
+    INQUIRY = "inquiry", _("inquiry")
+    APPLICATION = "application", _("licence application")
+    REMINDER_TASK = "reminder_task", _("reminder response")
+    MEDIATION = "mediation", _("application for mediation")
+
+
+class Escalation(models.Model):
+    """A first-contact item (首问负责) found overdue and reported to the agency's heads — once per
+    item, so the daily job never reports it twice; the notification to each head is recorded by the
+    reminders app, the escalation itself in the ledger."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OverdueKind.choices)
+    item_id = models.BigIntegerField(_("item"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    owner_name = models.CharField(_("responsible officer"), max_length=100, blank=True)
+    due_date = models.DateField(_("due date"))
+    escalated_on = models.DateField(_("reported to the head on"))
+    heads = models.JSONField(_("heads notified"), default=list)
+
+    class Meta:
+        ordering = ["-escalated_on", "-pk"]
+        verbose_name = _("escalation to the head")
+        constraints = [models.UniqueConstraint(fields=["kind", "item_id"], name="guidance_escalation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_id}"

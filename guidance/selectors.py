@@ -1,5 +1,10 @@
 """Reads of guidance records, typical cases and inquiries: scoped to the actor inside; published
-typical cases and inquiries by tracking code (without personal data) outside."""
+typical cases and inquiries by tracking code (without personal data) outside.
+
+`first_contact_overdue` is the head's one list of overdue first-contact items (首问负责, issue 8 §6).
+It is assembled here, not in reminders, because guidance owns first contact for inquiries — the
+commonest first contact — and already kept their overdue list; the other domains each expose one
+small selector of their own overdue items (service, reminders, mediation), read through selectors."""
 
 from __future__ import annotations
 
@@ -14,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.models import Deadline, LegalSetting
-from guidance.models import GuidanceRecord, Inquiry, InquiryStatus, TypicalCase, TypicalStatus
+from guidance.models import (
+    Escalation,
+    GuidanceRecord,
+    Inquiry,
+    InquiryStatus,
+    OverdueKind,
+    TypicalCase,
+    TypicalStatus,
+)
 from org import selectors as org_selectors
 from org.roles import Role
 
@@ -208,3 +221,120 @@ def overdue_inquiries(*, actor: Any, today: datetime.date | None = None) -> Quer
 def reply_due(inquiry: Inquiry) -> datetime.date | None:
     deadline = deadlines_of(inquiry, kind=INQUIRY_REPLY).last()
     return deadline.due_date if deadline is not None else None
+
+
+# --- first contact (首问负责): the head's list of overdue items -------------------------------------
+#
+# Assembled here because guidance owns first contact for inquiries and already keeps their overdue
+# list; each other domain exposes one small selector of its own overdue first-contact items (service:
+# `overdue_applications`, reminders: `overdue_tasks`, mediation: `overdue_requests`), read through
+# their selectors only.
+
+OVERSEERS = {Role.HEAD, Role.SUPERVISOR}
+
+
+def may_oversee(actor: Any) -> bool:
+    """The list is for heads (and supervisors reading subordinate agencies)."""
+    if org_selectors.is_unrestricted(actor):
+        return True
+    officer = org_selectors.officer_for(actor)
+    return officer is not None and officer.active and bool(org_selectors.roles_of(user=actor) & OVERSEERS)
+
+
+def _inquiry_rows(actor: Any, today: datetime.date) -> list[dict[str, Any]]:
+    rows = []
+    for inquiry in overdue_inquiries(actor=actor, today=today):
+        due = reply_due(inquiry)
+        rows.append(
+            {
+                "pk": inquiry.pk,
+                "agency_id": inquiry.agency_id,
+                "reference": display_code(inquiry.tracking_code),
+                "title": inquiry.question[:60],
+                "party": inquiry.asker_name,
+                "owner_user_id": inquiry.owner.user_id if inquiry.owner else None,
+                "owner_name": inquiry.owner.name if inquiry.owner else "",
+                "received_on": inquiry.received_on,
+                "due_date": due or inquiry.received_on,
+            }
+        )
+    return rows
+
+
+def _application_rows(actor: Any, today: datetime.date) -> list[dict[str, Any]]:
+    from service import selectors as service_selectors
+
+    rows = []
+    for app in service_selectors.overdue_applications(actor, today=today):
+        late = [
+            d.due_date for d in service_selectors.subject_deadlines(app, open_only=True) if d.due_date < today
+        ]
+        rows.append(
+            {
+                "pk": app.pk,
+                "agency_id": app.agency_id,
+                "reference": app.tracking_code,
+                "title": str(app.kind),
+                "party": app.applicant_name,
+                "owner_user_id": app.owner.user_id if app.owner else None,
+                "owner_name": app.owner.name if app.owner else "",
+                "received_on": app.received_on,
+                "due_date": min(late) if late else app.received_on,
+            }
+        )
+    return rows
+
+
+def _reminder_rows(actor: Any, today: datetime.date) -> list[dict[str, Any]]:
+    from reminders import selectors as reminder_selectors
+
+    return reminder_selectors.overdue_tasks(actor=actor, today=today)
+
+
+def _mediation_rows(actor: Any, today: datetime.date) -> list[dict[str, Any]]:
+    from mediation import selectors as mediation_selectors
+
+    return mediation_selectors.overdue_requests(actor=actor, today=today)
+
+
+SOURCES = (
+    (OverdueKind.INQUIRY, _inquiry_rows, "guidance:inquiry_detail"),
+    (OverdueKind.APPLICATION, _application_rows, "service:application"),
+    (OverdueKind.REMINDER_TASK, _reminder_rows, "reminders:task"),
+    (OverdueKind.MEDIATION, _mediation_rows, "mediation:detail"),
+)
+
+
+def first_contact_overdue(
+    *, actor: Any, today: datetime.date | None = None, kind: str = ""
+) -> list[dict[str, Any]]:
+    """Every first-contact item past its time limit that `actor` may oversee, most late first: kind,
+    reference, what it is about, the party, the responsible officer, received on, due date, days
+    late, and when it was reported to the head (None = not yet)."""
+    from django.urls import reverse
+
+    if not may_oversee(actor):
+        return []
+    today = today or timezone.localdate()
+    rows: list[dict[str, Any]] = []
+    for code, source, url_name in SOURCES:
+        if kind and kind != code:
+            continue
+        found = source(actor, today)
+        escalated = dict(
+            Escalation.objects.filter(kind=code, item_id__in=[r["pk"] for r in found]).values_list(
+                "item_id", "escalated_on"
+            )
+        )
+        for row in found:
+            rows.append(
+                {
+                    **row,
+                    "kind": code,
+                    "kind_label": str(OverdueKind(code).label),
+                    "days_late": (today - row["due_date"]).days,
+                    "url": reverse(url_name, args=[row["pk"]]),
+                    "escalated_on": escalated.get(row["pk"]),
+                }
+            )
+    return sorted(rows, key=lambda r: (r["due_date"], r["kind"], r["pk"]))

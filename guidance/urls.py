@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("inquiries/", views.inquiry_list, name="inquiries"),
     path("inquiries/new/", views.inquiry_new, name="inquiry_new"),
     path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
+    path("overdue/", views.first_contact_overdue, name="overdue"),
 ]

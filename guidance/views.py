@@ -27,7 +27,15 @@ from guidance.forms import (
     TrackForm,
     TypicalCaseForm,
 )
-from guidance.models import GuidanceRecord, GuidanceStatus, Inquiry, InquiryStatus, TypicalCase, TypicalStatus
+from guidance.models import (
+    GuidanceRecord,
+    GuidanceStatus,
+    Inquiry,
+    InquiryStatus,
+    OverdueKind,
+    TypicalCase,
+    TypicalStatus,
+)
 from org.selectors import officer_for
 
 PAGE_SIZE = 20
@@ -501,3 +509,15 @@ def public_track(request: HttpRequest) -> HttpResponse:
             else:
                 context["status"] = selectors.inquiry_public_status(inquiry)
     return _no_store(render(request, "guidance/public_track.html", context, status=status))
+
+
+@login_required
+@require_GET
+def first_contact_overdue(request: HttpRequest) -> HttpResponse:
+    """The head's list of every overdue first-contact item (see guidance.selectors)."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in OverdueKind.values else ""
+    allowed = selectors.may_oversee(request.user)
+    rows = selectors.first_contact_overdue(actor=request.user, kind=kind)
+    context = {"rows": rows, "kind": kind, "kinds": OverdueKind.choices, "allowed": allowed}
+    return render(request, "guidance/first_contact_overdue.html", context, status=200 if allowed else 403)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.models import Deadline, LegalSetting
-from mediation.models import DisputeKind, Mediation, Status
+from mediation.models import DisputeKind, Mediation, Side, Status
 from org import selectors as org_selectors
 from org.roles import Role
 
@@ -174,3 +174,42 @@ def mediation_statistics(
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def overdue_requests(*, actor: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Applications for mediation not accepted nor refused by their time limit (5 WD, 首问负责 /
+    限时办结, issue 8 §6), for the head's first-contact overdue list: the officer who received the
+    application owns it (an online one has no owner until a head decides), oldest due first."""
+    today = today or timezone.localdate()
+    late = {
+        int(d.subject_id): d.due_date
+        for d in Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Mediation),
+            kind=ACCEPTANCE,
+            status__in=OPEN_DEADLINE,
+            due_date__lt=today,
+        )
+    }
+    rows = []
+    for m in (
+        visible_mediations(actor)
+        .filter(pk__in=list(late), status=Status.APPLIED)
+        .select_related("recorded_by")
+    ):
+        user = m.recorded_by
+        officer = org_selectors.officer_for(user) if user is not None else None
+        party = m.parties.filter(side=Side.APPLICANT).order_by("pk").first()
+        rows.append(
+            {
+                "pk": m.pk,
+                "agency_id": m.agency_id,
+                "reference": display_code(m.tracking_code),
+                "title": str(DisputeKind(m.kind).label),
+                "party": party.name if party else "",
+                "owner_user_id": user.pk if user is not None else None,
+                "owner_name": officer.name if officer is not None else "",
+                "received_on": m.received_on,
+                "due_date": late[m.pk],
+            }
+        )
+    return sorted(rows, key=lambda r: (r["due_date"], r["pk"]))

@@ -84,3 +84,50 @@ def public_reminders(*, reference: str, code: str) -> list[Reminder]:
         .select_related("deadline")
         .order_by("-pk")[:50]
     )
+
+
+TASK_WORKDAYS = ("reminders.task_workdays", 3)
+
+
+def overdue_tasks(*, actor: Any, today: Any = None) -> list[dict[str, Any]]:
+    """Reminder tasks (the party's call, letter or a failed delivery: work an officer owns from the
+    moment it is assigned) not done in time — within `reminders.task_workdays` working days of being
+    assigned, and at the latest by the reminder's due date (首问负责 / 限时办结, issue 8 §6). Rows for
+    the head's first-contact overdue list, oldest due first."""
+    import datetime
+
+    from django.utils import timezone
+
+    from core.models import LegalSetting
+    from core.services.calendar import add_workdays
+
+    today = today or timezone.localdate()
+    value = LegalSetting.objects.filter(key=TASK_WORKDAYS[0]).values_list("value", flat=True).first()
+    days = int(value) if isinstance(value, int) and value > 0 else TASK_WORKDAYS[1]
+    qs = ReminderTask.objects.filter(done_at__isnull=True).select_related("reminder", "reminder__deadline")
+    ids = read_agency_ids(actor)
+    if ids is not None:
+        qs = qs.filter(agency_id__in=ids)
+    rows = []
+    for task in qs.order_by("pk"):
+        limit: datetime.date = add_workdays(timezone.localdate(task.created_at), days).date
+        due = min(limit, task.reminder.due_date)
+        if due >= today:
+            continue
+        owner = task.assignee
+        rows.append(
+            {
+                "pk": task.pk,
+                "agency_id": task.agency_id,
+                "reference": task.reminder.reference,
+                "title": f"{task.get_kind_display()}：{task.reminder.deadline.title}",
+                "party": task.reminder.recipient_name,
+                "owner_user_id": owner.pk if owner else None,
+                "owner_name": (getattr(getattr(owner, "officer", None), "name", "") or owner.get_username())
+                if owner
+                else "",
+                "received_on": timezone.localdate(task.created_at),
+                "due_date": due,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["due_date"], r["pk"]))
