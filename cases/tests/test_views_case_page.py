@@ -435,3 +435,10 @@ def test_case_page_loads_the_phone_styles_and_keeps_the_csp(client, world, case)
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page.text
     assert "cases/cases.css" in page.text
     assert "<style" not in page.text and " style=" not in page.text
+
+
+def test_the_case_page_links_the_supervision_orders_of_the_case(client, world, case):
+    _login(client, world.officer1)
+    url = reverse("supervision:case_duban", args=[case.pk])
+    assert f'href="{url}"' in _page(client, case).text
+    assert client.get(url).status_code == 200
