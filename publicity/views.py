@@ -190,7 +190,9 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     def count(self) -> int:
         if not hasattr(self, "_capped"):
             qs: Any = self.object_list
-            self._capped = int(qs.values("pk")[: self.CAP + 1].count())
+            # no ORDER BY: any 1,001 matches will do, so PostgreSQL stops at the 1,001st row it
+            # finds in whatever order is cheapest instead of walking or sorting by date
+            self._capped = int(qs.values("pk").order_by()[: self.CAP + 1].count())
         return min(self._capped, self.CAP)
 
     @property
