@@ -20,6 +20,10 @@ realistic parts: town, village, land class, use, area, fine, masked party) and t
 four-character phrase, two words, a document number, a one-character word with a year filter, and
 filters alone — at 1 client back to back and at 16 clients back to back; p50/p95 per query kind and
 overall. The count is capped at 1,000 (a common word over a million decisions is not counted).
+`--requests` / `--per-client` shorten a run on a busy machine (compare runs of the same size).
+The plan of a query depends on the bigram frequencies ANALYZE leaves in pg_stats (publicity.search:
+a common query walks the date index, a rare one uses the GIN index), so `generate` ends with
+ANALYZE and `search` runs it again before timing.
 
 `annual` times `publicity.annual.annual_statistics` for the agency with the most cases and for
 the whole province (the root agency), three runs each (read-only).
