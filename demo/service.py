@@ -1,6 +1,7 @@
 """Demo data of the service app: licence applications in every state, licences (some expiring soon,
-for the reminders), a temporary land approval, a patrol record and a published random draw — all
-through service.services. Idempotent: nothing is added when the county already has applications."""
+for the reminders), a temporary land approval, a refusal (published masked), a hearing under way, a
+revoked licence with its decision delivered by post, a patrol record and a published random draw —
+all through service.services. Idempotent: nothing is added when the county already has applications."""
 
 from __future__ import annotations
 
@@ -173,6 +174,64 @@ def load(loader: Any) -> str | None:
     )
     accepted = _submit(loader, miner, "exploration", 1, "大塘埠镇钨矿普查", "大塘埠镇北部")
     services.application_accept(actor=miner.user, application=accepted)
+    # A hearing on the exploration: the right notified, the request recorded (the decision clock stops).
+    acceptance = services.subject_documents(accepted).get(kind="licence_acceptance")
+    services.notice_delivery_record(
+        actor=miner.user,
+        subject=accepted,
+        document_id=acceptance.pk,
+        method="window",
+        delivered_on=today,
+        recipient="李金鑫（委托代理人，示例）",
+    )
+    hearing = services.hearing_notify_right(
+        actor=miner.user,
+        application=accepted,
+        reason="探矿范围涉及北坑村集体林地，直接关系他人重大利益",
+    )
+    services.hearing_request(
+        actor=miner.user, hearing=hearing, requested_by="信丰县大塘埠镇北坑村村民委员会", on=today
+    )
+    # A refusal (不予行政许可), published on the portal with the person's data masked.
+    refused = _submit(
+        loader, planner, "rural_construction_planning", 3, "村民自建住房（二期）", "嘉定镇东门村北侧"
+    )
+    services.application_accept(actor=planner.user, application=refused)
+    services.application_decide(
+        actor=planner.user,
+        application=refused,
+        grant=False,
+        reason="拟建住房占用永久基本农田，不符合国土空间规划和用途管制要求",
+    )
+    # A licence obtained with false materials, revoked by the head (Art.69) and the decision posted.
+    head = o["wangqiang"]
+    cheat = _licence(
+        loader,
+        lander,
+        "temporary_land",
+        4,
+        "绿源农业临时堆场用地",
+        "古陂镇蕉坑村",
+        valid_from=today - dt.timedelta(days=60),
+        valid_until=today + year,
+        return_date=today + year + dt.timedelta(days=90),
+    )
+    services.licence_end(
+        actor=head.user,
+        licence=cheat,
+        how="revoke",
+        reason="被许可人提交的土地复垦方案及权属证明系伪造，以欺骗手段取得临时用地批准",
+        legal_basis="《中华人民共和国行政许可法》第六十九条第二款",
+    )
+    services.notice_delivery_record(
+        actor=head.user,
+        subject=cheat,
+        document_id=services.subject_documents(cheat).get().pk,
+        method="post",
+        delivered_on=today,
+        recipient="信丰县绿源农业开发有限公司",
+        note="EMS 1190000000000（示例）",
+    )
     # A renewal filed in time for the mining licence.
     _submit(
         loader,
@@ -214,6 +273,6 @@ def load(loader: Any) -> str | None:
         .count()
     )
     return (
-        f"许可：{len(licences)} 件许可证（{soon} 件30日内到期）、4 件在办申请、"
-        "1 次动态巡查、1 次已公开的双随机抽查"
+        f"许可：{len(licences)} 件许可证（{soon} 件30日内到期）、1 件已撤销许可、4 件在办申请（1 件听证中）、"
+        "1 件不予许可、1 次动态巡查、1 次已公开的双随机抽查"
     )
