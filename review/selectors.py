@@ -67,6 +67,34 @@ def risk_assessment_status(*, case_id: int) -> str:
     return "approved" if latest.first() is not None else "pending"
 
 
+def review_statuses(*, case_id: int) -> dict[str, str]:
+    """The three statuses above in one query (the case page and `available_actions` ask all three):
+    {"legal_review": …, "deliberation": …, "risk_assessment": …}, same values as the functions."""
+    from django.db import connection
+
+    lr, dl, ra = (m._meta.db_table for m in (LegalReview, Deliberation, RiskAssessment))
+    sql = (
+        f"SELECT EXISTS(SELECT 1 FROM {lr} WHERE case_id = %s),"
+        f" (SELECT opinion FROM {lr} WHERE case_id = %s ORDER BY round DESC LIMIT 1),"
+        f" EXISTS(SELECT 1 FROM {dl} WHERE case_id = %s),"
+        f" EXISTS(SELECT 1 FROM {ra} WHERE case_id = %s),"
+        f" (SELECT approved_at IS NOT NULL FROM {ra} WHERE case_id = %s ORDER BY round DESC LIMIT 1)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_id] * 5)
+        has_review, opinion, has_deliberation, has_risk, approved = cursor.fetchone()
+    if not has_review:
+        legal = "none"
+    else:
+        legal = _OPINION_STATUS.get(ReviewOpinion(opinion), "pending") if opinion else "pending"
+    risk = "none" if not has_risk else ("approved" if approved else "pending")
+    return {
+        "legal_review": legal,
+        "deliberation": "concluded" if has_deliberation else "none",
+        "risk_assessment": risk,
+    }
+
+
 def _scoped(qs: QuerySet[Any], actor: Any) -> QuerySet[Any]:
     ids = org_selectors.read_agency_ids(actor)
     return qs if ids is None else qs.filter(agency_id__in=ids)

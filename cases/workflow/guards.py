@@ -553,19 +553,17 @@ def hearing_right_exists(ctx: Context) -> Violation | None:
 
 
 def review_status(kind: str, case_id: int) -> str:
-    """Ask the review app (`review.selectors.<kind>_status`); "none" while it does not exist."""
-    return memoised(("review_status", kind, case_id), lambda: _review_status(kind, case_id))
+    """Ask the review app (`review.selectors.review_statuses`, all three kinds in one query);
+    "none" while it does not exist."""
+    return str(memoised(("review_statuses", case_id), lambda: _review_statuses(case_id)).get(kind, "none"))
 
 
-def _review_status(kind: str, case_id: int) -> str:
+def _review_statuses(case_id: int) -> dict[str, str]:
     try:
         from review import selectors as review_selectors  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
-        return "none"
-    fn = getattr(review_selectors, f"{kind}_status", None)
-    if fn is None:
-        return "none"
-    return str(fn(case_id=case_id))
+        return {}
+    return dict(review_selectors.review_statuses(case_id=case_id))
 
 
 REVIEW_STEPS = {

@@ -42,3 +42,20 @@ def head(heads):
 @pytest.fixture
 def qualified_reviewer(agency):
     return reviewer(agency=agency).user
+
+
+@pytest.fixture(autouse=True)
+def _combined_statuses_agree(monkeypatch):
+    """Every status a test asks of the single selectors must also come out of `review_statuses`
+    (the one-query form the case guards use), so each scenario here checks both."""
+    from review import selectors
+
+    for kind in ("legal_review", "deliberation", "risk_assessment"):
+        single = getattr(selectors, f"{kind}_status")
+
+        def checked(*, case_id, _single=single, _kind=kind):
+            status = _single(case_id=case_id)
+            assert selectors.review_statuses(case_id=case_id)[_kind] == status, _kind
+            return status
+
+        monkeypatch.setattr(selectors, f"{kind}_status", checked)
