@@ -64,8 +64,9 @@ def reminder_task(world):
         start_date=today,
         responsible=world.officer.user,
     )
-    reminders_scan(today=today)
-    reminders_send(now=dt.datetime.combine(today, dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    at = dt.datetime.combine(today, dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=8)))  # not quiet
+    reminders_scan(today=today, now=at)
+    reminders_send(now=at)
     return ReminderTask.objects.get()
 
 
