@@ -87,7 +87,7 @@ def reason_refused(actor: Any, verb: str, obj: Any) -> str | None:
     return None
 
 
-def can(actor: Any, verb: str, obj: Any) -> bool:
+def can(actor: Any, verb: str, obj: Any = None) -> bool:
     return reason_refused(actor, verb, obj) is None
 
 
