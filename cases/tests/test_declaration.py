@@ -104,3 +104,11 @@ def test_given_status_when_undeclared_action_then_refused(world, status):
         assert err.value.violations[0].code == "wrong_status"
         case.refresh_from_db()
         assert case.status == status
+
+
+def test_the_open_case_index_excludes_what_the_workload_chart_excludes():
+    from cases.models import OPEN_EXCLUDED, CaseStatus
+    from supervision.selectors import FINISHED
+
+    assert set(OPEN_EXCLUDED) == {*FINISHED, "lead"}
+    assert set(OPEN_EXCLUDED) <= set(CaseStatus.values)
