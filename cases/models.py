@@ -211,7 +211,9 @@ class Case(TimeStamped):
             # the supervision charts and the assessment count cases of a period per agency
             models.Index(fields=["agency", "registered_on"], name="cases_case_agency_registered"),
             models.Index(
-                fields=["agency", "decided_on"], name="cases_case_agency_decided_amt", include=["decided_amount"]
+                fields=["agency", "decided_on"],
+                name="cases_case_agency_decided_amt",
+                include=["decided_amount"],
             ),
             # open cases per agency (the workload chart): status outside OPEN_EXCLUDED
             models.Index(
