@@ -18,6 +18,18 @@ class Category(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Finding(models.TextChoices):
+    """What the agency found, recorded with the answer (required for conduct complaints: supervision
+    counts the upheld ones, issue 9 §4)."""
+
+    UPHELD = "upheld", _("upheld (成立)")
+    PARTLY = "partly", _("partly upheld (部分成立)")
+    NOT_UPHELD = "not_upheld", _("not upheld (不成立)")
+
+
+UPHELD_FINDINGS = (Finding.UPHELD, Finding.PARTLY)
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", _("received")
     ACCEPTED = "accepted", _("accepted")
@@ -96,6 +108,7 @@ class Complaint(TimeStamped):
     lead_decided_at = models.DateTimeField(_("lead decided at"), null=True, blank=True)
     case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)
+    finding = models.CharField(_("finding"), max_length=12, choices=Finding.choices, blank=True)
     replied_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     satisfaction = models.CharField(
         _("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True

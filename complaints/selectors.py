@@ -197,3 +197,11 @@ def complaints_year_statistics(*, agency_ids: list[int], year: int) -> dict[str,
         "converted": qs.filter(case_id__isnull=False).count(),
         "satisfied": qs.filter(satisfaction="satisfied").count(),
     }
+
+
+def upheld_conduct_complaints() -> QuerySet[Complaint]:
+    """For supervision (issue 9 §4 "complaints upheld"): conduct complaints answered as upheld or
+    partly upheld, unscoped — the caller filters by agency, officer and period."""
+    from complaints.models import UPHELD_FINDINGS
+
+    return Complaint.objects.filter(category=Category.CONDUCT, finding__in=UPHELD_FINDINGS)

@@ -23,7 +23,16 @@ from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from complaints import abuse, mail, policies, selectors
-from complaints.models import Attachment, Category, Complaint, Handover, LeadDecision, Satisfaction, Status
+from complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    Finding,
+    Handover,
+    LeadDecision,
+    Satisfaction,
+    Status,
+)
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.models import Deadline
 from core.services.clock import deadline_satisfy, deadline_start
@@ -650,9 +659,27 @@ def complaint_no_lead(*, actor: Any, complaint: Complaint, reason: str) -> Compl
     return complaint
 
 
-def complaint_reply(*, actor: Any, complaint: Complaint, text: str) -> Complaint:
-    """答复: the answer the complainant reads with the tracking code (no personal data in it)."""
+def complaint_reply(*, actor: Any, complaint: Complaint, text: str, finding: str = "") -> Complaint:
+    """答复: the answer the complainant reads with the tracking code (no personal data in it), with
+    the finding (成立 / 部分成立 / 不成立) — required for a complaint about enforcement conduct."""
     policies.ensure(actor, "reply", complaint)
+    finding = str(finding or "").strip()
+    if finding and finding not in Finding.values:
+        raise ValidationFailed(
+            _("Choose the finding from the list."),
+            field_errors={"finding": [_("Choose the finding from the list.")]},
+            status=422,
+        )
+    if complaint.category == Category.CONDUCT and not finding:
+        raise ValidationFailed(
+            _(
+                "A complaint about enforcement conduct is answered with its finding: say whether it was "
+                "upheld, partly upheld or not upheld (the finding counts in the assessment of the "
+                "officers, 评议考核)."
+            ),
+            field_errors={"finding": [_("Choose the finding.")]},
+            status=422,
+        )
     text = _clean_text(text)
     if not text:
         raise ValidationFailed(
@@ -673,8 +700,15 @@ def complaint_reply(*, actor: Any, complaint: Complaint, text: str) -> Complaint
                 status=409,
             )
         locked.reply = text
+        locked.finding = finding
         locked.replied_at = timezone.now()
-        _move(locked, to=S.REPLIED, actor=actor, act="complaint.reply", payload={"length": len(text)})
+        _move(
+            locked,
+            to=S.REPLIED,
+            actor=actor,
+            act="complaint.reply",
+            payload={"length": len(text), "finding": finding},
+        )
         _satisfy(locked, kind=REPLY, actor=actor, by_act="complaint.reply")
         mail.schedule(locked, "reply")
     _sync(complaint, locked)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complaints import abuse, policies, selectors, services
 from complaints.forms import ComplaintForm, FeedbackForm, FilterForm, TrackForm
-from complaints.models import Category, Status
+from complaints.models import Category, Finding, Status
 from core.errors import DomainError, NotFound
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.services.files import file_open
@@ -260,7 +260,9 @@ def _act(request: HttpRequest, complaint: Any, action: str) -> None:
     elif action == "no_lead":
         services.complaint_no_lead(actor=user, complaint=complaint, reason=post.get("reason", ""))
     elif action == "reply":
-        services.complaint_reply(actor=user, complaint=complaint, text=post.get("text", ""))
+        services.complaint_reply(
+            actor=user, complaint=complaint, text=post.get("text", ""), finding=post.get("finding", "")
+        )
     elif action == "close":
         services.complaint_close(actor=user, complaint=complaint)
 
@@ -311,6 +313,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "departments": selectors.agency_departments(agency_id=agency_id).filter(active=True),
         "officers": selectors.agency_officers(agency_id=agency_id),
         "posted": request.POST if request.method == "POST" else {},
+        "findings": Finding.choices,
     }
     return render(request, "complaints/detail.html", context, status=status)
 

@@ -7,9 +7,9 @@ deadlines, follow-ups (followups.selectors), complaints (complaints.selectors), 
 (training.selectors), and this app's automatic review and reviewer scores. One grouped query per
 metric, so an assessment over a million cases is a handful of aggregate queries.
 
-Complaints record no finding (属实 / 不属实) yet, so "complaints upheld" is counted as the conduct
-complaints received about an identified officer (`complaints_conduct`): the complainant named the
-officer and the agency identified them.
+"Complaints upheld" (`complaints_upheld`) counts the conduct complaints answered in the period as
+upheld or partly upheld (the finding is recorded with the answer); `complaints_conduct` counts
+those received about an identified officer, whatever the finding.
 """
 
 from __future__ import annotations
@@ -213,6 +213,15 @@ def _complaints_conduct(
     return _grouped(qs, COMPLAINT_KEY[level], Count("pk"))
 
 
+def _complaints_upheld(
+    level: str, agency_id: int, start: datetime.date, end: datetime.date
+) -> dict[int, Decimal]:
+    qs = complaint_selectors.upheld_conduct_complaints().filter(
+        agency_id=agency_id, replied_at__date__range=(start, end)
+    )
+    return _grouped(qs, COMPLAINT_KEY[level], Count("pk"))
+
+
 EXAM_KEY = {AGENCY: "agency_id", DEPARTMENT: "officer__department_id", OFFICER: "officer_id"}
 
 
@@ -276,6 +285,11 @@ METRICS: dict[str, Metric] = {
             "complaints_conduct",
             _("conduct complaints received about an identified officer"),
             _complaints_conduct,
+        ),
+        Metric(
+            "complaints_upheld",
+            _("conduct complaints answered as upheld or partly upheld"),
+            _complaints_upheld,
         ),
         Metric("exam_taken", _("exams taken (marked)"), _exams("taken")),
         Metric("exam_passed", _("exams passed"), _exams("passed")),

@@ -11,7 +11,7 @@ from cases import selectors as case_selectors
 from complaints import services
 from complaints.models import Complaint, Handover
 from complaints.tests.conftest import SECRETS, submit
-from core.errors import Conflict, DomainError, PermissionDenied
+from core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from core.models import LedgerEntry, LegalSetting
 from core.services.calendar import add_calendar_days, add_workdays
 
@@ -267,3 +267,28 @@ def test_attachment_download_for_officers_only(world, client):
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_conduct_complaint_is_answered_with_its_finding(world, client):
+    from org.mfa import force_login_verified
+
+    complaint = submit(world, category="conduct", description="到场未出示证件", officer_named="赵执法")
+    services.complaint_accept(actor=world.intake.user, complaint=complaint)
+    with pytest.raises(ValidationFailed) as exc:
+        services.complaint_reply(actor=world.intake.user, complaint=complaint, text="经核查属实。")
+    assert "finding" in exc.value.field_errors and "评议考核" in exc.value.message
+    with pytest.raises(ValidationFailed):
+        services.complaint_reply(
+            actor=world.intake.user, complaint=complaint, text="经核查属实。", finding="maybe"
+        )
+    assert Complaint.objects.get(pk=complaint.pk).status == "accepted"  # nothing written
+    force_login_verified(client, world.intake.user)
+    url = reverse("complaints:detail", args=[complaint.pk])
+    page = client.get(url).text
+    assert 'name="finding"' in page and "部分成立" in page
+    client.post(url, {"action": "reply", "text": "经核查属实，已批评教育。", "finding": "upheld"})
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.finding) == ("replied", "upheld")
+    entry = LedgerEntry.objects.filter(act="complaint.reply", object_id=str(complaint.pk)).get()
+    assert '"finding":"upheld"' in entry.payload
+    assert "成立" in client.get(url).text

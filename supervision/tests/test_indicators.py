@@ -29,10 +29,10 @@ def figure(sup, code, level, subject):
 def test_the_new_indicators_are_seeded_with_formulas_over_known_metrics(sup):
     seeded = {i.code: i for i in Indicator.objects.filter(active=True)}
     assert seeded["followup_satisfaction"].formula == "followup_satisfied / followup_answered"
-    assert seeded["complaints"].formula == "complaints_conduct"
+    assert seeded["complaints"].formula == "complaints_upheld"
     assert seeded["complaints"].direction == "lower"
     assert seeded["exam_score"].formula == "exam_percent_sum / exam_taken"
-    assert {"followup_answered", "followup_satisfied", "complaints_conduct", "exam_taken"} <= metrics.NAMES
+    assert {"followup_answered", "followup_satisfied", "complaints_upheld", "exam_taken"} <= metrics.NAMES
 
 
 def test_follow_up_satisfaction_moves_with_the_answers(sup):
@@ -93,6 +93,22 @@ def test_conduct_complaints_count_against_the_officer_and_the_department(sup):
     assert figure(sup, "complaints_conduct", metrics.DEPARTMENT, sup.dept2.pk) == 0
     _conduct_complaint(sup, officer)
     assert figure(sup, "complaints_conduct", metrics.AGENCY, sup.county.pk) == 2
+
+
+def test_only_conduct_complaints_found_upheld_count_as_upheld(sup):
+    officer = sup.world.officer1
+    head = sup.world.head.user
+    upheld, dismissed = _conduct_complaint(sup, officer), _conduct_complaint(sup, officer)
+    assert figure(sup, "complaints_upheld", metrics.OFFICER, officer.pk) == 0  # received, not yet found
+    for complaint, finding in ((dismissed, "not_upheld"), (upheld, "upheld")):
+        complaint_services.complaint_accept(actor=head, complaint=complaint)
+        complaint_services.complaint_reply(
+            actor=head, complaint=complaint, text="经核查，已作处理。", finding=finding
+        )
+    assert figure(sup, "complaints_upheld", metrics.OFFICER, officer.pk) == 1
+    assert figure(sup, "complaints_upheld", metrics.DEPARTMENT, sup.dept1.pk) == 1
+    assert figure(sup, "complaints_upheld", metrics.AGENCY, sup.county.pk) == 1
+    assert figure(sup, "complaints_conduct", metrics.OFFICER, officer.pk) == 2
 
 
 def _paper_exam(sup, title):
