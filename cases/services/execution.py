@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policies
+from cases.memo import memoised
 from cases.models import (
     Case,
     CaseStatus,
@@ -358,8 +359,11 @@ def paid_total(case: Case) -> Decimal:
 
 
 def payment_due_date(case: Case) -> datetime.date | None:
-    dl = case_deadlines(case=case, kind=PAYMENT_DEADLINE).order_by("-pk").first()
-    return dl.due_date if dl is not None else None
+    def latest() -> datetime.date | None:
+        dl = case_deadlines(case=case, kind=PAYMENT_DEADLINE).order_by("-pk").first()
+        return dl.due_date if dl is not None else None
+
+    return memoised(("payment_due", case.pk), latest)  # asked twice by the case page (memo scope only)
 
 
 def payment_schedule(case: Case) -> list[tuple[datetime.date, Decimal]]:
