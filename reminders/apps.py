@@ -30,6 +30,7 @@ class RemindersConfig(AppConfig):
                 "reminder.no_contact": _("Reminder without a contact channel handed to an officer"),
                 "reminder.cancelled": _("Reminder cancelled (deadline no longer running)"),
                 "reminder.task_done": _("Reminder task recorded"),
+                "reminder.task_handover": _("Reminder task handed over to a colleague"),
                 "reminder.letter_issued": _("Reminder letter (提示书) issued"),
                 "reminder.rule_changed": _("Reminder rule changed"),
                 "notification.queued": _("Notification to a party queued"),

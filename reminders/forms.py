@@ -32,6 +32,19 @@ class TaskForm(forms.Form):
     )
 
 
+class TaskHandoverForm(forms.Form):
+    """移交 of a task to a named colleague of the reminder's agency → services.task_handover."""
+
+    officer = forms.ChoiceField(label=_("Colleague who takes the task over"))
+    reason = forms.CharField(label=_("Reason for the hand-over"), max_length=500)
+
+    def __init__(self, *args: Any, officers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((str(o.pk), o.name) for o in officers)]
+
+
 def _ints(value: str) -> list[int]:
     out = []
     for part in value.replace("，", ",").split(","):

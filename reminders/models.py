@@ -197,6 +197,29 @@ class ReminderTask(TimeStamped):
         return f"{self.kind} {self.reminder_id}"
 
 
+class ReminderTaskHandover(models.Model):
+    """移交 of a reminder task to a named colleague (首问负责, issue 8 §6): who had it, who has it
+    now, why, and who handed it over. Append-only: the ledger act reminder.task_handover too."""
+
+    task = models.ForeignKey(ReminderTask, on_delete=models.PROTECT, related_name="handovers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "pk"]
+        verbose_name = _("hand-over of a reminder task")
+
+    def __str__(self) -> str:
+        return f"task {self.task_id} → {self.to_user_id}"
+
+
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     SENT = "sent", _("sent")

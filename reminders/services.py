@@ -44,6 +44,7 @@ from reminders.models import (
     ReminderRule,
     ReminderStatus,
     ReminderTask,
+    ReminderTaskHandover,
     SmsMessage,
     TaskKind,
     TaskOutcome,
@@ -720,6 +721,71 @@ def _task_record(*, actor: Any, task: ReminderTask, outcome: str, note: str) -> 
         payload={"kind": task.kind, "outcome": outcome, "note": task.note},
     )
     return task
+
+
+def task_handover(*, actor: Any, task: ReminderTask, officer_id: Any, reason: str) -> ReminderTaskHandover:
+    """移交: the task goes to a named colleague of the reminder's agency, with the reason; the
+    colleague answers for it from now on (首问负责, issue 8 §6). Logged as a hand-over row and the
+    ledger act `reminder.task_handover`."""
+    from org import selectors as org_selectors
+
+    policies.ensure(actor, "handle", task)
+    reason = " ".join((reason or "").split())[:500]
+    try:
+        pk = int(officer_id)
+    except (TypeError, ValueError):
+        pk = 0
+    colleague = (
+        org_selectors.visible_officers(None)
+        .filter(agency_id=task.agency_id, active=True, pk=pk if 0 < pk < 2**62 else 0)
+        .first()
+    )
+    errors: dict[str, list[str]] = {}
+    if colleague is None:
+        errors["officer"] = [_("Choose a named colleague of the reminder's agency.")]
+    if not reason:
+        errors["reason"] = [_("Say why the task is handed over (e.g. the colleague knows the party).")]
+    if errors:
+        raise ValidationFailed(
+            _("The task was not handed over: correct the fields marked."), field_errors=errors, status=422
+        )
+    assert colleague is not None
+    with transaction.atomic():
+        locked = ReminderTask.objects.select_for_update().get(pk=task.pk)
+        if locked.done_at is not None:
+            raise Conflict(
+                _("This task is already recorded as done; a done task is not handed over."),
+                code="reminder_task_done",
+            )
+        if locked.assignee_id == colleague.user_id:
+            raise ValidationFailed(
+                _("%(name)s already has this task.") % {"name": colleague.name},
+                field_errors={"officer": [_("Choose another officer.")]},
+                status=422,
+            )
+        record = ReminderTaskHandover.objects.create(
+            task=locked,
+            from_user_id=locked.assignee_id,
+            to_user_id=colleague.user_id,
+            reason=reason,
+            by=actor if getattr(actor, "pk", None) else None,
+        )
+        ledger_append(
+            actor=actor,
+            act="reminder.task_handover",
+            obj=locked,
+            agency_id=locked.agency_id,
+            payload={
+                "from": locked.assignee_id,
+                "to": colleague.user_id,
+                "to_name": colleague.name,
+                "reason": reason,
+            },
+        )
+        locked.assignee_id = colleague.user_id
+        locked.save(update_fields=["assignee", "updated_at"])
+    task.assignee_id = colleague.user_id
+    return record
 
 
 def letter_issue(*, actor: Any, task: ReminderTask) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,13 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError, NotFound
 from core.throttle import rate_limited
 from reminders import policies, selectors, services
-from reminders.forms import FilterForm, LookupForm, RuleForm, SettingsForm, TaskForm
+from reminders.forms import FilterForm, LookupForm, RuleForm, SettingsForm, TaskForm, TaskHandoverForm
 from reminders.models import ReminderRule
 
 PAGE_SIZE = 25
@@ -98,6 +100,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _task_colleagues(task: Any) -> Any:
+    from org import selectors as org_selectors
+
+    return org_selectors.visible_officers(None).filter(agency_id=task.agency_id, active=True).order_by("name")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -107,7 +115,24 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     form = TaskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    officers = _task_colleagues(task)
+    handover_form = TaskHandoverForm(officers=officers)
+    if request.method == "POST" and request.POST.get("action") == "handover":
+        form = TaskForm()
+        handover_form = TaskHandoverForm(request.POST, officers=officers)
+        if handover_form.is_valid():
+            try:
+                services.task_handover(
+                    actor=request.user,
+                    task=task,
+                    officer_id=handover_form.cleaned_data["officer"],
+                    reason=handover_form.cleaned_data["reason"],
+                )
+                messages.success(request, _("The task was handed over."))
+                return redirect("reminders:task", pk=task.pk)
+            except DomainError as exc:
+                _add_errors(handover_form, exc)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.task_record(
                 actor=request.user,
@@ -127,6 +152,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_handle": policies.can(request.user, "handle", task),
             "deliveries": task.reminder.deliveries.all(),
+            "handover_form": handover_form,
+            "handovers": task.handovers.select_related("from_user", "to_user", "by"),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -8,6 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from core.errors import Conflict, ValidationFailed
 from core.models import LedgerEntry
 from core.testing import evidence_dir, key_dir  # noqa: F401  (fixtures)
 from org.mfa import force_login_verified
@@ -165,3 +166,35 @@ def test_the_portal_lookup_is_throttled(world, client):
     for _ in range(10):
         assert client.get("/gongkai/reminders/", {"ref": "X", "code": "ABCDEFGH"}).status_code == 200
     assert client.get("/gongkai/reminders/", {"ref": "X", "code": "ABCDEFGH"}).status_code == 429
+
+
+def test_a_task_is_handed_over_to_a_named_colleague_with_the_reason(world, client):
+    letter_reminder(world)
+    task = ReminderTask.objects.get()
+    first_owner = task.assignee_id
+    client.force_login(world.officer.user)
+    url = f"/reminders/tasks/{task.pk}/"
+    page = client.get(url).content.decode()
+    assert 'name="action" value="handover"' in page and world.head.name in page
+    # no colleague named, no reason: refused on the fields, nothing moves
+    bad = client.post(url, {"action": "handover", "officer": "", "reason": ""})
+    assert bad.status_code == 400 and ReminderTask.objects.get().assignee_id == first_owner
+    with pytest.raises(ValidationFailed) as exc:  # someone of another agency is no colleague
+        services.task_handover(
+            actor=world.officer.user, task=task, officer_id=world.outsider.pk, reason="熟悉当事人"
+        )
+    assert "officer" in exc.value.field_errors
+    response = client.post(url, {"action": "handover", "officer": str(world.head.pk), "reason": "熟悉当事人"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.assignee_id == world.head.user_id
+    [handover] = task.handovers.all()
+    assert (handover.from_user_id, handover.to_user_id) == (first_owner, world.head.user_id)
+    assert handover.reason == "熟悉当事人"
+    entry = LedgerEntry.objects.get(act="reminder.task_handover", object_id=str(task.pk))
+    assert '"reason":"熟悉当事人"' in entry.payload
+    assert "熟悉当事人" in client.get(url).content.decode()
+    # a done task is not handed over
+    services.task_record(actor=world.head.user, task=task, outcome="reached", note="已电话提醒")
+    with pytest.raises(Conflict):
+        services.task_handover(actor=world.head.user, task=task, officer_id=world.officer.pk, reason="再移交")
