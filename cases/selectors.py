@@ -140,6 +140,11 @@ def case_recusals(*, case: Case) -> QuerySet[Recusal]:
     return Recusal.objects.filter(case=case).select_related("officer", "decided_by").order_by("pk")
 
 
+def case_recusal_list(case: Case) -> list[Recusal]:
+    """The case's recusals as a list, read once per page (the guards and the recusal panel)."""
+    return memoised(("recusals", case.pk), lambda: list(case_recusals(case=case)))
+
+
 def case_recusal_get(*, case: Case, recusal_id: int) -> Recusal:
     recusal = Recusal.objects.filter(case=case, pk=recusal_id).select_related("case").first()
     if recusal is None:

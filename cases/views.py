@@ -454,7 +454,7 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
     officers = active_case_officers(case)  # the guards asked already (memo)
     has_fine = PenaltyKind.FINE in (case.decided_kinds or [])
     remedies = list(selectors.case_remedies(case=case))
-    recusals = list(selectors.case_recusals(case=case))
+    recusals = selectors.case_recusal_list(case)
     outcome_bound: tuple[int, Any] = extra.pop("outcome_bound", (0, None))
     decide_bound: tuple[int, Any] = extra.pop("decide_bound", (0, None))
     scan_bound: tuple[int, Any] = extra.pop("scan_bound", (0, None))

@@ -43,6 +43,16 @@ def readable_agency_ids(actor: Any) -> set[int] | None:
     return visible | ancestor_ids(visible)
 
 
+def _reads_some_agency(actor: Any) -> bool:
+    """Whether `readable_agency_ids` would be non-empty, without looking up the ancestors."""
+    if org_selectors.is_unrestricted(actor):
+        return True
+    if not _authenticated(actor) or not (org_selectors.roles_of(user=actor) & READ_ROLES):
+        return False
+    ids = org_selectors.read_agency_ids(actor)
+    return ids is None or bool(ids)
+
+
 def editable_agency_ids(actor: Any) -> set[int] | None:
     """Agencies whose catalog the actor may change (None = all)."""
     if org_selectors.is_unrestricted(actor):
@@ -72,6 +82,8 @@ def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
         return _("Unknown action.")
     agency_id = getattr(obj, "agency_id", None) if obj is not None else None
     if verb == "view":
+        if obj is None and _reads_some_agency(actor):  # the navigation's question, asked on every page
+            return None
         ids = readable_agency_ids(actor)
         if ids is None or (ids and (obj is None or agency_id is None or agency_id in ids)):
             return None

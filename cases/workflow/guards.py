@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cases.documents import active_case_officers
 from cases.memo import memoised
 from cases.models import (
     PENALTY_ORDER,
@@ -17,10 +18,9 @@ from cases.models import (
     PartyType,
     PenaltyKind,
     ProposedOutcome,
-    Recusal,
     RecusalOutcome,
 )
-from cases.selectors import case_party_list, legal_setting, legal_setting_int
+from cases.selectors import case_party_list, case_recusal_list, legal_setting, legal_setting_int
 from cases.workflow.engine import Context, Guard, Violation
 from core.errors import ValidationFailed
 from core.services.calendar import add_workdays, months_later
@@ -130,10 +130,7 @@ def handler(ctx: Context) -> Violation | None:
     if is_head(ctx):
         return None
     officer = officer_for(ctx.actor)
-    if officer and memoised(
-        ("case_officer", ctx.case.pk, officer.pk),
-        CaseOfficer.objects.filter(case=ctx.case, officer=officer, active=True).exists,
-    ):
+    if officer and any(co.officer_id == officer.pk for co in active_case_officers(ctx.case)):
         return None
     return Violation(
         "not_case_officer",
@@ -228,10 +225,7 @@ def two_certified_officers(ctx: Context) -> Violation | None:
 
 
 def no_pending_recusal(ctx: Context) -> Violation | None:
-    pending = memoised(
-        ("pending_recusals", ctx.case.pk),
-        Recusal.objects.filter(case=ctx.case, outcome=RecusalOutcome.PENDING).count,
-    )
+    pending = sum(1 for r in case_recusal_list(ctx.case) if r.outcome == RecusalOutcome.PENDING)
     if not pending:
         return None
     return Violation(
