@@ -80,6 +80,24 @@ class NotAuthenticated(AuthenticationError):
         self.code = code
 
 
+def input_violations(exc: DomainError) -> list[dict[str, Any]]:
+    """The `violations` of a 422 answer to an act: one per field error (the field named), else the
+    error itself — the shape every Action API route (cases, training, mediation, guidance) returns."""
+    return [
+        {"code": exc.code, "message": f"{field}: {msg}", "basis": exc.basis}
+        for field, messages in exc.field_errors.items()
+        for msg in messages
+    ] or [{"code": exc.code, "message": exc.message, "basis": exc.basis}]
+
+
+def request_body_doc(model: Any) -> dict[str, Any]:
+    """`openapi_extra` of an endpoint that validates its JSON itself (422 on errors): the request
+    body's schema from the pydantic model."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
 def error_body(
     code: str, message: str, field_errors: Mapping[str, Sequence[str]] | None = None, basis: str = ""
 ) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from pydantic import ConfigDict, create_model, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from api.auth import caller
-from api.errors import ErrorOut, field_errors_from, with_errors
+from api.errors import ErrorOut, field_errors_from, input_violations, request_body_doc, with_errors
 from api.models import IdempotencyKey
 from api.pagination import paginated
 from api.routes.fields import IsoDate, Text
@@ -659,11 +659,7 @@ def _refused(exc: DomainError) -> JsonResponse:
             basis=exc.basis,
         )
     if isinstance(exc, ValidationFailed):
-        violations = [
-            {"code": exc.code, "message": f"{field}: {msg}", "basis": exc.basis}
-            for field, messages in exc.field_errors.items()
-            for msg in messages
-        ] or [{"code": exc.code, "message": exc.message, "basis": exc.basis}]
+        violations = input_violations(exc)
         return _refusal(
             422,
             exc.code,
@@ -827,13 +823,6 @@ RECUSAL_ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
 REMEDY_ID: Any = Path(..., ge=1, le=2**62)  # type: ignore[type-arg]
 
 
-def _body_of(model: Any) -> dict[str, Any]:
-    """The OpenAPI request body of an endpoint that validates its JSON itself (422 on errors)."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    schema.pop("$defs", None)
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
 def _parsed(request: HttpRequest, model: Any) -> Any:
     """The body validated against `model`; ValidationFailed (answered 422) with Chinese field errors."""
     data = _body(request)
@@ -898,7 +887,7 @@ def _facts_update(request: HttpRequest, case_id: int) -> Any:
 FACTS_DOC: dict[str, Any] = {
     "response": _action_responses(CaseOut),
     "summary": "Edit the facts used by discretion and the guards",
-    "openapi_extra": _body_of(FactsIn),
+    "openapi_extra": request_body_doc(FactsIn),
 }
 
 
@@ -926,7 +915,7 @@ def case_discretion(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     "/cases/{case_id}/payments",
     response=_action_responses(PaymentOut, 201),
     summary="Record a payment of the fine (缴款)",
-    openapi_extra=_body_of(PaymentIn),
+    openapi_extra=request_body_doc(PaymentIn),
 )
 def case_payment_record(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     case = _case_for(caller(request), case_id)
@@ -949,7 +938,7 @@ def case_payment_record(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     "/cases/{case_id}/remedies",
     response=_action_responses(RemedyOut, 201),
     summary="Record an application for reconsideration or a suit (复议 / 诉讼)",
-    openapi_extra=_body_of(RemedyIn),
+    openapi_extra=request_body_doc(RemedyIn),
 )
 def case_remedy_record(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     case = _case_for(caller(request), case_id)
@@ -972,7 +961,7 @@ def case_remedy_record(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     "/cases/{case_id}/remedies/{remedy_id}/outcome",
     response=_action_responses(RemedyOut),
     summary="Record the outcome of a reconsideration or suit",
-    openapi_extra=_body_of(RemedyOutcomeIn),
+    openapi_extra=request_body_doc(RemedyOutcomeIn),
 )
 def case_remedy_outcome(request: HttpRequest, case_id: int = CASE_ID, remedy_id: int = REMEDY_ID) -> Any:
     case = _case_for(caller(request), case_id)
@@ -997,7 +986,7 @@ def case_remedy_outcome(request: HttpRequest, case_id: int = CASE_ID, remedy_id:
     "/cases/{case_id}/recusals",
     response=_action_responses(RecusalOut, 201),
     summary="Apply for a recusal (回避, 行政处罚法 Art.43)",
-    openapi_extra=_body_of(RecusalIn),
+    openapi_extra=request_body_doc(RecusalIn),
 )
 def case_recusal_apply(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     case = _case_for(caller(request), case_id)
@@ -1019,7 +1008,7 @@ def case_recusal_apply(request: HttpRequest, case_id: int = CASE_ID) -> Any:
     "/cases/{case_id}/recusals/{recusal_id}/decision",
     response=_action_responses(RecusalOut),
     summary="The head decides a recusal, naming who takes over",
-    openapi_extra=_body_of(RecusalDecisionIn),
+    openapi_extra=request_body_doc(RecusalDecisionIn),
 )
 def case_recusal_decide(request: HttpRequest, case_id: int = CASE_ID, recusal_id: int = RECUSAL_ID) -> Any:
     case = _case_for(caller(request), case_id)

@@ -20,7 +20,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from api.auth import caller
-from api.errors import ApiError, ErrorOut, with_errors
+from api.errors import ApiError, ErrorOut, input_violations, with_errors
 from api.pagination import paginated
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.throttle import rate_limited
@@ -214,11 +214,7 @@ def action_body(request: HttpRequest) -> dict[str, Any]:
 def action_refusal(exc: DomainError) -> JsonResponse:
     """409 for a rule (its violation named), 422 for invalid input; 403, 404… are re-raised."""
     if isinstance(exc, ValidationFailed) or exc.status == 422:
-        violations = [
-            {"code": exc.code, "message": f"{field}: {msg}", "basis": exc.basis}
-            for field, messages in exc.field_errors.items()
-            for msg in messages
-        ] or [{"code": exc.code, "message": exc.message, "basis": exc.basis}]
+        violations = input_violations(exc)
         status = 422
     elif exc.status == 409:
         violations = [{"code": exc.code, "message": exc.message, "basis": exc.basis}]

@@ -26,7 +26,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import field_validator
 
 from api.auth import caller
-from api.errors import field_errors_from, with_errors
+from api.errors import field_errors_from, input_violations, request_body_doc, with_errors
 from api.pagination import paginated
 from api.routes.fields import IsoDate, Text
 from core.errors import DomainError, ValidationFailed
@@ -71,11 +71,7 @@ def _refused(exc: DomainError) -> JsonResponse:
     body: dict[str, Any] = {"code": exc.code, "message": exc.message}
     if isinstance(exc, ValidationFailed):
         status = 422
-        body["violations"] = [
-            {"code": exc.code, "message": f"{field}: {msg}", "basis": exc.basis}
-            for field, messages in exc.field_errors.items()
-            for msg in messages
-        ] or [{"code": exc.code, "message": exc.message, "basis": exc.basis}]
+        body["violations"] = input_violations(exc)
     else:
         status = 409
         body["violations"] = [{"code": exc.code, "message": exc.message, "basis": exc.basis}]
@@ -84,13 +80,6 @@ def _refused(exc: DomainError) -> JsonResponse:
     if exc.basis:
         body["basis"] = exc.basis
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _body_doc(model: Any) -> dict[str, Any]:
-    """The OpenAPI request body of an endpoint that validates its JSON itself (422 on errors)."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    schema.pop("$defs", None)
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def _parsed(request: HttpRequest, model: Any) -> Any:
@@ -235,7 +224,7 @@ def attempt(request: HttpRequest, attempt_id: int = ID) -> Any:
     "/training/attempts/{attempt_id}/save",
     response=_responses(AttemptOut),
     summary="Save answers so far (refused after the time: 409 attempt_time_over)",
-    openapi_extra=_body_doc(AnswersIn),
+    openapi_extra=request_body_doc(AnswersIn),
 )
 def save(request: HttpRequest, attempt_id: int = ID) -> Any:
     attempt = _attempt(request, attempt_id)
@@ -250,7 +239,7 @@ def save(request: HttpRequest, attempt_id: int = ID) -> Any:
     "/training/attempts/{attempt_id}/submit",
     response=_responses(AttemptOut),
     summary="Hand in; answers arriving after the time are refused and the saved ones count",
-    openapi_extra=_body_doc(AnswersIn),
+    openapi_extra=request_body_doc(AnswersIn),
 )
 def submit(request: HttpRequest, attempt_id: int = ID) -> Any:
     attempt = _attempt(request, attempt_id)
@@ -387,7 +376,7 @@ def plans(request: HttpRequest) -> Any:
     "/training/plans",
     response=_responses(PlanOut, 201),
     summary="Plan a year's training (organisers: heads and legal department)",
-    openapi_extra=_body_doc(PlanIn),
+    openapi_extra=request_body_doc(PlanIn),
 )
 def plan_create(request: HttpRequest) -> Any:
     def act(a: Any, p: PlanIn) -> tuple[int, Any]:
@@ -417,7 +406,7 @@ def sessions(request: HttpRequest) -> Any:
     "/training/plans/{plan_id}/sessions",
     response=_responses(SessionOut, 201),
     summary="Record a session held under the plan",
-    openapi_extra=_body_doc(SessionIn),
+    openapi_extra=request_body_doc(SessionIn),
 )
 def session_record(request: HttpRequest, plan_id: int = ID) -> Any:
     plan = selectors.plan_or_404(plan_id=plan_id, actor=caller(request))
@@ -441,7 +430,7 @@ def session_record(request: HttpRequest, plan_id: int = ID) -> Any:
     "/training/sessions/{session_id}/attendance",
     response=_responses(SessionOut),
     summary="Record who attended (a second recording of an officer changes their row)",
-    openapi_extra=_body_doc(AttendanceIn),
+    openapi_extra=request_body_doc(AttendanceIn),
 )
 def attendance(request: HttpRequest, session_id: int = ID) -> Any:
     session = selectors.session_or_404(session_id=session_id, actor=caller(request))
@@ -541,7 +530,7 @@ def questions(request: HttpRequest, filters: Query[BankQuery]) -> Any:
     "/training/questions",
     response=_responses(BankQuestionOut, 201),
     summary="Add a question to the bank (never edited afterwards: retire it and add another)",
-    openapi_extra=_body_doc(QuestionIn),
+    openapi_extra=request_body_doc(QuestionIn),
 )
 def question_add(request: HttpRequest) -> Any:
     def act(a: Any, p: QuestionIn) -> tuple[int, Any]:
@@ -673,7 +662,7 @@ def agency_exams(request: HttpRequest) -> Any:
     "/training/exams",
     response=_responses(ExamDetailOut, 201),
     summary="Set an exam: online (drawn per candidate, timed) or on paper (scores entered)",
-    openapi_extra=_body_doc(ExamIn),
+    openapi_extra=request_body_doc(ExamIn),
 )
 def exam_create(request: HttpRequest) -> Any:
     def act(a: Any, p: ExamIn) -> tuple[int, Any]:
@@ -702,7 +691,7 @@ def exam_create(request: HttpRequest) -> Any:
     "/training/exams/{exam_id}/scores",
     response=_responses(ResultOut, 201),
     summary="Enter a paper exam's score for one candidate (two failures in a row suspend certificates)",
-    openapi_extra=_body_doc(PaperScoreIn),
+    openapi_extra=request_body_doc(PaperScoreIn),
 )
 def paper_score(request: HttpRequest, exam_id: int = ID) -> Any:
     exam = selectors.exam_or_404(exam_id=exam_id, actor=caller(request))
@@ -733,7 +722,7 @@ def attempts(request: HttpRequest, filters: Query[AttemptsQuery]) -> Any:
     "/training/attempts/{attempt_id}/mark",
     response=_responses(AttemptOut),
     summary="Mark the short answers of a handed-in attempt (never one's own)",
-    openapi_extra=_body_doc(MarksIn),
+    openapi_extra=request_body_doc(MarksIn),
 )
 def mark(request: HttpRequest, attempt_id: int = ID) -> Any:
     attempt = _attempt(request, attempt_id)
@@ -759,7 +748,7 @@ def reviews(request: HttpRequest, year: int | None = Query(None, ge=2000, le=210
     "/training/reviews",
     response=_responses(ReviewOut, 201),
     summary="Record an officer's annual review; hours and exam results are taken from the records",
-    openapi_extra=_body_doc(ReviewIn),
+    openapi_extra=request_body_doc(ReviewIn),
 )
 def review_record(request: HttpRequest) -> Any:
     def act(a: Any, p: ReviewIn) -> tuple[int, Any]:
