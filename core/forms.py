@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.models import Deadline, WorkdayOverride
 
 MAX_DAYS = 400
@@ -88,3 +89,16 @@ class DeadlineFilterForm(forms.Form):
         if a and b and b < a:
             raise forms.ValidationError(_("The end of the due-date range is before its start."), code="range")
         return data
+
+
+def place_domain_error(form: Any, exc: DomainError) -> None:
+    """Show a service refusal on a form: each field error on its field where the form has it, else
+    (when none could be placed) the refusal's message on top."""
+    placed = False
+    for name, errors in exc.field_errors.items():
+        for error in errors:
+            if name in form.fields:
+                form.add_error(name, error)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)

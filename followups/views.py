@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from core.errors import Conflict, DomainError, NotFound
+from core.forms import place_domain_error
 from core.throttle import rate_limited
 from followups import policies, selectors, services
 from followups.forms import FilterForm, QuestionnaireForm, RecordForm, RuleForm, UnreachableForm
@@ -20,17 +21,6 @@ from followups.models import Followup, FollowupRule, Status
 
 PAGE_SIZE = 25
 POSTS_PER_MINUTE = 10
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -70,7 +60,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
                     render(request, "followups/public_refused.html", {"answered": True}, status=409)
                 )
             except DomainError as exc:
-                _add_errors(form, exc)
+                place_domain_error(form, exc)
         status = 400
     return _no_store(
         render(request, "followups/public_questionnaire.html", {"form": form, "f": followup}, status=status)
@@ -123,13 +113,13 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.answer_record(actor=request.user, followup=followup, **record.cleaned_data)
             return redirect("followups:detail", pk=pk)
         except DomainError as exc:
-            _add_errors(record, exc)
+            place_domain_error(record, exc)
     elif action == "unreachable" and unreachable.is_valid():
         try:
             services.mark_unreachable(actor=request.user, followup=followup, **unreachable.cleaned_data)
             return redirect("followups:detail", pk=pk)
         except DomainError as exc:
-            _add_errors(unreachable, exc)
+            place_domain_error(unreachable, exc)
     if action:
         status = 400
     answer = getattr(followup, "answer", None) if hasattr(followup, "answer") else None
@@ -190,7 +180,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
             return redirect("followups:rules")
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
     return render(
         request,
         "followups/rule_form.html",

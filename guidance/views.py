@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError, NotFound
 from core.errors import PermissionDenied as DomainPermissionDenied
+from core.forms import place_domain_error
 from core.throttle import rate_limited
 from guidance import policies, selectors, services
 from guidance.forms import (
@@ -47,17 +48,6 @@ LOOKUPS_PER_MINUTE = 30
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
@@ -141,7 +131,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 return render(request, "guidance/record_new.html", {"form": form}, status=403)
             except DomainError as exc:
-                _add_errors(form, exc)
+                place_domain_error(form, exc)
             else:
                 messages.success(request, _("The guidance was recorded."))
                 return redirect("guidance:record_detail", pk=record.pk)
@@ -236,7 +226,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             status = 403
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
             status = 400
         else:
             messages.success(request, _("The draft was saved."))
@@ -293,7 +283,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if error is None and status == 302:
             return redirect("guidance:case_detail", pk=tc.pk)
         if error is not None and action == "edit":
-            _add_errors(form, error)
+            place_domain_error(form, error)
         tc = _found(selectors.typical_case_get, request, pk)
     may = {verb: policies.can(request.user, verb, tc) for verb in ("edit", "submit", "review", "withdraw")}
     context = {"tc": tc, "form": form, "error": error, "may": may, "T": TypicalStatus}
@@ -354,7 +344,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                     question=cd["question"],
                 )
             except DomainError as exc:
-                _add_errors(form, exc)
+                place_domain_error(form, exc)
             else:
                 messages.success(
                     request, _("The inquiry was recorded; you are responsible for it (首问负责).")
@@ -477,7 +467,7 @@ def public_ask(request: HttpRequest) -> HttpResponse:
                 question=cd["question"],
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             request.session[SESSION_KEY] = inquiry.tracking_code
             return redirect("guidance_public:asked")

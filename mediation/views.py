@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError, NotFound
 from core.errors import PermissionDenied as DomainPermissionDenied
+from core.forms import place_domain_error
 from core.throttle import rate_limited
 from mediation import policies, selectors, services
 from mediation.forms import GROUND_CHOICES, SIDE_CHOICES, ApplicationForm, FilterForm, StatsForm, TrackForm
@@ -30,17 +31,6 @@ LOOKUPS_PER_MINUTE = 30
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -101,7 +91,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
         try:
             mediation = _apply(form, actor=None, channel="online")
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             request.session[SESSION_KEY] = mediation.tracking_code
             return redirect("mediation_public:submitted")
@@ -184,7 +174,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
             try:
                 mediation = _apply(form, actor=request.user, channel=form.cleaned_data["channel"])
             except DomainError as exc:
-                _add_errors(form, exc)
+                place_domain_error(form, exc)
             else:
                 messages.success(request, _("The application was recorded."))
                 return redirect("mediation:detail", pk=mediation.pk)

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError, NotFound
+from core.forms import place_domain_error
 from core.throttle import rate_limited
 from reminders import policies, selectors, services
 from reminders.forms import FilterForm, LookupForm, RuleForm, SettingsForm, TaskForm, TaskHandoverForm
@@ -25,17 +26,6 @@ from reminders.models import ReminderRule
 
 PAGE_SIZE = 25
 LOOKUPS_PER_MINUTE = 10
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _ensure_view(request: HttpRequest) -> None:
@@ -131,7 +121,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The task was handed over."))
                 return redirect("reminders:task", pk=task.pk)
             except DomainError as exc:
-                _add_errors(handover_form, exc)
+                place_domain_error(handover_form, exc)
     elif request.method == "POST" and form.is_valid():
         try:
             services.task_record(
@@ -142,7 +132,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("reminders:tasks")
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
     return render(
         request,
         "reminders/task.html",
@@ -232,7 +222,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("reminders:rules")
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
     return render(
         request,
         "reminders/rule_form.html",
@@ -260,7 +250,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             services.delivery_settings_update(actor=request.user, **form.cleaned_data)
             return redirect("reminders:rules")
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
     return render(
         request, "reminders/settings.html", {"form": form}, status=400 if request.method == "POST" else 200
     )

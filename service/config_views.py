@@ -3,8 +3,6 @@ post-licence supervision frequency by risk level. Each save is one service call 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
+from core.forms import place_domain_error
 from org import selectors as org_selectors
 from service import policies, selectors, services
 from service.forms import FrequencyForm, LicenceKindForm
@@ -28,17 +27,6 @@ def _field_choices() -> list[tuple[str, str]]:
     return [
         (f.code, f"{f.name}（{f.code}）") for f in org_selectors.enforcement_fields(include_inactive=False)
     ]
-
-
-def _place_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -95,7 +83,7 @@ def kind_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 403
             except DomainError as exc:
-                _place_errors(form, exc)
+                place_domain_error(form, exc)
             else:
                 messages.success(request, _("Licence kind %(name)s saved.") % {"name": saved.name})
                 return redirect("service:kinds")
@@ -135,7 +123,7 @@ def frequencies(request: HttpRequest) -> HttpResponse:
             except DomainPermissionDenied as exc:
                 error, status = exc, 403
             except DomainError as exc:
-                _place_errors(form, exc)
+                place_domain_error(form, exc)
                 error = exc
             else:
                 messages.success(request, _("Supervision frequency saved."))

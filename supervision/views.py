@@ -22,22 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.forms import place_domain_error
 from org import selectors as org_selectors
 from supervision import checks, forms, metrics, policies, selectors, services
 from supervision.models import Indicator, OrderKind, ScoringSheet
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -273,7 +263,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 deadline_id=deadline.pk if deadline is not None else None,
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             messages.success(request, _("Supervision order %(number)s issued.") % {"number": order.number})
             return redirect("supervision:order_detail", pk=order.pk)
@@ -306,7 +296,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Conclusion recorded."))
                 return redirect("supervision:order_detail", pk=pk)
         except DomainError as exc:
-            _add_errors(respond_form if request.POST.get("act") == "respond" else conclude_form, exc)
+            place_domain_error(respond_form if request.POST.get("act") == "respond" else conclude_form, exc)
     return render(
         request,
         "supervision/order_detail.html",
@@ -400,7 +390,7 @@ def sheet_edit(request: HttpRequest) -> HttpResponse:
                     items=form.cleaned_data["items"],
                 )
             except DomainError as exc:
-                _add_errors(form, exc)
+                place_domain_error(form, exc)
             else:
                 messages.success(request, _("Scoring sheet saved as a new version."))
                 return redirect("supervision:sheet")
@@ -448,7 +438,7 @@ def sample_new(request: HttpRequest) -> HttpResponse:
                 title=d.get("title") or "",
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             return redirect("supervision:sample_detail", pk=sample.pk)
     return render(request, "supervision/sample_new.html", {"form": form})
@@ -520,7 +510,7 @@ def score_case(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
                 kind=OrderKind.CORRECTION,
             )
         except DomainError as exc:
-            _add_errors(correction_form, exc)
+            place_domain_error(correction_form, exc)
         else:
             messages.success(request, _("Case file returned for correction (%(n)s).") % {"n": order.number})
             return redirect("supervision:order_detail", pk=order.pk)
@@ -595,7 +585,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("supervision:run_detail", pk=run.pk)
         except DomainError as exc:
-            _add_errors(indicator_form if request.POST.get("act") == "indicator" else run_form, exc)
+            place_domain_error(indicator_form if request.POST.get("act") == "indicator" else run_form, exc)
     return render(
         request,
         "supervision/assessment.html",
@@ -633,7 +623,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, consequence=consequence, record=record_form.cleaned_data["record"]
             )
         except DomainError as exc:
-            _add_errors(record_form, exc)
+            place_domain_error(record_form, exc)
         else:
             messages.success(request, _("Recorded."))
             return redirect("supervision:run_detail", pk=pk)
@@ -698,7 +688,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 note=d.get("note") or "",
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             messages.success(request, _("Target set."))
             return redirect("supervision:targets")
