@@ -30,27 +30,22 @@ def _authenticated(actor: Any) -> bool:
     return actor is not None and bool(getattr(actor, "is_authenticated", False))
 
 
-def readable_agency_ids(actor: Any) -> set[int] | None:
-    """Agencies whose catalog rows the actor sees (None = all): readable agencies and their ancestors."""
+def _own_read_ids(actor: Any) -> set[int] | None:
+    """The agencies the actor reads (None = all), before their ancestors are added."""
     if org_selectors.is_unrestricted(actor):
         return None
     if not _authenticated(actor) or not (org_selectors.roles_of(user=actor) & READ_ROLES):
         return set()
     ids = org_selectors.read_agency_ids(actor)
-    if ids is None:
-        return None
-    visible = set(ids)
+    return None if ids is None else set(ids)
+
+
+def readable_agency_ids(actor: Any) -> set[int] | None:
+    """Agencies whose catalog rows the actor sees (None = all): readable agencies and their ancestors."""
+    visible = _own_read_ids(actor)
+    if not visible:  # all (None) or none
+        return visible
     return visible | ancestor_ids(visible)
-
-
-def _reads_some_agency(actor: Any) -> bool:
-    """Whether `readable_agency_ids` would be non-empty, without looking up the ancestors."""
-    if org_selectors.is_unrestricted(actor):
-        return True
-    if not _authenticated(actor) or not (org_selectors.roles_of(user=actor) & READ_ROLES):
-        return False
-    ids = org_selectors.read_agency_ids(actor)
-    return ids is None or bool(ids)
 
 
 def editable_agency_ids(actor: Any) -> set[int] | None:
@@ -82,7 +77,7 @@ def reason_refused(actor: Any, verb: str, obj: Any = None) -> str | None:
         return _("Unknown action.")
     agency_id = getattr(obj, "agency_id", None) if obj is not None else None
     if verb == "view":
-        if obj is None and _reads_some_agency(actor):  # the navigation's question, asked on every page
+        if obj is None and _own_read_ids(actor) != set():  # the navigation's question, on every page
             return None
         ids = readable_agency_ids(actor)
         if ids is None or (ids and (obj is None or agency_id is None or agency_id in ids)):
