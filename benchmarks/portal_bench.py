@@ -13,12 +13,12 @@
 
 `generate` writes N publications (status published, masked text ~300 characters built from
 realistic parts: town, village, land class, use, area, fine, masked party) and their search entries
-(bigrams as publicity.search writes them) with COPY, the GIN index built after the load, then ANALYZE.
+(index words as publicity.search writes them) with COPY, the GIN index built after the load, then ANALYZE.
 
 `search` runs the app under gunicorn (2 workers × 8 threads, config.settings.test) and times GET
 /gongkai/search/ over a mix of queries: two-character words common and rare (耕地, 采砂), a four-
 character phrase, two words, a document number, a one-character word with a year filter, filters
-alone, and the hard cases of a bigram index (one character alone, a phrase of common bigrams that
+alone, and the hard cases of an n-gram index (one character alone, a phrase of common bigrams that
 never stand together, a phrase in no decision) — in three modes: 1 client back to back; 16 users who
 each wait a random 0.5–1.5 × `--think` s (default 1 s) between searches, as people reading a result
 page do (the issue's "16 concurrent users"); and 16 clients back to back (saturation: on 2 CPUs
@@ -26,9 +26,10 @@ their latency is 16 ÷ throughput by Little's law, so that mode measures through
 query kind and overall. The count is capped at 1,000 (a common word over a million decisions is not
 counted).
 `--requests` / `--per-client` shorten a run on a busy machine (compare runs of the same size).
-The plan of a query depends on the bigram frequencies ANALYZE leaves in pg_stats (publicity.search:
-a common query walks the date index, a rare one uses the GIN index), so `generate` ends with
-ANALYZE and `search` runs it again before timing.
+The plan of a query depends on its share among the newest 1,000 entries (publicity.search, cached
+ten minutes per query: a common query walks the date index, a rare one uses the GIN index); the
+warm-up round measures every query's share once. `generate` ends with ANALYZE and `search` runs it
+again before timing.
 
 `annual` times `publicity.annual.annual_statistics` for the agency with the most cases and for
 the whole province (the root agency), three runs each (read-only).
@@ -84,7 +85,7 @@ QUERIES = {
     "document number": ["罚〔2024〕1234号", "罚〔2025〕88号"],
     "1-char + year": ["罚&year=2024"],
     "filters only": ["&year=2025&kind=penalty", "&category=%E9%9D%9E%E6%B3%95%E9%87%87%E7%9F%BF"],
-    # the hard cases of a bigram index: one character alone (a surname, one in no decision), a
+    # the hard cases of an n-gram index: one character alone (a surname, one in no decision), a
     # phrase of boilerplate bigrams that never stand together, a phrase in no decision
     "1 character alone": ["王", "鑫"],
     "rare phrase of common bigrams": ["第七十七条的规定", "罚款人民币50元"],
@@ -144,7 +145,7 @@ def generate(n: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from publicity.search import bigrams
+    from publicity.search import index_words
 
     call_command("migrate", "--noinput", verbosity=0)
     print(f"# portal generator {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {machine()}, load {load()}")
@@ -219,7 +220,7 @@ def generate(n: int) -> None:
                         decided.isoformat(),
                         published.isoformat(),
                         clean,
-                        bigrams(f"{title} {number} {clean}"),
+                        index_words(f"{title} {number} {clean}"),
                     ]
                 )
                 + "\n"

@@ -67,8 +67,9 @@ class Publication(models.Model):
 class SearchEntry(models.Model):
     """One published decision as the public search sees it: masked text only, never the original.
 
-    `tokens` holds the text's overlapping character bigrams (publicity.search.bigrams), so that a
-    two-character Chinese query is one token: SQLite indexes it in the FTS5 table
+    `tokens` holds the text's overlapping character trigrams and each run's last two characters and
+    last one (publicity.search.index_words), so that a Chinese query of any length is a phrase of
+    tokens or a token's prefix: SQLite indexes it in the FTS5 table
     `publicity_search_fts` (kept in step by triggers), PostgreSQL in the generated tsvector column
     `tsv` with a GIN index (migration 0002). The row exists only while the decision is published.
     """

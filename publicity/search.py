@@ -1,20 +1,28 @@
-"""Full-text search of published decisions, in Chinese, including two-character queries.
+"""Full-text search of published decisions, in Chinese, including one- and two-character queries.
 
-Chinese has no spaces, and the trigram indexes miss two-character words (DEPENDENCIES.md §3.6:
-SQLite's FTS5 trigram returns nothing for `处罚`, PostgreSQL's pg_trgm falls back to a sequential
-scan). So the index holds the text's overlapping **bigrams** as words: "处罚决定" is indexed as
-"处罚 罚决 决定" and a query is the phrase of its own bigrams — a two-character query is one
-indexed word, a longer one a phrase whose words must stand next to each other.
+Chinese has no spaces, and the trigram indexes of the databases miss short words (DEPENDENCIES.md
+§3.6: SQLite's FTS5 trigram returns nothing for `处罚`, PostgreSQL's pg_trgm falls back to a
+sequential scan). So the index holds words of our own making (`index_words`): for each run of
+letters/digits its overlapping **trigrams**, then its last two characters and its last one —
+"处罚决定" is indexed as "处罚决 罚决定 决定 定". Every
+substring of a run is then either a phrase of trigrams (three characters or more) or the **prefix**
+of an indexed word (one or two characters: "罚决" begins "罚决定", "定" is the last word):
+
+- a query word of three or more characters is the phrase of its trigrams, which must stand next to
+  each other ("第七十七条" → "第七十 <-> 七十七 <-> 十七条");
+- a word of one or two characters is a prefix query ("耕地" → every indexed word beginning 耕地).
+
+Trigrams rather than bigrams because legal text is boilerplate: the bigrams of a phrase such as
+"第七十七条的规定" are each in nearly every decision while the phrase is in none, and an index of
+bigrams hands over every decision as a candidate; its trigrams include one ("七条的") that no
+decision holds.
 
 - SQLite: an external-content FTS5 table `publicity_search_fts(tokens)` over
-  `publicity_searchentry`, kept in step by triggers; `MATCH '"处罚 罚决"'`.
+  `publicity_searchentry`, kept in step by triggers; `MATCH '"处罚决 罚决定" AND "耕地"*'`.
 - PostgreSQL: a generated `tsvector` column `tsv = to_tsvector('simple', tokens)` with a GIN index;
-  `tsv @@ to_tsquery('simple', '处罚 <-> 罚决')` for a rare query; a common one (expected in ≥ 5%
-  of the entries by the bigram frequencies ANALYZE keeps in pg_stats) walks the date index newest
-  first and tests each row with `ts_match_vq` (filter_text says why).
-- A one-character word (e.g. "罚") has no bigram: it becomes `body LIKE '%罚%'` on the rows the
-  other words already selected (or on all rows, if it is the only word), read newest first — with
-  a year or agency filter along that filter's own (year|agency, published_at, id) index.
+  `tsv @@ to_tsquery('simple', '处罚决 <-> 罚决定 & 耕地:*')` for a rare query. A common one
+  (matching ≥ 5% of the newest entries, `sampled_share`) walks the date index newest first and
+  tests each row with `ts_match_vq` instead (filter_text says why).
 
 Only masked text is ever indexed: an entry is written from the publication's approved masked text
 when it is published and deleted when it is withdrawn (publicity.services).
@@ -22,6 +30,7 @@ when it is published and deleted when it is withdrawn (publicity.services).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -44,14 +53,15 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def bigrams(text: str) -> str:
-    """The words the index holds: each run of letters/digits as its overlapping bigrams."""
+def index_words(text: str) -> str:
+    """The words the index holds: per run of letters/digits its overlapping trigrams, then its last
+    two characters and its last one (so that every one- or two-character substring begins a word)."""
     out: list[str] = []
     for run in _WORD.findall(normalise(text)):
-        if len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.extend(run[i : i + 3] for i in range(len(run) - 2))
+        if len(run) > 1:
+            out.append(run[-2:])
+        out.append(run[-1])
     return " ".join(out)
 
 
@@ -60,27 +70,23 @@ def query_words(q: str) -> list[str]:
     return _WORD.findall(normalise(q[:MAX_QUERY]))[:MAX_WORDS]
 
 
+def _trigrams(word: str) -> list[str]:
+    return [word[i : i + 3] for i in range(len(word) - 2)]
+
+
 @dataclass(frozen=True)
 class Query:
     words: tuple[str, ...]
 
-    @property
-    def long_words(self) -> list[str]:
-        return [w for w in self.words if len(w) > 1]
-
-    @property
-    def short_words(self) -> list[str]:
-        return [w for w in self.words if len(w) == 1]
-
     def fts5(self) -> str:
         return " AND ".join(
-            '"' + " ".join(w[i : i + 2] for i in range(len(w) - 1)) + '"' for w in self.long_words
+            '"' + " ".join(_trigrams(w)) + '"' if len(w) > 2 else '"' + w + '"*' for w in self.words
         )
 
     def tsquery(self) -> str:
         return " & ".join(
-            "(" + " <-> ".join("'" + w[i : i + 2] + "'" for i in range(len(w) - 1)) + ")"
-            for w in self.long_words
+            "(" + " <-> ".join("'" + t + "'" for t in _trigrams(w)) + ")" if len(w) > 2 else "'" + w + "':*"
+            for w in self.words
         )
 
 
@@ -88,73 +94,62 @@ def parse(q: str) -> Query:
     return Query(tuple(query_words(q)))
 
 
-# PostgreSQL: the share of entries holding a bigram, from the column's statistics (ANALYZE keeps
-# the most common elements of `tsv` with their frequencies in pg_stats), cached for an hour.
-STATS_CACHE_SECONDS = 3600
-# A query whose rarest bigram is in at least this share of the entries is answered by walking the
-# date index newest first (see filter_text); below it, through the GIN index.
+# PostgreSQL: a query that matches at least this share of the newest entries is answered by
+# walking the date index newest first (see filter_text); below it, through the GIN index.
 WALK_MIN_SHARE = 0.05
+SAMPLE_ROWS = 1000  # the newest entries the share is measured on
+SHARE_CACHE_SECONDS = 600
 
 
-def bigram_shares() -> dict[str, float]:
-    """{bigram: share of the entries containing it} for the most common bigrams (PostgreSQL)."""
+def sampled_share(query: Query) -> float:
+    """The share of the newest SAMPLE_ROWS entries that match the query (PostgreSQL), cached ten
+    minutes per query: the walk reads entries newest first, so this share is what decides how far
+    it must read. Measured rather than estimated from the words' frequencies, which would take the
+    words of a phrase as independent — in boilerplate they are not."""
     from django.core.cache import cache
 
-    shares = cache.get("publicity:search_bigram_shares")
-    if shares is None:
+    tsquery = query.tsquery()
+    key = "publicity:search_share:" + hashlib.sha256(tsquery.encode()).hexdigest()[:32]
+    share = cache.get(key)
+    if share is None:
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = 'publicity_searchentry' AND attname = 'tsv'"
+                "SELECT count(*) FILTER (WHERE ts_match_vq(tsv, to_tsquery('simple', %s))), count(*) "
+                "FROM (SELECT tsv FROM publicity_searchentry ORDER BY published_at DESC, id DESC LIMIT %s) s",
+                [tsquery, SAMPLE_ROWS],
             )
-            row = cur.fetchone()
-        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-        cache.set("publicity:search_bigram_shares", shares, STATS_CACHE_SECONDS)
-    return shares  # type: ignore[no-any-return]
-
-
-def expected_share(query: Query) -> float:
-    """The share of the entries the query is expected to match: per word the share of its rarest
-    bigram (0 when a bigram is not among the common ones — then it is rare), multiplied over the
-    words (taken as independent)."""
-    shares = bigram_shares()
-    share = 1.0
-    for w in query.long_words:
-        share *= min(shares.get(w[i : i + 2], 0.0) for i in range(len(w) - 1))
-    return share if query.long_words else 0.0
+            hits, rows = cur.fetchone()
+        share = hits / rows if rows else 0.0
+        cache.set(key, share, SHARE_CACHE_SECONDS)
+    return float(share)
 
 
 def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
     """Restrict `qs` to the entries whose masked text contains every word of the query.
 
-    On PostgreSQL the plan depends on how common the query's rarest bigram is. A rare one: the GIN
-    index gives few candidates, sorted by date. A common one (every bigram in ≥ 5% of the
-    entries): the GIN index would hand over hundreds of thousands of candidates, each rechecked
-    for the bigrams' positions in the heap before the sort (7 s for 基本农田 at 1M) — and the
-    planner, whose estimate for a phrase is far too low, picks exactly that. Instead the entries
-    are read newest first along the date index (or the year's, the agency's) and tested one by
-    one: at ≥ 5% the first page is found within a few hundred rows and the capped count (1,001)
-    within about 20,000. The test is then written `ts_match_vq(tsv, …)` — the function behind
-    `@@`: no index serves a function call, and the planner gives it a default selectivity of one
-    third, so it walks the date index instead of fetching every candidate and sorting.
+    On PostgreSQL the plan depends on how common the query is among the newest entries. A rare
+    one: the GIN index gives few candidates, sorted by date. A common one (≥ 5%): the GIN index
+    would hand over hundreds of thousands of candidates to fetch and sort before the first page —
+    and the planner, whose estimate for a phrase or a prefix is far too low, picks exactly that.
+    Instead the entries are read newest first along the date index (or the year's, the agency's)
+    and tested one by one: at ≥ 5% the first page is found within a few hundred rows. The test
+    is then written `ts_match_vq(tsv, …)` — the function behind `@@`: no index serves a function
+    call, and the planner gives it a default selectivity of one third, so it walks the date index
+    instead of fetching every candidate and sorting.
     """
-    if query.long_words:
-        if connection.vendor == "postgresql":
-            if expected_share(query) >= WALK_MIN_SHARE:
-                qs = qs.extra(where=["ts_match_vq(tsv, to_tsquery('simple', %s))"], params=[query.tsquery()])
-            else:
-                qs = qs.extra(where=["tsv @@ to_tsquery('simple', %s)"], params=[query.tsquery()])
-        else:
-            qs = qs.extra(
-                where=[
-                    "publicity_searchentry.id IN "
-                    "(SELECT rowid FROM publicity_search_fts WHERE publicity_search_fts MATCH %s)"
-                ],
-                params=[query.fts5()],
-            )
-    for word in query.short_words:
-        qs = qs.filter(body__icontains=word)
-    return qs
+    if not query.words:
+        return qs
+    if connection.vendor == "postgresql":
+        if sampled_share(query) >= WALK_MIN_SHARE:
+            return qs.extra(where=["ts_match_vq(tsv, to_tsquery('simple', %s))"], params=[query.tsquery()])
+        return qs.extra(where=["tsv @@ to_tsquery('simple', %s)"], params=[query.tsquery()])
+    return qs.extra(
+        where=[
+            "publicity_searchentry.id IN "
+            "(SELECT rowid FROM publicity_search_fts WHERE publicity_search_fts MATCH %s)"
+        ],
+        params=[query.fts5()],
+    )
 
 
 def entries(
@@ -237,7 +232,7 @@ def index_publication(publication: Any) -> SearchEntry:
         "decided_on": publication.decided_on,
         "published_at": published,
         "body": publication.masked_text,
-        "tokens": bigrams(
+        "tokens": index_words(
             " ".join([publication.title, publication.document_number, publication.masked_text])
         ),
     }

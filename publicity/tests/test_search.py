@@ -1,5 +1,6 @@
-"""全文检索: bigram index on SQLite (FTS5) and PostgreSQL (tsvector), two-character queries,
-filters, pagination, highlighting; only the masked text is ever indexed."""
+"""全文检索: index of trigrams and run tails on SQLite (FTS5) and PostgreSQL (tsvector), one- and
+two-character queries as prefixes, filters, pagination, highlighting; only the masked text is ever
+indexed."""
 
 from __future__ import annotations
 
@@ -66,30 +67,36 @@ def corpus(agency, drafter, reviewer):
     ]
 
 
-def test_bigrams_make_every_two_characters_a_word():
-    assert search.bigrams("处罚决定") == "处罚 罚决 决定"
-    assert search.bigrams("罚款９６１５元") == "罚款 款9 96 61 15 5元"  # full-width digits normalised
-    assert search.bigrams("《土地管理法》第77条") == "土地 地管 管理 理法 第7 77 7条"
+def test_index_words_are_trigrams_then_each_runs_last_two_and_last_one():
+    assert search.index_words("处罚决定") == "处罚决 罚决定 决定 定"
+    assert search.index_words("罚款９６１５元") == "罚款9 款96 961 615 15元 5元 元"  # full-width normalised
+    assert search.index_words("《土地管理法》第77条") == "土地管 地管理 管理法 理法 法 第77 77条 7条 条"
+    assert search.index_words("罚，A") == "罚 a"  # one-character runs
 
 
 def test_query_operators_and_quotes_are_dropped():
     assert search.query_words('处罚" OR 1=1; -- NEAR(') == ["处罚", "or", "1", "1", "near"]
-    assert search.parse('"处罚" AND').fts5() == '"处罚" AND "an nd"'
+    assert search.parse('"处罚" AND').fts5() == '"处罚"* AND "and"'
+    assert search.parse("耕地 第七十七条").tsquery() == "'耕地':* & ('第七十' <-> '七十七' <-> '十七条')"
 
 
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
-        ("耕地", {1}),  # two characters: the trap of trigram indexes
+        ("耕地", {1}),  # two characters inside a run: the prefix of a trigram
+        ("建房", {1}),  # two characters ending a run: the run's last two
         ("采矿", {2}),
-        ("非法占用耕地", {1}),  # a phrase: adjacent bigrams
+        ("非法占用耕地", {1}),  # a phrase: adjacent trigrams
         ("擅自 采矿", {2}),  # two words, both required
         ("非法 采矿", set()),
-        ("占用采矿", set()),  # the bigrams exist, but not next to each other
-        ("罚", {1, 3}),  # one character: LIKE on the matched rows
+        ("占用采矿", set()),  # the trigrams exist, but not next to each other
+        ("房", {1}),  # one character ending a run: the run's last one
+        ("矿", {2}),  # one character inside a run: a prefix
+        ("罚", {1, 2, 3}),  # in every title (行政处罚决定书)
         ("不予", {3}),
         ("决定书", {1, 2, 3}),  # the title is indexed too
         ("2号", {2}),  # the document number
+        ("２号", {2}),  # full-width digits in the query
     ],
 )
 def test_search_matches(corpus, q, expected):
@@ -181,21 +188,31 @@ def test_search_page_query_count_is_bounded(corpus, django_assert_max_num_querie
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan choice is PostgreSQL's")
-def test_a_common_query_walks_the_date_index_and_finds_the_same(corpus):
-    """With every bigram common (the cached pg_stats frequencies say so), the test becomes the
-    unindexed `ts_match_vq` walk; the hits are the same as through the GIN index."""
+def test_a_common_query_walks_the_date_index_and_finds_the_same(corpus, monkeypatch):
+    """A query common among the newest entries becomes the unindexed `ts_match_vq` walk; the hits
+    are the same as through the GIN index."""
+    monkeypatch.setattr(search, "sampled_share", lambda query: 0.0)
+    for q in ("占用耕地", "罚", "耕地 决定书"):
+        rare = search.entries(q=q)
+        assert "tsv @@" in str(rare.query)
+        hits = list(rare.values_list("pk", flat=True))
+        monkeypatch.setattr(search, "sampled_share", lambda query: 0.5)
+        walked = search.entries(q=q)
+        assert "ts_match_vq" in str(walked.query)
+        assert list(walked.values_list("pk", flat=True)) == hits and hits
+        monkeypatch.setattr(search, "sampled_share", lambda query: 0.0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan choice is PostgreSQL's")
+def test_the_share_is_measured_on_the_newest_entries_and_cached(corpus):
     from django.core.cache import cache
 
-    query = search.parse("占用耕地")
-    cache.set("publicity:search_bigram_shares", {}, 60)
-    assert search.expected_share(query) == 0.0
-    rare = list(search.entries(q="占用耕地").values_list("pk", flat=True))
-    assert "tsv @@" in str(search.entries(q="占用耕地").query)
-    cache.set("publicity:search_bigram_shares", {"占用": 0.5, "用耕": 0.2, "耕地": 0.3}, 60)
-    assert search.expected_share(query) == pytest.approx(0.2)
-    walked = search.entries(q="占用耕地")
-    assert "ts_match_vq" in str(walked.query)
-    assert list(walked.values_list("pk", flat=True)) == rare and rare
-    # two words: their shares multiply (0.2 × 0.2 < 5%): back to the index
-    cache.set("publicity:search_bigram_shares", {"占用": 0.2, "耕地": 0.2}, 60)
-    assert "tsv @@" in str(search.entries(q="占用 耕地").query)
+    cache.clear()
+    assert search.sampled_share(search.parse("耕地")) == pytest.approx(1 / 3)
+    assert search.sampled_share(search.parse("决定书")) == pytest.approx(1.0)
+    # measured, not estimated from its parts: 非法占 and 法占用 are there, 占用采 is not
+    assert search.sampled_share(search.parse("非法占用采矿")) == 0.0
+    SearchEntry.objects.filter(body__contains="耕地").delete()
+    assert search.sampled_share(search.parse("耕地")) == pytest.approx(1 / 3)  # cached
+    cache.clear()
+    assert search.sampled_share(search.parse("耕地")) == 0.0
