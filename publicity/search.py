@@ -4,9 +4,9 @@ Chinese has no spaces, and the trigram indexes of the databases miss short words
 §3.6: SQLite's FTS5 trigram returns nothing for `处罚`, PostgreSQL's pg_trgm falls back to a
 sequential scan). So the index holds words of our own making (`index_words`): for each run of
 letters/digits its overlapping **trigrams**, then its last two characters and its last one —
-"处罚决定" is indexed as "处罚决 罚决定 决定 定". Every
-substring of a run is then either a phrase of trigrams (three characters or more) or the **prefix**
-of an indexed word (one or two characters: "罚决" begins "罚决定", "定" is the last word):
+"处罚决定" is indexed as "处罚决 罚决定 决定 定". Every substring of a run is then either a phrase
+of trigrams (three characters or more) or the **prefix** of an indexed word (one or two
+characters: "罚决" begins "罚决定", "定" is the last word):
 
 - a query word of three or more characters is the phrase of its trigrams, which must stand next to
   each other ("第七十七条" → "第七十 <-> 七十七 <-> 十七条");
