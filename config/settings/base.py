@@ -128,7 +128,7 @@ AUTH_USER_MODEL = "org.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "org.backends.ModelBackend",  # ModelBackend, permissions in one query
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
