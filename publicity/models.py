@@ -64,6 +64,18 @@ class Publication(models.Model):
         return self.title
 
 
+class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):
+    """Search results that remember how to count themselves cheaply (publicity.search.capped_count):
+    `count_from` is the same entries written for a count, or None to count this queryset."""
+
+    count_from: models.QuerySet[SearchEntry] | None = None
+
+    def _clone(self) -> SearchEntryQuerySet:
+        clone: SearchEntryQuerySet = super()._clone()  # type: ignore[misc]
+        clone.count_from = self.count_from
+        return clone
+
+
 class SearchEntry(models.Model):
     """One published decision as the public search sees it: masked text only, never the original.
 
@@ -87,6 +99,8 @@ class SearchEntry(models.Model):
     published_at = models.DateTimeField()
     body = models.TextField()
     tokens = models.TextField()
+
+    objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -37,11 +37,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from publicity.models import SearchEntry
+from publicity.models import SearchEntry, SearchEntryQuerySet
 
 MAX_QUERY = 50  # characters; longer queries are cut (and said so)
 MAX_WORDS = 8
@@ -83,10 +83,11 @@ class Query:
             '"' + " ".join(_trigrams(w)) + '"' if len(w) > 2 else '"' + w + '"*' for w in self.words
         )
 
-    def tsquery(self) -> str:
+    def tsquery(self, words: Any = None) -> str:
+        """All the words (or those given) as a tsquery: phrases of trigrams and prefixes."""
         return " & ".join(
             "(" + " <-> ".join("'" + t + "'" for t in _trigrams(w)) + ")" if len(w) > 2 else "'" + w + "':*"
-            for w in self.words
+            for w in (self.words if words is None else words)
         )
 
 
@@ -94,55 +95,110 @@ def parse(q: str) -> Query:
     return Query(tuple(query_words(q)))
 
 
-# PostgreSQL: a query that matches at least this share of the newest entries is answered by
-# walking the date index newest first (see filter_text); below it, through the GIN index.
-WALK_MIN_SHARE = 0.05
+# PostgreSQL plans, by the share of the newest entries a query matches (`sampled_share`):
+# - below WALK_MIN_SHARE the page is read through the GIN index (every candidate, then sorted by
+#   date; see filter_text);
+# - from WALK_MIN_SHARE the page walks the date index newest first, testing each row;
+# - the capped count walks too from COUNT_SCAN_MIN_SHARE (1,001 hits within 10,000 rows); below
+#   it, a bitmap of the GIN index's candidates stops at the 1,001st (capped_count).
+WALK_MIN_SHARE = 0.005
+COUNT_SCAN_MIN_SHARE = 0.10
+UBIQUITOUS_SHARE = 0.5  # a word this common goes to the test, not the index (_split)
 SAMPLE_ROWS = 1000  # the newest entries the share is measured on
 SHARE_CACHE_SECONDS = 600
+_TEST = "ts_match_vq(tsv, to_tsquery('simple', %s))"  # `@@` as a function: no index serves it
 
 
-def sampled_share(query: Query) -> float:
-    """The share of the newest SAMPLE_ROWS entries that match the query (PostgreSQL), cached ten
-    minutes per query: the walk reads entries newest first, so this share is what decides how far
-    it must read. Measured rather than estimated from the words' frequencies, which would take the
-    words of a phrase as independent — in boilerplate they are not."""
+def sampled_shares(query: Query) -> tuple[float, dict[str, float]]:
+    """The share of the newest SAMPLE_ROWS entries that match the query, and that each of its
+    words matches (PostgreSQL; one statement), cached ten minutes per query. The walk reads
+    entries newest first, so this share is what decides how far it must read. Measured rather
+    than estimated from the words' frequencies, which would take the words of a phrase as
+    independent — in boilerplate they are not."""
     from django.core.cache import cache
 
     tsquery = query.tsquery()
-    key = "publicity:search_share:" + hashlib.sha256(tsquery.encode()).hexdigest()[:32]
-    share = cache.get(key)
-    if share is None:
+    key = "publicity:search_shares:" + hashlib.sha256(tsquery.encode()).hexdigest()[:32]
+    shares = cache.get(key)
+    if shares is None:
+        words = list(dict.fromkeys(query.words)) if len(query.words) > 1 else []
+        tests = [tsquery] + [query.tsquery([w]) for w in words]
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT count(*) FILTER (WHERE ts_match_vq(tsv, to_tsquery('simple', %s))), count(*) "
-                "FROM (SELECT tsv FROM publicity_searchentry ORDER BY published_at DESC, id DESC LIMIT %s) s",
-                [tsquery, SAMPLE_ROWS],
+                "SELECT "
+                + ", ".join(f"count(*) FILTER (WHERE {_TEST})" for _ in tests)
+                + ", count(*) FROM (SELECT tsv FROM publicity_searchentry "
+                "ORDER BY published_at DESC, id DESC LIMIT %s) s",
+                [*tests, SAMPLE_ROWS],
             )
-            hits, rows = cur.fetchone()
-        share = hits / rows if rows else 0.0
-        cache.set(key, share, SHARE_CACHE_SECONDS)
-    return float(share)
+            *hits, rows = cur.fetchone()
+        ratios = [h / rows if rows else 0.0 for h in hits]
+        shares = (ratios[0], dict(zip(words, ratios[1:], strict=True)) or {w: ratios[0] for w in query.words})
+        cache.set(key, shares, SHARE_CACHE_SECONDS)
+    return shares  # type: ignore[no-any-return]
+
+
+def sampled_share(query: Query) -> float:
+    return sampled_shares(query)[0]
+
+
+def _split(query: Query) -> tuple[str, str]:
+    """(the words for the GIN index, the words to test on its candidates) as tsqueries: a word in
+    at least half the entries ("罚", "2024" of a document number) narrows nothing and would make
+    the index build a bitmap of every entry, so it is tested on the others' candidates — unless
+    every word is that common (then all go to the index, which intersects them)."""
+    shares = sampled_shares(query)[1]
+    narrow = [w for w in query.words if shares.get(w, 0.0) < UBIQUITOUS_SHARE]
+    broad = [w for w in query.words if w not in narrow]
+    if not narrow:
+        return query.tsquery(), ""
+    return query.tsquery(narrow), query.tsquery(broad) if broad else ""
+
+
+def _indexed(query: Query, *, alias: str = "") -> tuple[str, list[str]]:
+    """SQL and params: the entries the GIN index finds for the query (see _split)."""
+    column = f"{alias}.tsv" if alias else "tsv"
+    narrow, broad = _split(query)
+    sql = f"{column} @@ to_tsquery('simple', %s)"
+    if broad:
+        return sql + f" AND ts_match_vq({column}, to_tsquery('simple', %s))", [narrow, broad]
+    return sql, [narrow]
 
 
 def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
     """Restrict `qs` to the entries whose masked text contains every word of the query.
 
-    On PostgreSQL the plan depends on how common the query is among the newest entries. A rare
-    one: the GIN index gives few candidates, sorted by date. A common one (≥ 5%): the GIN index
-    would hand over hundreds of thousands of candidates to fetch and sort before the first page —
-    and the planner, whose estimate for a phrase or a prefix is far too low, picks exactly that.
-    Instead the entries are read newest first along the date index (or the year's, the agency's)
-    and tested one by one: at ≥ 5% the first page is found within a few hundred rows. The test
-    is then written `ts_match_vq(tsv, …)` — the function behind `@@`: no index serves a function
-    call, and the planner gives it a default selectivity of one third, so it walks the date index
-    instead of fetching every candidate and sorting.
+    On PostgreSQL the plan depends on how common the query is among the newest entries (measured
+    at 1M entries, benchmarks/RESULTS.md): testing a row costs ~8 µs (its tsvector is read and
+    decompressed), fetching a GIN candidate by its id ~5 µs, plus the sort.
+    - Rare (< 0.5%): the GIN index's candidates, fetched by id and sorted by date — a few thousand
+      at most. Written as `id = ANY(ARRAY(…))`: with a plain `tsv @@` the planner, which expects
+      thousands of hits for any phrase or prefix, walks the date index and reads all entries when
+      there are none ("鑫": 13 s).
+    - Common: the entries are read newest first along the date index (or the year's, the
+      agency's) and tested one by one, `ts_match_vq(tsv, …)` — the function behind `@@`: no index
+      serves a function call, so the planner walks the date index and stops after the page (at
+      0.5%, ~4,000 rows; at 10%, ~200) instead of fetching up to a million candidates to sort.
+    The capped count of a common query is made cheap separately (`capped_count`).
     """
     if not query.words:
         return qs
     if connection.vendor == "postgresql":
-        if sampled_share(query) >= WALK_MIN_SHARE:
-            return qs.extra(where=["ts_match_vq(tsv, to_tsquery('simple', %s))"], params=[query.tsquery()])
-        return qs.extra(where=["tsv @@ to_tsquery('simple', %s)"], params=[query.tsquery()])
+        share = sampled_share(query)
+        if share < WALK_MIN_SHARE:
+            sql, params = _indexed(query, alias="c")
+            return qs.extra(
+                where=[
+                    "publicity_searchentry.id = ANY(ARRAY(SELECT c.id FROM publicity_searchentry c "
+                    f"WHERE {sql}))"
+                ],
+                params=params,
+            )
+        walked = qs.extra(where=[_TEST], params=[query.tsquery()])
+        if share < COUNT_SCAN_MIN_SHARE and isinstance(walked, SearchEntryQuerySet):
+            sql, params = _indexed(query)
+            walked.count_from = qs.extra(where=[sql], params=params)
+        return walked
     return qs.extra(
         where=[
             "publicity_searchentry.id IN "
@@ -150,6 +206,28 @@ def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry
         ],
         params=[query.fts5()],
     )
+
+
+def capped_count(qs: QuerySet[SearchEntry], cap: int) -> int:
+    """The number of matches up to cap + 1 (any cap + 1 will do, so no ORDER BY).
+
+    A query of middling frequency (0.5–10%) walks for its page but is counted through a bitmap of
+    the GIN index's candidates, which stops at the (cap + 1)th: a walk would test 10,000–200,000
+    rows to find 1,001 hits. The planner, left alone, walks (a sequential scan expecting hits
+    everywhere); sequential and plain index scans are switched off for this one statement."""
+    source = getattr(qs, "count_from", None)
+    if source is None or connection.vendor != "postgresql":
+        return int(qs.values("pk").order_by()[: cap + 1].count())
+    with transaction.atomic(using=source.db):
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("SET LOCAL enable_indexscan = off")
+        try:
+            return int(source.values("pk").order_by()[: cap + 1].count())
+        finally:
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL enable_seqscan TO DEFAULT")
+                cur.execute("SET LOCAL enable_indexscan TO DEFAULT")
 
 
 def entries(
@@ -160,7 +238,7 @@ def entries(
     category: str = "",
     kind: str = "",
 ) -> QuerySet[SearchEntry]:
-    qs = SearchEntry.objects.defer("tokens")
+    qs: QuerySet[SearchEntry] = SearchEntry.objects.defer("tokens")
     if year:
         qs = qs.filter(year=year)
     if agency_id:

@@ -216,6 +216,13 @@ def search_decisions(
     return search.entries(q=q, year=year, agency_id=agency_id, category=category, kind=kind)
 
 
+def search_count(qs: QuerySet[Any], cap: int) -> int:
+    """The matches of a search_decisions queryset, counted up to cap + 1 (publicity.search)."""
+    from publicity import search
+
+    return search.capped_count(qs, cap)
+
+
 FACETS_CACHE_SECONDS = 300
 
 

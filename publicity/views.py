@@ -192,7 +192,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
             qs: Any = self.object_list
             # no ORDER BY: any 1,001 matches will do, so PostgreSQL stops at the 1,001st row it
             # finds in whatever order is cheapest instead of walking or sorting by date
-            self._capped = int(qs.values("pk").order_by()[: self.CAP + 1].count())
+            self._capped = selectors.search_count(qs, self.CAP)
         return min(self._capped, self.CAP)
 
     @property

@@ -68,7 +68,7 @@ class CappedPage(PaginationBase):
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         offset, limit = pagination.offset, pagination.limit
-        counted = queryset.values("pk").order_by()[: SEARCH_COUNT_CAP + 1].count()  # any 1,001 will do
+        counted = selectors.search_count(getattr(queryset, "qs", queryset), SEARCH_COUNT_CAP)
         return {
             "items": list(queryset[offset : offset + limit]),
             "count": min(counted, SEARCH_COUNT_CAP),

@@ -191,16 +191,26 @@ def test_search_page_query_count_is_bounded(corpus, django_assert_max_num_querie
 def test_a_common_query_walks_the_date_index_and_finds_the_same(corpus, monkeypatch):
     """A query common among the newest entries becomes the unindexed `ts_match_vq` walk; the hits
     are the same as through the GIN index."""
-    monkeypatch.setattr(search, "sampled_share", lambda query: 0.0)
     for q in ("占用耕地", "罚", "耕地 决定书"):
-        rare = search.entries(q=q)
-        assert "tsv @@" in str(rare.query)
-        hits = list(rare.values_list("pk", flat=True))
-        monkeypatch.setattr(search, "sampled_share", lambda query: 0.5)
-        walked = search.entries(q=q)
-        assert "ts_match_vq" in str(walked.query)
-        assert list(walked.values_list("pk", flat=True)) == hits and hits
         monkeypatch.setattr(search, "sampled_share", lambda query: 0.0)
+        rare = search.entries(q=q)
+        assert "ANY(ARRAY(SELECT" in str(rare.query) and rare.count_from is None
+        hits = list(rare.values_list("pk", flat=True))
+        assert search.capped_count(rare, 1000) == len(hits)
+        for share, counted_apart in ((0.05, True), (0.5, False)):
+            monkeypatch.setattr(search, "sampled_share", lambda query, share=share: share)
+            walked = search.entries(q=q, year=2025 if q == "罚" else None)
+            assert "ts_match_vq" in str(walked.query)
+            assert (walked.count_from is not None) is counted_apart
+            expected = hits
+            if q == "罚":
+                expected = [pk for pk in hits if SearchEntry.objects.get(pk=pk).year == 2025]
+            assert list(walked.values_list("pk", flat=True)) == expected and expected
+            assert search.capped_count(walked, 1000) == len(expected)
+            assert search.capped_count(walked, 1) == min(2, len(expected))
+            with connection.cursor() as cur:  # the count's planner settings do not outlive it
+                cur.execute("SHOW enable_seqscan")
+                assert cur.fetchone()[0] == "on"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan choice is PostgreSQL's")
@@ -216,3 +226,30 @@ def test_the_share_is_measured_on_the_newest_entries_and_cached(corpus):
     assert search.sampled_share(search.parse("耕地")) == pytest.approx(1 / 3)  # cached
     cache.clear()
     assert search.sampled_share(search.parse("耕地")) == 0.0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan choice is PostgreSQL's")
+def test_a_word_in_most_entries_is_tested_on_the_others_candidates(corpus, monkeypatch):
+    """"罚〔2025〕2号": 罚 and 2025 are in every decision, so only 2号 goes to the GIN index."""
+    query = search.parse("罚〔2025〕2号")
+    assert query.words == ("罚", "2025", "2号")
+    shares = {"罚": 1.0, "2025": 0.9, "2号": 0.01}
+    monkeypatch.setattr(search, "sampled_shares", lambda q: (0.0, shares))
+    assert search._split(query) == ("'2号':*", "'罚':* & ('202' <-> '025')")
+    found = search.entries(q="罚〔2025〕2号")
+    assert "ts_match_vq(c.tsv" in str(found.query)
+    assert [e.document_number for e in found] == ["新自然资罚〔2025〕2号"]
+    monkeypatch.setattr(search, "sampled_shares", lambda q: (0.0, dict.fromkeys(shares, 0.9)))
+    assert search._split(query) == (query.tsquery(), "")  # all common: the index intersects them
+    assert [e.document_number for e in search.entries(q="罚〔2025〕2号")] == ["新自然资罚〔2025〕2号"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan choice is PostgreSQL's")
+def test_shares_of_the_query_and_of_each_word_in_one_statement(corpus, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_num_queries(1):
+        share, words = search.sampled_shares(search.parse("耕地 决定书"))
+    assert share == pytest.approx(1 / 3)
+    assert words == {"耕地": pytest.approx(1 / 3), "决定书": pytest.approx(1.0)}
