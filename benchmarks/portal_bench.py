@@ -145,7 +145,7 @@ def generate(n: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from publicity.search import index_words
+    from publicity.search import index_words, normalise
 
     call_command("migrate", "--noinput", verbosity=0)
     print(f"# portal generator {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {machine()}, load {load()}")
@@ -221,6 +221,7 @@ def generate(n: int) -> None:
                         published.isoformat(),
                         clean,
                         index_words(f"{title} {number} {clean}"),
+                        normalise(f"{title} {number} {clean}"),
                     ]
                 )
                 + "\n"
@@ -241,7 +242,7 @@ def generate(n: int) -> None:
             cur.copy(
                 "COPY publicity_searchentry (id, publication_id, public_id, agency_id, year, kind, category, "
                 "title, "
-                "document_number, party_label, decided_on, published_at, body, tokens) FROM STDIN"
+                "document_number, party_label, decided_on, published_at, body, tokens, plain) FROM STDIN"
             ) as copy,
         ):
             copy.write(entries.getvalue())

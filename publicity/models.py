@@ -99,6 +99,9 @@ class SearchEntry(models.Model):
     published_at = models.DateTimeField()
     body = models.TextField()
     tokens = models.TextField()
+    # title, number and text normalised (publicity.search.normalise): what a walk tests, cheaper
+    # than reading the tsvector
+    plain = models.TextField(default="")
 
     objects = SearchEntryQuerySet.as_manager()
 

@@ -95,18 +95,27 @@ def parse(q: str) -> Query:
     return Query(tuple(query_words(q)))
 
 
-# PostgreSQL plans, by the share of the newest entries a query matches (`sampled_share`):
+# PostgreSQL plans, by the share of the newest entries a query matches (`sampled_shares`):
 # - below WALK_MIN_SHARE the page is read through the GIN index (every candidate, then sorted by
 #   date; see filter_text);
 # - from WALK_MIN_SHARE the page walks the date index newest first, testing each row;
-# - the capped count walks too from COUNT_SCAN_MIN_SHARE (1,001 hits within 10,000 rows); below
+# - the capped count walks too from COUNT_SCAN_MIN_SHARE (1,001 hits within 20,000 rows); below
 #   it, a bitmap of the GIN index's candidates stops at the 1,001st (capped_count).
-WALK_MIN_SHARE = 0.005
-COUNT_SCAN_MIN_SHARE = 0.10
+WALK_MIN_SHARE = 0.003
+COUNT_SCAN_MIN_SHARE = 0.05
 UBIQUITOUS_SHARE = 0.5  # a word this common goes to the test, not the index (_split)
 SAMPLE_ROWS = 1000  # the newest entries the share is measured on
 SHARE_CACHE_SECONDS = 600
-_TEST = "ts_match_vq(tsv, to_tsquery('simple', %s))"  # `@@` as a function: no index serves it
+
+
+def _contains(words: Any, *, alias: str = "") -> tuple[str, list[str]]:
+    """SQL and params: the entry's normalised text (`plain`) contains every word. One expression,
+    `LEAST(strpos(…), …) > 0`, which no index serves and which the planner rates at one third —
+    so it walks an index in the order asked for instead of reading every entry and sorting."""
+    column = f"{alias}.plain" if alias else "publicity_searchentry.plain"
+    words = list(words)
+    positions = ", ".join(f"strpos({column}, %s)" for _ in words)
+    return (f"LEAST({positions}) > 0" if len(words) > 1 else f"{positions} > 0"), words
 
 
 def sampled_shares(query: Query) -> tuple[float, dict[str, float]]:
@@ -117,19 +126,18 @@ def sampled_shares(query: Query) -> tuple[float, dict[str, float]]:
     independent — in boilerplate they are not."""
     from django.core.cache import cache
 
-    tsquery = query.tsquery()
-    key = "publicity:search_shares:" + hashlib.sha256(tsquery.encode()).hexdigest()[:32]
+    key = "publicity:search_shares:" + hashlib.sha256(" ".join(query.words).encode()).hexdigest()[:32]
     shares = cache.get(key)
     if shares is None:
         words = list(dict.fromkeys(query.words)) if len(query.words) > 1 else []
-        tests = [tsquery] + [query.tsquery([w]) for w in words]
+        tests = [_contains(query.words, alias="s")] + [_contains([w], alias="s") for w in words]
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT "
-                + ", ".join(f"count(*) FILTER (WHERE {_TEST})" for _ in tests)
-                + ", count(*) FROM (SELECT tsv FROM publicity_searchentry "
+                + ", ".join(f"count(*) FILTER (WHERE {sql})" for sql, _params in tests)
+                + ", count(*) FROM (SELECT plain FROM publicity_searchentry "
                 "ORDER BY published_at DESC, id DESC LIMIT %s) s",
-                [*tests, SAMPLE_ROWS],
+                [*(p for _sql, params in tests for p in params), SAMPLE_ROWS],
             )
             *hits, rows = cur.fetchone()
         ratios = [h / rows if rows else 0.0 for h in hits]
@@ -142,43 +150,45 @@ def sampled_share(query: Query) -> float:
     return sampled_shares(query)[0]
 
 
-def _split(query: Query) -> tuple[str, str]:
-    """(the words for the GIN index, the words to test on its candidates) as tsqueries: a word in
-    at least half the entries ("罚", "2024" of a document number) narrows nothing and would make
-    the index build a bitmap of every entry, so it is tested on the others' candidates — unless
-    every word is that common (then all go to the index, which intersects them)."""
+def _split(query: Query) -> tuple[list[str], list[str]]:
+    """(the words for the GIN index, the words to test on its candidates): a word in at least
+    half the entries ("罚", "2024" of a document number) narrows nothing and would make the index
+    build a bitmap of every entry, so it is tested on the others' candidates — unless every word
+    is that common (then all go to the index, which intersects them)."""
     shares = sampled_shares(query)[1]
     narrow = [w for w in query.words if shares.get(w, 0.0) < UBIQUITOUS_SHARE]
-    broad = [w for w in query.words if w not in narrow]
     if not narrow:
-        return query.tsquery(), ""
-    return query.tsquery(narrow), query.tsquery(broad) if broad else ""
+        return list(query.words), []
+    return narrow, [w for w in query.words if w not in narrow]
 
 
 def _indexed(query: Query, *, alias: str = "") -> tuple[str, list[str]]:
     """SQL and params: the entries the GIN index finds for the query (see _split)."""
-    column = f"{alias}.tsv" if alias else "tsv"
     narrow, broad = _split(query)
-    sql = f"{column} @@ to_tsquery('simple', %s)"
+    sql = f"{alias + '.' if alias else ''}tsv @@ to_tsquery('simple', %s)"
+    params = [query.tsquery(narrow)]
     if broad:
-        return sql + f" AND ts_match_vq({column}, to_tsquery('simple', %s))", [narrow, broad]
-    return sql, [narrow]
+        test, words = _contains(broad, alias=alias)
+        return f"{sql} AND {test}", params + words
+    return sql, params
 
 
 def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
     """Restrict `qs` to the entries whose masked text contains every word of the query.
 
     On PostgreSQL the plan depends on how common the query is among the newest entries (measured
-    at 1M entries, benchmarks/RESULTS.md): testing a row costs ~8 µs (its tsvector is read and
-    decompressed), fetching a GIN candidate by its id ~5 µs, plus the sort.
-    - Rare (< 0.5%): the GIN index's candidates, fetched by id and sorted by date — a few thousand
+    at 1M entries, benchmarks/RESULTS.md): testing a row's normalised text costs ~1.3 µs (its
+    tsvector, ~6 µs: read and decompressed), fetching a GIN candidate by its id ~5 µs, plus the
+    sort.
+    - Rare (< 0.3%): the GIN index's candidates, fetched by id and sorted by date — a few thousand
       at most. Written as `id = ANY(ARRAY(…))`: with a plain `tsv @@` the planner, which expects
       thousands of hits for any phrase or prefix, walks the date index and reads all entries when
       there are none ("鑫": 13 s).
     - Common: the entries are read newest first along the date index (or the year's, the
-      agency's) and tested one by one, `ts_match_vq(tsv, …)` — the function behind `@@`: no index
-      serves a function call, so the planner walks the date index and stops after the page (at
-      0.5%, ~4,000 rows; at 10%, ~200) instead of fetching up to a million candidates to sort.
+      agency's) and their normalised text tested for every word (`_contains`), which stops after
+      the page (at 0.3%, ~7,000 rows; at 10%, ~200) instead of fetching up to a million
+      candidates to sort. Same result: a query word has no punctuation, so it is a substring of
+      the normalised text exactly when it is within one run — what the index words encode.
     The capped count of a common query is made cheap separately (`capped_count`).
     """
     if not query.words:
@@ -194,7 +204,8 @@ def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry
                 ],
                 params=params,
             )
-        walked = qs.extra(where=[_TEST], params=[query.tsquery()])
+        test, words = _contains(query.words)
+        walked = qs.extra(where=[test], params=words)
         if share < COUNT_SCAN_MIN_SHARE and isinstance(walked, SearchEntryQuerySet):
             sql, params = _indexed(query)
             walked.count_from = qs.extra(where=[sql], params=params)
@@ -211,8 +222,8 @@ def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry
 def capped_count(qs: QuerySet[SearchEntry], cap: int) -> int:
     """The number of matches up to cap + 1 (any cap + 1 will do, so no ORDER BY).
 
-    A query of middling frequency (0.5–10%) walks for its page but is counted through a bitmap of
-    the GIN index's candidates, which stops at the (cap + 1)th: a walk would test 10,000–200,000
+    A query of middling frequency (0.3–5%) walks for its page but is counted through a bitmap of
+    the GIN index's candidates, which stops at the (cap + 1)th: a walk would test 20,000–330,000
     rows to find 1,001 hits. The planner, left alone, walks (a sequential scan expecting hits
     everywhere); sequential and plain index scans are switched off for this one statement."""
     source = getattr(qs, "count_from", None)
@@ -298,6 +309,7 @@ def index_publication(publication: Any) -> SearchEntry:
     """Write (or rewrite) the search entry of a published decision from its masked text."""
     published = publication.published_at
     day = publication.decided_on or published.date()
+    text = " ".join([publication.title, publication.document_number, publication.masked_text])
     values = {
         "public_id": publication.public_id,
         "agency_id": publication.agency_id,
@@ -310,9 +322,8 @@ def index_publication(publication: Any) -> SearchEntry:
         "decided_on": publication.decided_on,
         "published_at": published,
         "body": publication.masked_text,
-        "tokens": index_words(
-            " ".join([publication.title, publication.document_number, publication.masked_text])
-        ),
+        "tokens": index_words(text),
+        "plain": normalise(text),
     }
     entry, _created = SearchEntry.objects.update_or_create(publication=publication, defaults=values)
     return entry
