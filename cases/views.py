@@ -447,8 +447,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
 def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
     from cases.services.publication import case_publication
 
-    actions = services.available_actions(case=case, actor=request.user)
-    current = [a for a in actions if not any(b["code"] == "wrong_status" for b in a["blocked_by"])]
+    current = services.available_actions(case=case, actor=request.user, current_only=True)
     may_act = policies.can(request.user, "act", case)
     head = may_act and _is_head(request.user)
     officers = active_case_officers(case)  # the guards asked already (memo)

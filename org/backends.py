@@ -1,19 +1,38 @@
 """Authentication backend: Django's ModelBackend with a user's permissions read in one query.
 
 The navigation of every page asks `perms.core.*`; ModelBackend answers the first such question with
-two queries (the user's own permissions, then their groups'). Here it is one query with two
-subqueries, same result: the union of both, every permission for an active superuser, none for an
-inactive user; cached on the user object for the request as ModelBackend does (`_perm_cache`,
-dropped by org.groups.sync_user_groups when the roles change)."""
+two ORM queries (the user's own permissions, then their groups'). Here it is one fixed SQL
+statement (compiled once per process) with the same result: the union of both, every permission
+for an active superuser, none for an inactive user; cached on the user object for the request as
+ModelBackend does (`_perm_cache`, dropped by org.groups.sync_user_groups when the roles change)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+
+@cache
+def _sql() -> str:
+    qn = connection.ops.quote_name
+    user_model = get_user_model()
+    perm, ctype = Permission._meta.db_table, ContentType._meta.db_table
+    own = user_model.user_permissions.through._meta.db_table
+    member = user_model.groups.through._meta.db_table
+    granted = Group.permissions.through._meta.db_table
+    return (
+        f"SELECT ct.{qn('app_label')}, p.{qn('codename')} FROM {qn(perm)} p "
+        f"JOIN {qn(ctype)} ct ON ct.{qn('id')} = p.{qn('content_type_id')} "
+        f"WHERE p.{qn('id')} IN (SELECT {qn('permission_id')} FROM {qn(own)} WHERE {qn('user_id')} = %s) "
+        f"OR p.{qn('id')} IN (SELECT g.{qn('permission_id')} FROM {qn(granted)} g "
+        f"JOIN {qn(member)} m ON m.{qn('group_id')} = g.{qn('group_id')} WHERE m.{qn('user_id')} = %s)"
+    )
 
 
 class ModelBackend(DjangoModelBackend):
@@ -22,19 +41,10 @@ class ModelBackend(DjangoModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
-                perms = Permission.objects.all()
+                rows: Any = Permission.objects.values_list("content_type__app_label", "codename").order_by()
             else:
-                User = get_user_model()
-                own = User.user_permissions.through.objects.filter(user_id=user_obj.pk)
-                groups = User.groups.through.objects.filter(user_id=user_obj.pk)
-                from_groups = Group.permissions.through.objects.filter(
-                    group_id__in=groups.values("group_id")
-                )
-                perms = Permission.objects.filter(
-                    Q(pk__in=own.values("permission_id")) | Q(pk__in=from_groups.values("permission_id"))
-                )
-            user_obj._perm_cache = {
-                f"{app}.{codename}"
-                for app, codename in perms.values_list("content_type__app_label", "codename").order_by()
-            }
+                with connection.cursor() as cur:
+                    cur.execute(_sql(), [user_obj.pk, user_obj.pk])
+                    rows = cur.fetchall()
+            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
         return user_obj._perm_cache  # type: ignore[no-any-return]

@@ -198,18 +198,25 @@ def case_act(
     return locked
 
 
-def available_actions(*, case: Case, actor: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
+def available_actions(
+    *, case: Case, actor: Any, today: datetime.date | None = None, current_only: bool = False
+) -> list[dict[str, Any]]:
     """For every action of the procedure: may the actor do it now, and if not, every reason; and
-    the warnings the act would carry (it is allowed, but e.g. late)."""
+    the warnings the act would carry (it is allowed, but e.g. late). `current_only`: only the
+    actions from the case's status (the case page shows no others)."""
     with memo_scope():
-        return _available_actions(case=case, actor=actor, today=today)
+        return _available_actions(case=case, actor=actor, today=today, current_only=current_only)
 
 
-def _available_actions(*, case: Case, actor: Any, today: datetime.date | None) -> list[dict[str, Any]]:
+def _available_actions(
+    *, case: Case, actor: Any, today: datetime.date | None, current_only: bool
+) -> list[dict[str, Any]]:
     workflow = workflow_for(case)
     refusal = policies.reason_refused(actor, "act", case)
     out: list[dict[str, Any]] = []
     for transition in workflow.transitions:
+        if current_only and case.status not in transition.sources:
+            continue
         blocked: list[Violation] = []
         flagged: list[Violation] = []
         if refusal is not None:
