@@ -281,6 +281,7 @@ def generate(n: int, *, seed: int = 4) -> dict[str, Any]:
     paths, weights = zip(*SPREAD, strict=True)
     numbers: dict[int, int] = {}
     now = timezone.now()
+    today = timezone.localdate()
     setup_seconds = time.perf_counter() - started
     t0 = time.perf_counter()
     for start in range(0, n, BATCH):
@@ -343,6 +344,10 @@ def generate(n: int, *, seed: int = 4) -> dict[str, Any]:
                 }
                 decided = "decide" in path
                 amount = round(area * rng.choice([10, 20, 30]), 2) if decided else None
+                # within the 90 days after 立案 (行政处罚法 Art.60), for the annual report's year
+                decided_on = None
+                if decided and registered_on:
+                    decided_on = min(registered_on + datetime.timedelta(days=rng.randint(20, 85)), today)
                 cases.append(
                     (
                         case_id,
@@ -373,7 +378,7 @@ def generate(n: int, *, seed: int = 4) -> dict[str, Any]:
                         json.dumps(["fine"] if decided else []),
                         amount,
                         "",
-                        None,
+                        d(decided_on),
                         None,
                         "",
                         "{}",
