@@ -105,7 +105,7 @@ class DecisionFilters(Schema):
     q: str = Field(
         "",
         max_length=200,
-        description="words of the masked text, title or document number; two characters suffice "
+        description="words of the masked text, title or document number; one character suffices "
         "(longer queries are cut to 50 characters, at most 8 words, operators ignored)",
     )
     year: int | None = Field(None, ge=2000, le=2100, description="year of the decision")
