@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -73,6 +74,22 @@ class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):
     def _clone(self) -> SearchEntryQuerySet:
         clone: SearchEntryQuerySet = super()._clone()  # type: ignore[misc]
         clone.count_from = self.count_from
+        return clone
+
+    # a further filter makes `count_from` (written for the filters before it) wrong: drop it
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> SearchEntryQuerySet:
+        clone: SearchEntryQuerySet = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]
+        clone.count_from = None
+        return clone
+
+    def extra(self, *args: Any, **kwargs: Any) -> SearchEntryQuerySet:
+        clone: SearchEntryQuerySet = super().extra(*args, **kwargs)  # type: ignore[assignment]
+        clone.count_from = None
+        return clone
+
+    def none(self) -> SearchEntryQuerySet:
+        clone: SearchEntryQuerySet = super().none()
+        clone.count_from = None
         return clone
 
 

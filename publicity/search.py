@@ -19,10 +19,12 @@ decision holds.
 
 - SQLite: an external-content FTS5 table `publicity_search_fts(tokens)` over
   `publicity_searchentry`, kept in step by triggers; `MATCH '"处罚决 罚决定" AND "耕地"*'`.
-- PostgreSQL: a generated `tsvector` column `tsv = to_tsvector('simple', tokens)` with a GIN index;
-  `tsv @@ to_tsquery('simple', '处罚决 <-> 罚决定 & 耕地:*')` for a rare query. A common one
-  (matching ≥ 5% of the newest entries, `sampled_share`) walks the date index newest first and
-  tests each row with `ts_match_vq` instead (filter_text says why).
+- PostgreSQL: a generated `tsvector` column `tsv = tokens::tsvector` with a GIN index;
+  `tsv @@ '处罚决 & 罚决定 & 耕地:*'::tsquery` for a rare query's candidates, each then tested
+  exactly on its normalised text (`plain`, strpos) — the tsvector keeps no positions. A common one
+  (matching ≥ 0.3% of the newest entries, `sampled_shares`) walks the date index newest first and
+  tests each row's `plain` instead (filter_text says why).
+- SQLite's FTS5 tokenizer keeps diacritics (migration 0012), as the other paths do.
 
 Only masked text is ever indexed: an entry is written from the publication's approved masked text
 when it is published and deleted when it is withdrawn (publicity.services).
@@ -37,7 +39,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,9 +86,12 @@ class Query:
         )
 
     def tsquery(self, words: Any = None) -> str:
-        """All the words (or those given) as a tsquery: phrases of trigrams and prefixes."""
+        """All the words (or those given) as a tsquery for the GIN index: each word's trigrams, or
+        its prefix. Not phrases: a tsvector keeps no position past 16,383 nor more than 255 of one
+        word, so `<->` would miss a phrase deep in a long decision; the candidates are tested
+        exactly on their normalised text instead (_indexed)."""
         return " & ".join(
-            "(" + " <-> ".join("'" + t + "'" for t in _trigrams(w)) + ")" if len(w) > 2 else "'" + w + "':*"
+            "(" + " & ".join("'" + t + "'" for t in _trigrams(w)) + ")" if len(w) > 2 else "'" + w + "':*"
             for w in (self.words if words is None else words)
         )
 
@@ -163,14 +168,14 @@ def _split(query: Query) -> tuple[list[str], list[str]]:
 
 
 def _indexed(query: Query, *, alias: str = "") -> tuple[str, list[str]]:
-    """SQL and params: the entries the GIN index finds for the query (see _split)."""
-    narrow, broad = _split(query)
-    sql = f"{alias + '.' if alias else ''}tsv @@ to_tsquery('simple', %s)"
-    params = [query.tsquery(narrow)]
-    if broad:
-        test, words = _contains(broad, alias=alias)
-        return f"{sql} AND {test}", params + words
-    return sql, params
+    """SQL and params: the candidates the GIN index finds for the query's narrow words (see
+    _split), each then tested for every word on its normalised text (exact: the index holds
+    trigrams without positions). `%s::tsquery`, not to_tsquery: the text search parser splits on
+    characters its locale does not know (CJK Extension H ideographs) — the cast takes the words
+    as they are, like the column (`tokens::tsvector`, migration 0012)."""
+    narrow, _broad = _split(query)
+    test, words = _contains(query.words, alias=alias)
+    return f"{alias + '.' if alias else ''}tsv @@ %s::tsquery AND {test}", [query.tsquery(narrow), *words]
 
 
 def filter_text(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
@@ -227,18 +232,20 @@ def capped_count(qs: QuerySet[SearchEntry], cap: int) -> int:
     rows to find 1,001 hits. The planner, left alone, walks (a sequential scan expecting hits
     everywhere); sequential and plain index scans are switched off for this one statement."""
     source = getattr(qs, "count_from", None)
-    if source is None or connection.vendor != "postgresql":
+    if source is None or connections[source.db].vendor != "postgresql":
         return int(qs.values("pk").order_by()[: cap + 1].count())
+    db = connections[source.db]
     with transaction.atomic(using=source.db):
-        with connection.cursor() as cur:
+        with db.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")
             cur.execute("SET LOCAL enable_indexscan = off")
-        try:
-            return int(source.values("pk").order_by()[: cap + 1].count())
-        finally:
-            with connection.cursor() as cur:
-                cur.execute("SET LOCAL enable_seqscan TO DEFAULT")
-                cur.execute("SET LOCAL enable_indexscan TO DEFAULT")
+        counted = int(source.values("pk").order_by()[: cap + 1].count())
+        # on success, back to what they were for the rest of an outer transaction; on an error the
+        # rollback of this block (or of its savepoint) undoes them
+        with db.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            cur.execute("SET LOCAL enable_indexscan TO DEFAULT")
+    return counted
 
 
 def entries(

@@ -77,7 +77,7 @@ def test_index_words_are_trigrams_then_each_runs_last_two_and_last_one():
 def test_query_operators_and_quotes_are_dropped():
     assert search.query_words('处罚" OR 1=1; -- NEAR(') == ["处罚", "or", "1", "1", "near"]
     assert search.parse('"处罚" AND').fts5() == '"处罚"* AND "and"'
-    assert search.parse("耕地 第七十七条").tsquery() == "'耕地':* & ('第七十' <-> '七十七' <-> '十七条')"
+    assert search.parse("耕地 第七十七条").tsquery() == "'耕地':* & ('第七十' & '七十七' & '十七条')"
 
 
 @pytest.mark.parametrize(
@@ -255,3 +255,59 @@ def test_shares_of_the_query_and_of_each_word_in_one_statement(corpus, django_as
         share, words = search.sampled_shares(search.parse("耕地 决定书"))
     assert share == pytest.approx(1 / 3)
     assert words == {"耕地": pytest.approx(1 / 3), "决定书": pytest.approx(1.0)}
+
+
+@pytest.mark.parametrize("share", [0.0, 0.02, 0.5])  # GIN candidates, walk + bitmap count, walk
+def test_same_hits_on_every_plan_for_long_texts_and_rare_characters(
+    agency, drafter, reviewer, monkeypatch, share
+):
+    """The review's cases: a phrase deep in a long decision (a tsvector keeps no position past
+    16,383), a word repeated beyond 255 times before the phrase, an ideograph of CJK Extension H
+    (the text search parser splits on it), a diacritic (SQLite's tokenizer removed them)."""
+    long_text = "某" * 20000 + "，甲乙丙丁。"
+    repeated = "子丑寅，" * 300 + "子丑寅卯。"
+    rare = "店名\U00031350\U00031350面馆，另有面"
+    for n, text in enumerate([long_text, repeated, rare, "面", "café au lait"], start=40):
+        _publish(agency, drafter, reviewer, text=text, n=n)
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(search, "sampled_share", lambda query: share)
+        monkeypatch.setattr(
+            search, "sampled_shares", lambda query: (share, dict.fromkeys(query.words, share))
+        )
+    elif share:
+        pytest.skip("one plan on SQLite")
+
+    def hits(q):
+        found = search.entries(q=q)
+        numbers = {int(e.document_number.split("〕")[1].rstrip("号")) for e in found}
+        assert search.capped_count(found, 1000) == len(numbers)
+        return numbers
+
+    assert hits("甲乙丙丁") == {40}
+    assert hits("子丑寅卯") == {41}
+    assert hits("\U00031350\U00031350面") == {42}
+    assert hits("\U00031350") == {42}
+    assert hits("café") == {44}
+    assert hits("cafe") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bitmap count is PostgreSQL's")
+def test_a_further_filter_drops_the_count_source(corpus, monkeypatch):
+    monkeypatch.setattr(search, "sampled_shares", lambda query: (0.02, dict.fromkeys(query.words, 0.02)))
+    found = search.entries(q="耕地")
+    assert found.count_from is not None and search.capped_count(found, 1000) == 1
+    assert found.order_by("pk").count_from is not None
+    for narrowed in (found.filter(year=1999), found.exclude(pk__gt=0), found.none()):
+        assert narrowed.count_from is None
+        assert search.capped_count(narrowed, 1000) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bitmap count is PostgreSQL's")
+def test_a_failing_count_raises_its_own_error(corpus, monkeypatch):
+    from django.db import DataError
+
+    monkeypatch.setattr(search, "sampled_shares", lambda query: (0.02, dict.fromkeys(query.words, 0.02)))
+    found = search.entries(q="耕地")
+    found.count_from = found.count_from.extra(where=["1 / (id - id) = 1"])
+    with pytest.raises(DataError, match="division by zero"):
+        search.capped_count(found, 1000)
