@@ -22,6 +22,7 @@ from complaints.forms import ComplaintForm, FeedbackForm, FilterForm, TrackForm
 from complaints.models import Category, Finding, Status
 from core.errors import DomainError, NotFound
 from core.errors import PermissionDenied as DomainPermissionDenied
+from core.forms import place_domain_error
 from core.services.files import file_open
 from org.selectors import officer_for
 
@@ -32,17 +33,6 @@ SESSION_KEY = "complaints.new_code"
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _add_errors(form: Any, exc: DomainError) -> None:
-    placed = False
-    for name, errors in exc.field_errors.items():
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed or not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 def uploads_of(files: list[Any]) -> list[services.Upload]:
@@ -123,7 +113,7 @@ def public_new(request: HttpRequest) -> HttpResponse:
                 files=uploads_of(files.getlist("attachments")),
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             request.session[SESSION_KEY] = complaint.tracking_code
             return redirect("complaints_public:submitted")
@@ -191,7 +181,7 @@ def public_feedback(request: HttpRequest) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            place_domain_error(form, exc)
         else:
             return redirect(
                 reverse("complaints_public:track") + "?" + urlencode({"code": complaint.tracking_code})
