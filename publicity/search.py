@@ -8,8 +8,8 @@ letters/digits its overlapping **trigrams**, then its last two characters and it
 of trigrams (three characters or more) or the **prefix** of an indexed word (one or two
 characters: "罚决" begins "罚决定", "定" is the last word):
 
-- a query word of three or more characters is the phrase of its trigrams, which must stand next to
-  each other ("第七十七条" → "第七十 <-> 七十七 <-> 十七条");
+- a query word of three or more characters is found by its trigrams ("第七十七条" → 第七十, 七十七,
+  十七条): on SQLite as their phrase, on PostgreSQL as candidates tested on the text (below);
 - a word of one or two characters is a prefix query ("耕地" → every indexed word beginning 耕地).
 
 Trigrams rather than bigrams because legal text is boilerplate: the bigrams of a phrase such as
