@@ -37,7 +37,8 @@ from cases.models import (
     PenaltyKind,
     ProposedOutcome,
 )
-from cases.selectors import case_party_list, legal_setting, legal_setting_int
+from cases.selectors import case_party_list, legal_setting, legal_setting_int, with_case
+from core.prepared import PreparedRead
 
 SUBJECT_TYPE = "cases.case"
 
@@ -287,12 +288,14 @@ def officers(case: Case, on: datetime.date) -> list[str]:
 
 def active_case_officers(case: Case) -> list[CaseOfficer]:
     """The case's active officers with their Officer rows, in assignment order (once per page)."""
-    return memoised(
-        ("case_officers", case.pk),
-        lambda: list(
-            CaseOfficer.objects.filter(case=case, active=True).select_related("officer").order_by("pk")
-        ),
+    return memoised(("case_officers", case.pk), lambda: with_case(_ACTIVE_OFFICERS(case.pk), case))
+
+
+_ACTIVE_OFFICERS: PreparedRead[CaseOfficer] = PreparedRead(
+    lambda case_id: (
+        CaseOfficer.objects.filter(case_id=case_id, active=True).select_related("officer").order_by("pk")
     )
+)
 
 
 def registration_officers(case: Case, on: datetime.date) -> list[str]:

@@ -28,7 +28,8 @@ from cases.memo import memo_active, memoised
 from cases.models import Case, CaseEvent, CaseOfficer, Delivery, Party, Payment, Recusal, Remedy
 from core.errors import DomainError, NotFound
 from core.models import Deadline, LegalSetting
-from org.selectors import visible_agency_ids
+from core.prepared import PreparedRead
+from org.selectors import read_agency_ids, visible_agency_ids
 
 OPEN_DEADLINE = (
     Deadline.Status.OPEN,
@@ -38,9 +39,73 @@ OPEN_DEADLINE = (
 )
 
 
+# The case page's reads, each compiled once per process (core.prepared): a case page runs about
+# twenty reads and compiling them was a quarter of its CPU (benchmarks/RESULTS.md, session 15).
+_PARTIES: PreparedRead[Party] = PreparedRead(lambda case_id: Party.objects.filter(case_id=case_id))
+_EVENTS: PreparedRead[CaseEvent] = PreparedRead(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id).select_related("actor").order_by("seq")
+)
+_PAYMENTS: PreparedRead[Payment] = PreparedRead(
+    lambda case_id: Payment.objects.filter(case_id=case_id).order_by("paid_on", "pk")
+)
+_DELIVERIES: PreparedRead[Delivery] = PreparedRead(
+    lambda case_id: (
+        Delivery.objects.filter(case_id=case_id)
+        .select_related("receipt_document")
+        .order_by("delivered_on", "pk")
+    )
+)
+_REMEDIES: PreparedRead[Remedy] = PreparedRead(
+    lambda case_id: Remedy.objects.filter(case_id=case_id).order_by("filed_on", "pk")
+)
+_RECUSALS: PreparedRead[Recusal] = PreparedRead(
+    lambda case_id: (
+        Recusal.objects.filter(case_id=case_id).select_related("officer", "decided_by").order_by("pk")
+    )
+)
+_DEADLINES: PreparedRead[Deadline] = PreparedRead(
+    lambda content_type_id, case_id: Deadline.objects.filter(
+        subject_type_id=content_type_id, subject_id=str(case_id)
+    ).order_by("due_date", "pk")
+)
+
+
+def with_case[R: Any](rows: list[R], case: Case) -> list[R]:
+    """The rows' `case` is the page's case object (as a related manager would set it: no query)."""
+    for row in rows:
+        row.case = case
+    return rows
+
+
 def case_party_list(case: Case) -> list[Party]:
     """The case's parties in the order they were recorded; asked once per page (cases.memo)."""
-    return memoised(("parties", case.pk), lambda: list(case.parties.all()))
+    return memoised(("parties", case.pk), lambda: with_case(_PARTIES(case.pk), case))
+
+
+def case_event_list(case: Case) -> list[CaseEvent]:
+    """The timeline, oldest first, with each event's actor."""
+    return with_case(_EVENTS(case.pk), case)
+
+
+def case_payment_list(case: Case) -> list[Payment]:
+    """Payments by date; asked once per page (the panel and the amount paid)."""
+    return memoised(("payments", case.pk), lambda: with_case(_PAYMENTS(case.pk), case))
+
+
+def case_delivery_list(case: Case) -> list[Delivery]:
+    """Deliveries by date, with the 送达回证 document each produced."""
+    return with_case(_DELIVERIES(case.pk), case)
+
+
+def case_remedy_list(case: Case) -> list[Remedy]:
+    return with_case(_REMEDIES(case.pk), case)
+
+
+def case_deadline_list(case: Case) -> list[Deadline]:
+    """Every deadline of the case by due date, once per page (the panel, the payment due date);
+    `case_deadlines` to filter."""
+    content_type_id = ContentType.objects.get_for_model(Case).pk
+    return memoised(("deadlines", case.pk), lambda: _DEADLINES(content_type_id, case.pk))
 
 
 def legal_setting(key: str, default: Any) -> Any:
@@ -70,10 +135,17 @@ def visible_cases(actor: Any) -> QuerySet[Case]:
     return Case.objects.filter(agency_id__in=visible_agency_ids(actor)).select_related("lead")
 
 
+_CASE_BY_ID: PreparedRead[Case] = PreparedRead(
+    lambda case_id: Case.objects.select_related("lead", "agency").filter(pk=case_id)
+)
+
+
 def case_get(*, case_id: int, actor: Any) -> Case:
-    """One case the actor may read; NotFound otherwise (no hint whether it exists elsewhere)."""
-    case = visible_cases(actor).select_related("agency").filter(pk=case_id).first()
-    if case is None:
+    """One case the actor may read; NotFound otherwise (no hint whether it exists elsewhere).
+    Read by id (compiled once, core.prepared), then checked against the actor's agencies."""
+    case = _CASE_BY_ID.first(int(case_id))
+    readable = read_agency_ids(actor) if case is not None else []
+    if case is None or (readable is not None and case.agency_id not in readable):
         raise NotFound(
             _("Case %(id)s does not exist or is outside your agencies.") % {"id": case_id},
             code="case_not_found",
@@ -142,7 +214,7 @@ def case_recusals(*, case: Case) -> QuerySet[Recusal]:
 
 def case_recusal_list(case: Case) -> list[Recusal]:
     """The case's recusals as a list, read once per page (the guards and the recusal panel)."""
-    return memoised(("recusals", case.pk), lambda: list(case_recusals(case=case)))
+    return memoised(("recusals", case.pk), lambda: with_case(_RECUSALS(case.pk), case))
 
 
 def case_recusal_get(*, case: Case, recusal_id: int) -> Recusal:
@@ -488,13 +560,9 @@ def my_deadlines(*, actor: Any, today: datetime.date | None = None) -> QuerySet[
 def case_documents(*, case: Case, actor: Any) -> list[Any]:
     """The official documents issued for the case (documents app), oldest first, scoped to the actor:
     what the case page lists with number, kind, date and a link to the PDF."""
-    from documents.selectors import documents_for_subject
+    from documents.selectors import subject_document_list
 
-    return list(
-        documents_for_subject(actor=actor, subject_type="cases.case", subject_id=case.pk).order_by(
-            "issued_on", "pk"
-        )
-    )
+    return subject_document_list(actor=actor, subject_type="cases.case", subject_id=case.pk)
 
 
 # --- hooks for the reminders and follow-up apps (issue 8 §2, §4) -------------------------------

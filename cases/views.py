@@ -302,7 +302,7 @@ def _agency_officers(case: Case) -> Any:
 def _events(case: Case) -> list[dict[str, Any]]:
     workflow = workflow_for(case)
     out = []
-    for e in selectors.case_events(case=case).select_related("actor"):
+    for e in selectors.case_event_list(case):
         transition = workflow.transition(e.action)
         label = transition.label if transition is not None else EVENT_LABELS.get(e.action, e.action)
         moved = e.from_status and e.from_status != e.to_status
@@ -413,7 +413,7 @@ def _deliveries(
     """Each delivery with its 送达回证 and the signed scan, or a form to link the scan."""
     from records.selectors import case_files
 
-    deliveries = list(selectors.case_deliveries(case=case).select_related("receipt_document"))
+    deliveries = selectors.case_delivery_list(case)
     offered: list[tuple[int, str]] | None = None
     out = []
     for d in deliveries:
@@ -452,7 +452,7 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
     head = may_act and _is_head(request.user)
     officers = active_case_officers(case)  # the guards asked already (memo)
     has_fine = PenaltyKind.FINE in (case.decided_kinds or [])
-    remedies = list(selectors.case_remedies(case=case))
+    remedies = selectors.case_remedy_list(case)
     recusals = selectors.case_recusal_list(case)
     outcome_bound: tuple[int, Any] = extra.pop("outcome_bound", (0, None))
     decide_bound: tuple[int, Any] = extra.pop("decide_bound", (0, None))
@@ -463,7 +463,7 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
         "parties": selectors.case_party_list(case),
         "officers": officers,
         "events": _events(case),
-        "deadlines": selectors.case_deadlines(case=case),
+        "deadlines": selectors.case_deadline_list(case),
         "actions": current,
         "flowchart": _flowchart(case),
         "may_act": may_act,
@@ -476,7 +476,7 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
         "publication": case_publication(case),
         "case_documents": selectors.case_documents(case=case, actor=request.user),
         "has_fine": has_fine,
-        "payments": selectors.case_payments(case=case) if has_fine else [],
+        "payments": selectors.case_payment_list(case) if has_fine else [],
         "payment_status": selectors.payment_status(case=case) if has_fine else None,
         "remedies": [
             {

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.prepared import PreparedRead
 from documents import policies
 from documents.kinds import KINDS, KindSpec
 from documents.models import Document, TemplateStatus, TemplateVersion
@@ -74,6 +75,30 @@ def visible_documents(actor: Any) -> QuerySet[Document]:
 def documents_for_subject(*, actor: Any, subject_type: str, subject_id: str | int) -> QuerySet[Document]:
     """The documents issued about one subject (e.g. "cases.case", 42), newest first, scoped to the actor."""
     return visible_documents(actor).filter(subject_type=subject_type, subject_id=str(subject_id))
+
+
+_SUBJECT_READS: dict[str, PreparedRead[Document]] = {}
+
+
+def subject_document_list(*, actor: Any, subject_type: str, subject_id: int) -> list[Document]:
+    """The documents issued about one subject, oldest first, scoped to the actor: a page's panel,
+    compiled once per subject type (core.prepared)."""
+    read = _SUBJECT_READS.get(subject_type)
+    if read is None:
+        read = _SUBJECT_READS.setdefault(
+            subject_type,
+            PreparedRead(
+                lambda sid: (
+                    Document.objects.select_related("agency", "template_version")
+                    .filter(subject_type=subject_type, subject_id=str(sid))
+                    .order_by("issued_on", "pk")
+                ),
+                name=f"documents of {subject_type}",
+            ),
+        )
+    ids = org_selectors.read_agency_ids(actor)
+    rows = read(subject_id)
+    return rows if ids is None else [d for d in rows if d.agency_id in ids]
 
 
 def may_manage_templates(actor: Any) -> bool:

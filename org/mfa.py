@@ -32,6 +32,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import DomainError
+from core.prepared import PreparedRead
 from core.services.ledger import ledger_append
 from org.roles import ADMIN_ROLES
 from org.selectors import roles_of
@@ -66,7 +67,12 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
     """The user's confirmed TOTP device, if any."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("pk").first()
+    return _CONFIRMED_DEVICE.first(user.pk)
+
+
+_CONFIRMED_DEVICE: PreparedRead[TOTPDevice] = PreparedRead(  # every request (core.prepared)
+    lambda user_id: TOTPDevice.objects.filter(user_id=user_id, confirmed=True).order_by("pk")[:1]
+)
 
 
 def pending_step(user: Any) -> str | None:

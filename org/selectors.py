@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import LegalSetting
+from core.prepared import PreparedRead
 from org.models import (
     Agency,
     Certificate,
@@ -104,11 +105,18 @@ def officer_for(user: Any) -> Officer | None:
     """The officer record of `user` (None for anonymous users and users who are not officers)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return _memoised(  # type: ignore[no-any-return]
-        user,
-        "officer",
-        lambda: Officer.objects.select_related("agency", "department").filter(user_id=user.pk).first(),
+    return _memoised(user, "officer", lambda: _OFFICER_OF_USER.first(user.pk))  # type: ignore[no-any-return]
+
+
+# Asked on every request (core.prepared: compiled once per process).
+_OFFICER_OF_USER: PreparedRead[Officer] = PreparedRead(
+    lambda user_id: Officer.objects.select_related("agency", "department").filter(user_id=user_id)
+)
+_ROLES_OF_USER: PreparedRead[Any] = PreparedRead(
+    lambda user_id: RoleAssignment.objects.filter(officer__user_id=user_id, officer__active=True).values_list(
+        "role", flat=True
     )
+)
 
 
 def roles_of(*, user: Any) -> frozenset[Role]:
@@ -116,13 +124,9 @@ def roles_of(*, user: Any) -> frozenset[Role]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
 
-    def compute() -> frozenset[Role]:
-        values = RoleAssignment.objects.filter(officer__user_id=user.pk, officer__active=True).values_list(
-            "role", flat=True
-        )
-        return frozenset(Role(v) for v in values)
-
-    return _memoised(user, "roles", compute)  # type: ignore[no-any-return]
+    return _memoised(  # type: ignore[no-any-return]
+        user, "roles", lambda: frozenset(Role(v) for v in _ROLES_OF_USER(user.pk))
+    )
 
 
 def is_unrestricted(user: Any) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog import selectors as catalog_selectors
 from core.models import Deadline, LegalSetting
+from core.prepared import PreparedRead
 from org import selectors as org_selectors
 from publicity.models import Publication, PublicationStatus
 
@@ -196,6 +197,16 @@ def agency_names(ids: set[int]) -> dict[int, str]:
 
 
 # --- officers' side -------------------------------------------------------------------------------
+
+
+_LATEST_OF_CASE: PreparedRead[Publication] = PreparedRead(  # the case page (core.prepared)
+    lambda case_id: Publication.objects.defer("original_text").filter(case_id=case_id).order_by("-pk")[:1]
+)
+
+
+def latest_publication_of_case(case_id: int) -> Publication | None:
+    """The case's latest publication, unscoped: the caller has checked the case is readable."""
+    return _LATEST_OF_CASE.first(case_id)
 
 
 def publications_for(actor: Any) -> QuerySet[Publication]:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policies
-from cases.memo import memoised
+from cases.memo import memo_active, memoised
 from cases.models import (
     Case,
     CaseStatus,
@@ -40,7 +40,12 @@ from cases.models import (
     PenaltyKind,
     Remedy,
 )
-from cases.selectors import case_deadlines, legal_setting_int
+from cases.selectors import (
+    case_deadline_list,
+    case_deadlines,
+    case_payment_list,
+    legal_setting_int,
+)
 from cases.services.cases import _bump, _locked, _sync
 from cases.services.transitions import _event, _jsonable
 from core.errors import DomainError, ValidationFailed
@@ -354,13 +359,19 @@ def remedy_periods(case: Case) -> list[tuple[datetime.date, datetime.date | None
 
 
 def paid_total(case: Case) -> Decimal:
+    if memo_active():  # the case page lists the payments anyway (cases.memo)
+        return sum((p.amount for p in case_payment_list(case)), Decimal(0)).quantize(CENT)
     total = Payment.objects.filter(case=case).aggregate(s=Sum("amount"))["s"]
     return Decimal(total or 0).quantize(CENT)
 
 
 def payment_due_date(case: Case) -> datetime.date | None:
     def latest() -> datetime.date | None:
-        dl = case_deadlines(case=case, kind=PAYMENT_DEADLINE).order_by("-pk").first()
+        if memo_active():  # the case page lists the deadlines anyway
+            rows = [d for d in case_deadline_list(case) if d.kind == PAYMENT_DEADLINE]
+            dl = max(rows, key=lambda d: d.pk, default=None)
+        else:
+            dl = case_deadlines(case=case, kind=PAYMENT_DEADLINE).order_by("-pk").first()
         return dl.due_date if dl is not None else None
 
     return memoised(("payment_due", case.pk), latest)  # asked twice by the case page (memo scope only)

@@ -205,9 +205,9 @@ def draft_publication(ctx: Context) -> None:
 
 
 def _publication(case: Case) -> Any:
-    from publicity.selectors import publications_for
+    from publicity.selectors import latest_publication_of_case
 
-    return publications_for(None).filter(case_id=case.pk).order_by("-pk").first()
+    return latest_publication_of_case(case.pk)
 
 
 def case_publication(case: Case) -> dict[str, Any] | None:

@@ -1,0 +1,118 @@
+"""core.prepared: reads compiled once per process must return exactly what their builders return,
+and builders that cannot be prepared safely are refused (on SQLite and on PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+
+import cases.documents
+import cases.selectors
+import documents.selectors
+import org.mfa
+import org.selectors
+import publicity.selectors
+from cases.models import Case, CaseEvent, Party
+from cases.tests.factories import new_case, walk
+from core.prepared import REGISTRY, PreparedRead, PreparedReadError
+
+pytestmark = pytest.mark.django_db
+
+assert cases.documents and cases.selectors and documents.selectors and org.mfa and org.selectors
+assert publicity.selectors  # imported for their prepared reads (REGISTRY)
+
+
+def _fields(obj: Any) -> Any:
+    """A row as data: its column values and, recursively, the related rows select_related filled."""
+    if not isinstance(obj, Model):
+        return obj
+    values = {k: v for k, v in obj.__dict__.items() if not k.startswith("_")}
+    related = {k: _fields(v) for k, v in obj._state.fields_cache.items() if k != "case"}
+    return (type(obj).__name__, values, related)
+
+
+def _arguments(read: PreparedRead[Any], case: Case, user_id: int) -> tuple[int, ...]:
+    by_name = {
+        "case_id": case.pk,
+        "sid": case.pk,
+        "user_id": user_id,
+        "content_type_id": ContentType.objects.get_for_model(Case).pk,
+    }
+    return tuple(by_name[name] for name in inspect.signature(read.build).parameters)
+
+
+@pytest.mark.parametrize("status", ["investigating", "decided"])
+def test_every_prepared_read_returns_what_its_builder_returns(client, world, status):
+    case = walk(new_case(world), world, status)
+    # the case page asks most of them; the documents read of "cases.case" is made on first use
+    client.force_login(world.officer1.user)
+    documents.selectors.subject_document_list(actor=None, subject_type="cases.case", subject_id=case.pk)
+    checked = 0
+    for read in REGISTRY:
+        if read.name.startswith("test:"):
+            continue
+        args = _arguments(read, case, world.officer1.user.pk)
+        prepared = [_fields(row) for row in read(*args)]
+        built = [_fields(row) for row in read.build(*args)]
+        assert prepared == built, read
+        assert read(*args) == list(read.build(*args))  # twice: the compiled statement is reused
+        checked += 1
+    assert checked >= 12
+    # rows exist for the interesting ones, so the comparison compared something
+    assert cases.selectors.case_party_list(case) and cases.selectors.case_event_list(case)
+    assert org.selectors.officer_for(world.officer1.user) is not None
+
+
+def test_select_related_rows_come_with_the_one_query(world, django_assert_num_queries):
+    case = walk(new_case(world), world, "investigating")
+    cases.selectors.case_event_list(case)  # compiled
+    with django_assert_num_queries(1):
+        events = cases.selectors.case_event_list(case)
+        actors = [e.actor for e in events]
+        assert [e.case for e in events] == [case] * len(events)
+    assert events and any(a is not None for a in actors)
+
+
+def test_an_argument_the_builder_transforms_is_refused():
+    read = PreparedRead(lambda case_id: Party.objects.filter(case_id=case_id + 1), name="test:shifted")
+    with pytest.raises(PreparedReadError, match="do not reach the SQL"):
+        read(1)
+
+
+def test_a_builder_that_depends_on_more_than_its_ids_is_refused():
+    counter = itertools.count()
+    read = PreparedRead(
+        lambda case_id: CaseEvent.objects.filter(case_id=case_id, seq__gte=next(counter)), name="test:clock"
+    )
+    with pytest.raises(PreparedReadError, match="depends on more than the ids"):
+        read(1)
+
+
+def test_ids_are_ints_and_out_of_range_ids_find_nothing(world):
+    case = walk(new_case(world), world, "investigating")
+    read = PreparedRead(lambda case_id: Party.objects.filter(case_id=case_id), name="test:parties")
+    with pytest.raises(TypeError):
+        read(str(case.pk))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        read(True)
+    with pytest.raises(TypeError):
+        read()
+    assert read(2**70) == [] and read(-(2**70)) == []
+    assert [p.pk for p in read(case.pk)] == list(case.parties.values_list("pk", flat=True))
+    assert read(case.pk + 10_000) == []
+
+
+def test_values_list_and_text_ids(world):
+    case = walk(new_case(world), world, "investigating")
+    roles = org.selectors.roles_of(user=world.officer1.user)
+    assert roles  # values_list(flat=True) through the prepared statement
+    deadlines = cases.selectors.case_deadline_list(case)  # subject_id = str(case_id)
+    assert [d.pk for d in deadlines] == list(
+        cases.selectors.case_deadlines(case=case).values_list("pk", flat=True)
+    )
+    assert deadlines

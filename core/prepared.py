@@ -1,0 +1,141 @@
+"""Hot reads whose SQL is compiled once per process and database, then run with new values.
+
+Django compiles a queryset to SQL on every evaluation: for a model of 30–70 columns with a
+`select_related` that is 0.3–1 ms of CPU, and the case page runs twenty such reads (a quarter of
+its CPU in `SQLCompiler.as_sql`, benchmarks/RESULTS.md, session 15). A `PreparedRead` wraps a
+*builder*, a function of integer ids that returns a queryset, and
+
+- on first use per database alias, calls the builder with sentinel ids, compiles the queryset once
+  and records where each sentinel landed among the SQL parameters;
+- on every later call, clones that queryset (cheap) and hands Django a compiler that already holds
+  the SQL, the select list and the row layout, with the caller's ids in the sentinels' places; the
+  rows become model instances through Django's own iterable (select_related, values_list,
+  prefetch_related, annotations all as usual).
+
+The builder must depend on its arguments only — no clock, no settings, no request, no id read from
+the database (a content type's id is an argument, not a constant: a test database may renumber
+it) — and take only `int` ids (an id never changes the shape of the SQL, where None, a list or a
+string could). An argument may reach the SQL as itself or as its text (`str(case_id)` for a
+generic relation); a builder that does anything else with it is refused at compile time.
+`core/tests/test_prepared.py` compares every prepared read with its builder.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, router
+from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+# Sentinel ids, distinct per argument position: positive and within a 32-bit integer, since Django
+# compiles a value outside a field's range (a negative id for a PositiveIntegerField) to "no rows".
+_SENTINEL_BASE = 2_147_400_000
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+
+# The compiler state that `as_sql()` leaves behind and the iterables and `results_iter` read.
+_STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+
+REGISTRY: list[PreparedRead[Any]] = []
+
+
+class PreparedReadError(Exception):
+    """A builder that cannot be prepared (it transforms an argument, or depends on something else)."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    queryset: QuerySet[Any]
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int, type], ...]  # (position among the params, argument index, int or str)
+    state: dict[str, Any]
+
+
+class PreparedRead[M: Model]:
+    """`parties = PreparedRead(lambda case_id: Party.objects.filter(case_id=case_id))`, then
+    `parties(case.pk)` → list of Party; `parties.first(case.pk)` → one row or None. The result is
+    a list, never a queryset: anything done to a queryset (filter, count, a slice) compiles anew."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]], *, name: str = "") -> None:
+        self.build = build
+        self.name = name or getattr(build, "__qualname__", repr(build))
+        self.arity = int(build.__code__.co_argcount)
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+        REGISTRY.append(self)
+
+    def __repr__(self) -> str:
+        return f"<PreparedRead {self.name}>"
+
+    def __call__(self, *args: int) -> list[M]:
+        if len(args) != self.arity or any(type(value) is not int for value in args):
+            raise TypeError(f"{self.name}: takes {self.arity} int id(s), got {args!r}")
+        if any(not _ID_MIN <= value <= _ID_MAX for value in args):
+            return []  # no row has an id beyond a bigint (the database would refuse the parameter)
+        alias = DEFAULT_DB_ALIAS if self._model is None else router.db_for_read(self._model)
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(alias) or self._compile(alias)
+                self._compiled[alias] = compiled
+        params = list(compiled.params)
+        for position, index, kind in compiled.slots:
+            params[position] = kind(args[index])
+        qs = compiled.queryset.all()  # a clone: the prototype is shared by threads
+        compiler = qs.query.get_compiler(using=alias)
+        compiler.__dict__.update(compiled.state)
+        statement = (compiled.sql, tuple(params))
+        compiler.as_sql = lambda *a, **k: statement
+        qs.query.get_compiler = lambda *a, **k: compiler  # type: ignore[method-assign]
+        return list(qs)
+
+    def first(self, *args: int) -> M | None:
+        rows = self(*args)
+        return rows[0] if rows else None
+
+    _model: type[Model] | None = None
+
+    def _compile(self, alias: str) -> _Compiled:
+        sentinels = [_SENTINEL_BASE + 7 * i for i in range(self.arity)]
+        qs = self.build(*sentinels)
+        if not isinstance(qs, QuerySet):
+            raise PreparedReadError(f"{self.name}: the builder must return a QuerySet")
+        self._model = qs.model
+        compiler: SQLCompiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = _slots(params, sentinels)
+        missing = set(range(self.arity)) - {index for _, index, _ in slots}
+        if missing or not sql:
+            raise PreparedReadError(
+                f"{self.name}: argument(s) {sorted(missing)} do not reach the SQL as parameters"
+            )
+        # A builder that reads the clock or the settings would freeze them into the SQL: other ids
+        # must give the same statement with only the slots' values changed.
+        other = [value - 1000 for value in sentinels]
+        sql2, params2 = self.build(*other).query.get_compiler(using=alias).as_sql()
+        expected = list(params)
+        for position, index, kind in slots:
+            expected[position] = kind(other[index])
+        if sql2 != sql or list(params2) != expected:
+            raise PreparedReadError(f"{self.name}: the SQL depends on more than the ids")
+        state = {name: getattr(compiler, name) for name in _STATE}
+        return _Compiled(qs, sql, tuple(params), slots, state)
+
+
+def _slots(params: Any, sentinels: list[int]) -> tuple[tuple[int, int, type], ...]:
+    """Where each sentinel id landed among the parameters and in which type, to put the caller's id
+    there in the same type: an int (or the backend's wrapper), or its text (a generic relation's
+    `object_id`, a document's `subject_id`)."""
+    as_text = [str(value) for value in sentinels]
+    out: list[tuple[int, int, type]] = []
+    for position, value in enumerate(params):
+        # an int, or the backend's wrapper of one (psycopg's Int8 for a bigint column)
+        if isinstance(value, int) and not isinstance(value, bool) and value in sentinels:
+            out.append((position, sentinels.index(int(value)), type(value)))
+        elif type(value) is str and value in as_text:
+            out.append((position, as_text.index(value), str))
+    return tuple(out)
