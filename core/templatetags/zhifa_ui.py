@@ -5,19 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
 register = template.Library()
 
 
+# (route name, script prefix, URLconf) → its URL or "": the navigation reverses ~20 routes on
+# every page, and a route without arguments always reverses to the same path.
+_PLAIN_URLS: dict[tuple[str, str, str], str] = {}
+
+
 @register.simple_tag
 def url_or_empty(name: str, *args: Any, **kwargs: Any) -> str:
     """The URL of `name`, or "" when no such route exists (yet): links to it are then hidden."""
+    key = None
+    if not args and not kwargs:
+        key = (name, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+        if key in _PLAIN_URLS:
+            return _PLAIN_URLS[key]
     try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
+        url = reverse(name, args=args or None, kwargs=kwargs or None)
     except NoReverseMatch:
-        return ""
+        url = ""
+    if key is not None and len(_PLAIN_URLS) < 1024:
+        _PLAIN_URLS[key] = url
+    return url
 
 
 @register.simple_tag(takes_context=True)

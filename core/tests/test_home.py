@@ -104,3 +104,21 @@ def test_url_or_empty_hides_a_missing_route():
         '{% load zhifa_ui %}{% nav_item "nowhere:missing" "X" %}|{% nav_item "core:home" "Home" %}'
     ).render(Context({}))
     assert html == f'|<li><a href="{reverse("core:home")}">Home</a></li>'
+
+
+def test_url_or_empty_caches_per_script_prefix():
+    """The navigation's plain routes are reversed once per process, but per script prefix: a
+    deployment under a sub-path gets its own links."""
+    from django.template import Context, Template
+    from django.urls import get_script_prefix, set_script_prefix
+
+    tpl = Template('{% load zhifa_ui %}{% url_or_empty "core:home" %}')
+    before = get_script_prefix()
+    try:
+        home = reverse("core:home")
+        assert tpl.render(Context({})) == home
+        set_script_prefix("/county/")
+        assert tpl.render(Context({})) == "/county/" + home.lstrip("/")
+    finally:
+        set_script_prefix(before)
+    assert tpl.render(Context({})) == reverse("core:home")
