@@ -522,9 +522,10 @@ def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
         "facts_form": None,
         "payment_form": PaymentForm() if may_act and has_fine else None,
         "remedy_form": RemedyForm() if may_act and case.decided_on else None,
-        "recusal_form": RecusalApplyForm(officers=[o.officer for o in officers])
-        if may_act and officers
-        else None,
+        # like the facts form, fetched when its panel is opened (recusal_new GET); a bound one with
+        # errors comes in `extra`
+        "may_apply_recusal": may_act and bool(officers),
+        "recusal_form": None,
         **extra,
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -815,11 +816,22 @@ def remedy_outcome(request: HttpRequest, case_id: int, remedy_id: int) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def recusal_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    """回避 application by the officer or the party (行政处罚法 Art.43) → recusal_apply."""
+    """回避 application by the officer or the party (行政处罚法 Art.43) → recusal_apply. GET gives the
+    form: bare when the case page's panel fetches it (htmx), else a page of its own."""
     case = _case(request, case_id)
     officers = [o.officer for o in case.officers.filter(active=True).select_related("officer")]
+    if request.method == "GET":
+        try:
+            policies.ensure(request.user, "act", case)
+        except PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        context = {"case": case, "recusal_form": RecusalApplyForm(officers=officers)}
+        htmx = bool(getattr(request, "htmx", False))
+        return render(
+            request, "cases/includes/recusal_form.html" if htmx else "cases/recusal_form.html", context
+        )
     form = RecusalApplyForm(request.POST, officers=officers)
     return _submit(
         request,

@@ -442,3 +442,25 @@ def test_the_case_page_links_the_supervision_orders_of_the_case(client, world, c
     url = reverse("supervision:case_duban", args=[case.pk])
     assert f'href="{url}"' in _page(client, case).text
     assert client.get(url).status_code == 200
+
+
+def test_recusal_form_is_fetched_when_its_panel_opens(client, world, case):
+    """The case page carries a link (and an htmx trigger) instead of the form; the form comes from
+    GET of the same URL the form posts to: bare for the panel, a page of its own without JavaScript."""
+    _login(client, world.officer1)
+    url = reverse("cases:recusal_add", args=[case.pk])
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).text
+    assert f'hx-get="{url}"' in page and 'name="reason"' not in page.split('id="recusal-apply"')[1]
+    bare = client.get(url, HTTP_HX_REQUEST="true")
+    assert bare.status_code == 200 and "<html" not in bare.text
+    assert 'name="officer_id"' in bare.text and world.officer2.name in bare.text
+    full = client.get(url)
+    assert full.status_code == 200 and "<html" in full.text and 'name="applied_by"' in full.text
+    # an application with errors re-renders the case page with the form open and what was typed
+    refused = client.post(url, {"officer_id": world.officer2.pk, "applied_by": "officer", "reason": ""})
+    assert refused.status_code == 400 and '<details id="recusal-apply" open>' in refused.text
+
+
+def test_recusal_form_page_is_for_those_who_may_act(client, world, case):
+    _login(client, world.outsider)
+    assert client.get(reverse("cases:recusal_add", args=[case.pk])).status_code in (403, 404)
