@@ -319,9 +319,12 @@ def _events(case: Case) -> list[dict[str, Any]]:
         transition = workflow.transition(e.action)
         label = transition.label if transition is not None else EVENT_LABELS.get(e.action, e.action)
         moved = e.from_status and e.from_status != e.to_status
+        at = timezone.localtime(e.at)
         out.append(
             {
                 "event": e,
+                "at_iso": at.isoformat(),  # the template's date filter, twice a row, cost more
+                "at_text": at.strftime("%Y-%m-%d %H:%M"),
                 "label": label,
                 "to": workflow.state_label(e.to_status) if moved or e.action == "create" else "",
                 "actor": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else _("system"),

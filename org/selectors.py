@@ -105,28 +105,39 @@ def officer_for(user: Any) -> Officer | None:
     """The officer record of `user` (None for anonymous users and users who are not officers)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return _memoised(user, "officer", lambda: _OFFICER_OF_USER.first(user.pk))  # type: ignore[no-any-return]
-
-
-# Asked on every request (core.prepared: compiled once per process).
-_OFFICER_OF_USER: PreparedRead[Officer] = PreparedRead(
-    lambda user_id: Officer.objects.select_related("agency", "department").filter(user_id=user_id)
-)
-_ROLES_OF_USER: PreparedRead[Any] = PreparedRead(
-    lambda user_id: RoleAssignment.objects.filter(officer__user_id=user_id, officer__active=True).values_list(
-        "role", flat=True
-    )
-)
+    return _principal(user)[0]
 
 
 def roles_of(*, user: Any) -> frozenset[Role]:
     """The roles `user` holds through an active officer record (empty otherwise)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
+    return _principal(user)[1]
 
-    return _memoised(  # type: ignore[no-any-return]
-        user, "roles", lambda: frozenset(Role(v) for v in _ROLES_OF_USER(user.pk))
+
+def _principal(user: Any) -> tuple[Officer | None, frozenset[Role]]:
+    """The user's officer record and roles, asked on every request: one query when the officer holds
+    a role (each role row brings the officer along), a second only for an officer with none."""
+
+    def compute() -> tuple[Officer | None, frozenset[Role]]:
+        rows = _ROLE_ROWS_OF_USER(user.pk)
+        if not rows:
+            return _OFFICER_OF_USER.first(user.pk), frozenset()
+        officer = rows[0].officer
+        return officer, frozenset(Role(r.role) for r in rows) if officer.active else frozenset()
+
+    return _memoised(user, "principal", compute)  # type: ignore[no-any-return]
+
+
+# Compiled once per process (core.prepared).
+_OFFICER_OF_USER: PreparedRead[Officer] = PreparedRead(
+    lambda user_id: Officer.objects.select_related("agency", "department").filter(user_id=user_id)
+)
+_ROLE_ROWS_OF_USER: PreparedRead[RoleAssignment] = PreparedRead(
+    lambda user_id: RoleAssignment.objects.filter(officer__user_id=user_id).select_related(
+        "officer__agency", "officer__department"
     )
+)
 
 
 def is_unrestricted(user: Any) -> bool:

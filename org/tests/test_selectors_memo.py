@@ -15,13 +15,24 @@ from org.tests.factories import OfficerFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_asked_twice_one_query_each() -> None:
+def test_officer_and_roles_in_one_query_asked_once() -> None:
     officer = OfficerFactory()
+    role_grant(actor=None, officer=officer, role=Role.HEAD)
     user = User.objects.get(pk=officer.user_id)
     with CaptureQueriesContext(connection) as ctx:
         for _ in range(3):
             assert officer_for(user) == officer
-            assert roles_of(user=user) == {Role.OFFICER}
+            assert officer_for(user).agency.name == officer.agency.name  # type: ignore[union-attr]
+            assert roles_of(user=user) == {Role.OFFICER, Role.HEAD}
+    assert len(ctx.captured_queries) == 1  # the role rows bring the officer and its agency along
+
+
+def test_an_officer_without_roles_is_found_by_a_second_query() -> None:
+    officer = OfficerFactory()
+    RoleAssignment.objects.filter(officer=officer).delete()
+    user = User.objects.get(pk=officer.user_id)
+    with CaptureQueriesContext(connection) as ctx:
+        assert officer_for(user) == officer and roles_of(user=user) == frozenset()
     assert len(ctx.captured_queries) == 2
 
 
