@@ -936,7 +936,10 @@ class OfficerAssignForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    """The case list's filters (GET)."""
+    """The case list's filters (GET). Unbound, its HTML depends on nothing but the language: rendered
+    once per process (core.templatetags.zhifa_ui.render_form)."""
+
+    static_rendering = True
 
     q = forms.CharField(
         label=_("Search case number, party name or title"),

@@ -54,6 +54,23 @@ def test_list_filters_search_and_my_cases_only(client, world, case):
     assert "没有符合条件的案件" in client.get(reverse("cases:case_list"), {"q": "无此案件"}).text
 
 
+def test_list_filter_form_shows_what_was_chosen(client, world, case):
+    """The unbound filter form is rendered once per process; a filtered list renders it afresh with
+    the choices kept, and the plain list again without them."""
+    _login(client, world.officer1)
+    plain = client.get(reverse("cases:case_list")).text
+    assert 'name="status"' in plain
+    assert not re.search(r'value="investigating"[^>]*selected', plain)
+    chosen = client.get(reverse("cases:case_list"), {"status": "investigating", "q": "占用耕地"}).text
+    status_select = chosen.split('name="status"')[1].split("</select>")[0]
+    assert re.search(r'value="investigating"[^>]*selected', status_select)
+    assert 'value="占用耕地"' in chosen
+    again = client.get(reverse("cases:case_list")).text
+    assert again.split('name="status"')[1].split("</select>")[0] == plain.split('name="status"')[1].split(
+        "</select>"
+    )[0]
+
+
 def test_register_lead_via_the_form_and_errors_keep_what_was_typed(client, world):
     _login(client, world.officer1)
     url = reverse("cases:lead_new")

@@ -61,18 +61,18 @@ def nav_item_if(context: template.Context, name: str, label: str, policy: str, v
     return nav_item(context, name, label)
 
 
-# (form class, prefix, language) → the HTML of an unbound form whose rendering depends on nothing else
-_STATIC_FORMS: dict[tuple[str, str, str | None], str] = {}
+# (form class, prefix, language, template) → the HTML of an unbound form that depends on nothing else
+_STATIC_FORMS: dict[tuple[str, str, str | None, str], str] = {}
 _STATIC_FORMS_MAX = 512
 
 
 @register.simple_tag
-def render_form(form: Any) -> str:
-    """`includes/form.html` for `form` (nothing for None). A form class that sets `static_rendering =
-    True` declares that its *unbound* HTML depends only on its class, prefix and the language (no
-    case data, no user, no date): that HTML is rendered once per process and language and reused,
-    which spares a busy page dozens of widget templates. A bound form (with what was typed and its
-    errors) is always rendered afresh."""
+def render_form(form: Any, template: str = "includes/form.html") -> str:
+    """`includes/form.html` (or `template`) for `form` (nothing for None). A form class that sets
+    `static_rendering = True` declares that its *unbound* HTML depends only on its class, prefix and
+    the language (no case data, no user, no date): that HTML is rendered once per process, language
+    and template and reused, which spares a busy page dozens of widget templates. A bound form (with
+    what was typed and its errors) is always rendered afresh."""
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
@@ -80,12 +80,12 @@ def render_form(form: Any) -> str:
     if form is None:
         return ""
     if form.is_bound or not getattr(form, "static_rendering", False):
-        return render_to_string("includes/form.html", {"form": form})
+        return render_to_string(template, {"form": form})
     cls = type(form)
-    key = (f"{cls.__module__}.{cls.__qualname__}", form.prefix or "", get_language())
+    key = (f"{cls.__module__}.{cls.__qualname__}", form.prefix or "", get_language(), template)
     html = _STATIC_FORMS.get(key)
     if html is None:
-        html = render_to_string("includes/form.html", {"form": form})
+        html = render_to_string(template, {"form": form})
         if len(_STATIC_FORMS) < _STATIC_FORMS_MAX:
             _STATIC_FORMS[key] = html
     return mark_safe(html)  # rendered by the template engine, escaped there
