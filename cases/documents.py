@@ -288,10 +288,10 @@ def officers(case: Case, on: datetime.date) -> list[str]:
 
 def active_case_officers(case: Case) -> list[CaseOfficer]:
     """The case's active officers with their Officer rows, in assignment order (once per page)."""
-    return memoised(("case_officers", case.pk), lambda: with_case(_ACTIVE_OFFICERS(case.pk), case))
+    return memoised(("case_officers", case.pk), lambda: with_case(ACTIVE_OFFICERS(case.pk), case))
 
 
-_ACTIVE_OFFICERS: PreparedRead[CaseOfficer] = PreparedRead(
+ACTIVE_OFFICERS: PreparedRead[CaseOfficer] = PreparedRead(
     lambda case_id: (
         CaseOfficer.objects.filter(case_id=case_id, active=True).select_related("officer").order_by("pk")
     )

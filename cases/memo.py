@@ -44,3 +44,11 @@ def memoised[T](key: Hashable, compute: Callable[[], T]) -> T:
 
 def memo_active() -> bool:
     return _MEMO.get() is not None
+
+
+def memo_fill(values: dict[Hashable, Any]) -> None:
+    """Put lookups fetched together (one round trip) into the current scope; nothing outside one."""
+    memo = _MEMO.get()
+    if memo is not None:
+        for key, value in values.items():
+            memo.setdefault(key, value)

@@ -24,11 +24,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.memo import memo_active, memoised
+from cases.memo import memo_active, memo_fill, memoised
 from cases.models import Case, CaseEvent, CaseOfficer, Delivery, Party, Payment, Recusal, Remedy
 from core.errors import DomainError, NotFound
 from core.models import Deadline, LegalSetting
-from core.prepared import PreparedRead
+from core.prepared import PreparedRead, fetch_together
 from org.selectors import read_agency_ids, visible_agency_ids
 
 OPEN_DEADLINE = (
@@ -84,7 +84,7 @@ def case_party_list(case: Case) -> list[Party]:
 
 def case_event_list(case: Case) -> list[CaseEvent]:
     """The timeline, oldest first, with each event's actor."""
-    return with_case(_EVENTS(case.pk), case)
+    return memoised(("events", case.pk), lambda: with_case(_EVENTS(case.pk), case))
 
 
 def case_payment_list(case: Case) -> list[Payment]:
@@ -94,11 +94,39 @@ def case_payment_list(case: Case) -> list[Payment]:
 
 def case_delivery_list(case: Case) -> list[Delivery]:
     """Deliveries by date, with the 送达回证 document each produced."""
-    return with_case(_DELIVERIES(case.pk), case)
+    return memoised(("deliveries", case.pk), lambda: with_case(_DELIVERIES(case.pk), case))
 
 
 def case_remedy_list(case: Case) -> list[Remedy]:
-    return with_case(_REMEDIES(case.pk), case)
+    return memoised(("remedies", case.pk), lambda: with_case(_REMEDIES(case.pk), case))
+
+
+def prefetch_case_page(case: Case) -> None:
+    """The case page's lists about one case, fetched in one round trip into the page's memo
+    (core.prepared.fetch_together): parties, timeline, payments, deliveries, remedies, recusals,
+    deadlines and the active case officers — eight waits for the database become one."""
+    from cases.documents import ACTIVE_OFFICERS
+
+    if not memo_active():
+        return
+    pk, content_type_id = case.pk, ContentType.objects.get_for_model(Case).pk
+    reads: dict[tuple[str, int], tuple[PreparedRead[Any], tuple[int, ...]]] = {
+        ("parties", pk): (_PARTIES, (pk,)),
+        ("events", pk): (_EVENTS, (pk,)),
+        ("payments", pk): (_PAYMENTS, (pk,)),
+        ("deliveries", pk): (_DELIVERIES, (pk,)),
+        ("remedies", pk): (_REMEDIES, (pk,)),
+        ("recusals", pk): (_RECUSALS, (pk,)),
+        ("case_officers", pk): (ACTIVE_OFFICERS, (pk,)),
+        ("deadlines", pk): (_DEADLINES, (content_type_id, pk)),
+    }
+    lists = fetch_together(*reads.values())
+    memo_fill(
+        {
+            key: rows if key[0] == "deadlines" else with_case(rows, case)
+            for key, rows in zip(reads, lists, strict=True)
+        }
+    )
 
 
 def case_deadline_list(case: Case) -> list[Deadline]:

@@ -463,6 +463,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
 def _detail_page(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
     from cases.services.publication import case_publication
 
+    selectors.prefetch_case_page(case)  # the per-case lists in one round trip
     current = services.available_actions(case=case, actor=request.user, current_only=True)
     may_act = policies.can(request.user, "act", case)
     head = may_act and _is_head(request.user)

@@ -116,3 +116,49 @@ def test_values_list_and_text_ids(world):
         cases.selectors.case_deadlines(case=case).values_list("pk", flat=True)
     )
     assert deadlines
+
+
+@pytest.mark.parametrize("status", ["investigating", "decided"])
+def test_reads_fetched_together_are_the_reads_one_by_one(world, status, django_assert_max_num_queries):
+    """One round trip on PostgreSQL (statements joined), one after another on SQLite: same rows."""
+    from django.db import connection
+
+    from core.prepared import fetch_together
+
+    case = walk(new_case(world), world, status)
+    ct = ContentType.objects.get_for_model(Case).pk
+    calls = [
+        (cases.selectors._PARTIES, (case.pk,)),
+        (cases.selectors._EVENTS, (case.pk,)),
+        (cases.selectors._DELIVERIES, (case.pk,)),
+        (cases.selectors._DEADLINES, (ct, case.pk)),
+        (cases.selectors._REMEDIES, (2**70,)),  # beyond a bigint: no statement, no rows
+        (cases.documents.ACTIVE_OFFICERS, (case.pk,)),
+    ]
+    one_by_one = [[_fields(r) for r in read(*args)] for read, args in calls]
+    with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else 5):
+        together = fetch_together(*calls)
+    assert [[_fields(r) for r in rows] for rows in together] == one_by_one
+    assert one_by_one[0] and one_by_one[1] and one_by_one[3] and one_by_one[4] == []
+
+
+def test_the_case_page_prefetch_fills_the_memo_with_what_each_read_gives(world):
+    from cases.memo import memo_scope
+
+    case = walk(new_case(world), world, "decided")
+    plain = (
+        cases.selectors.case_party_list(case),
+        cases.selectors.case_event_list(case),
+        cases.selectors.case_deadline_list(case),
+        cases.documents.active_case_officers(case),
+    )
+    with memo_scope():
+        cases.selectors.prefetch_case_page(case)
+        within = (
+            cases.selectors.case_party_list(case),
+            cases.selectors.case_event_list(case),
+            cases.selectors.case_deadline_list(case),
+            cases.documents.active_case_officers(case),
+        )
+    assert [[_fields(r) for r in rows] for rows in within] == [[_fields(r) for r in rows] for rows in plain]
+    assert all(row.case is case for row in within[0] + within[1])
