@@ -26,6 +26,10 @@ p50/p95 per endpoint and the ratio of each p50 to the baseline p50 of the same r
 1 client back to back; 16 users who each wait a random 0.5–1.5 × `--think` s (default 1 s)
 between requests, as locust users do; and 16 clients back to back (saturation: on 2 CPUs their
 latency is 16 ÷ throughput by Little's law, so it measures throughput, reported as req/s).
+Each client keeps one keep-alive connection, which the gunicorn worker that accepted it serves to the
+end (so 16 clients may sit 12 on one worker and 4 on the other); `--fresh-connections` opens a new
+connection per request instead, as nginx does towards gunicorn by default (the README's deployment),
+so every request goes to whichever worker accepts it first.
 Afterwards the queries of each endpoint are counted in-process (django.test.Client,
 CaptureQueriesContext) and the slowest SQL statements listed with `--explain`.
 """
@@ -64,11 +68,14 @@ def free_port() -> int:
 class Client:
     """One keep-alive HTTP connection with cookies (enough for a session) and optional bearer token."""
 
-    def __init__(self, port: int, cookies: dict[str, str] | None = None, token: str = "") -> None:
+    def __init__(
+        self, port: int, cookies: dict[str, str] | None = None, token: str = "", *, fresh: bool = False
+    ) -> None:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies = dict(cookies or {})
         self.token = token
+        self.fresh = fresh  # a new connection per request, as nginx opens to its upstream by default
 
     def request(
         self,
@@ -82,6 +89,10 @@ class Client:
             hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if self.token:
             hdrs["Authorization"] = f"Bearer {self.token}"
+        if self.fresh:
+            hdrs["Connection"] = "close"
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         for attempt in range(2):
             try:
                 self.conn.request(method, path, body=body, headers=hdrs)
@@ -139,6 +150,7 @@ def measure(
     cookies: dict[str, str],
     token: str,
     think: float = 0.0,
+    fresh: bool = False,
 ) -> list[float]:
     """Latencies (s) of `clients` threads each issuing `per_client` GETs of random `paths`.
 
@@ -152,7 +164,7 @@ def measure(
 
     def run(seed: int) -> None:
         rng = random.Random(seed)
-        client = Client(port, cookies, token)
+        client = Client(port, cookies, token, fresh=fresh)
         client.request("GET", rng.choice(paths))  # connect + warm this thread's connection
         mine = []
         barrier.wait()
@@ -248,6 +260,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--fresh-connections",
+        action="store_true",
+        help="a new connection per request (nginx's default towards gunicorn) instead of one keep-alive "
+        "connection per client, which gunicorn's gthread worker that accepted it keeps for itself",
+    )
     parser.add_argument("--explain", action="store_true", help="time and EXPLAIN the slowest queries")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
@@ -272,8 +290,9 @@ def main() -> None:
     )
     print(
         f"# cases load {time.strftime('%Y-%m-%d %H:%M:%S %Z')} — {django.db.connection.vendor}, "
-        f"{total:,} cases ({mine.count():,} in the bench agency), load average "
-        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        f"{total:,} cases ({mine.count():,} in the bench agency), gunicorn {args.workers} workers × "
+        f"{args.threads} threads, {'new connection per request' if args.fresh_connections else 'keep-alive'}"
+        f", load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
 
     port = free_port()
@@ -340,6 +359,7 @@ def main() -> None:
                     cookies={} if use_token else cookies,
                     token=use_token,
                     think=think,
+                    fresh=args.fresh_connections,
                 )
                 rates[label][name] = len(results[label][name]) / (time.perf_counter() - started)
             print(f"  {label} done, load average {os.getloadavg()[0]:.1f}", flush=True)
