@@ -16,15 +16,20 @@ The builder must depend on its arguments only — no clock, no settings, no requ
 the database (a content type's id is an argument, not a constant: a test database may renumber
 it) — and take only `int` ids (an id never changes the shape of the SQL, where None, a list or a
 string could). An argument may reach the SQL as itself or as its text (`str(case_id)` for a
-generic relation); a builder that does anything else with it is refused at compile time.
-`core/tests/test_prepared.py` compares every prepared read with its builder.
+generic relation); a builder that does anything else with it is refused at compile time, and so is
+one whose other parameters hold a date, a time or a Decimal (today's date would stay in the SQL
+until the process ends) or change between two compilations (a counter).
+`cases/tests/test_prepared.py` compares every prepared read with its builder.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
@@ -35,6 +40,7 @@ from django.db.models.sql.compiler import SQLCompiler
 # compiles a value outside a field's range (a negative id for a PositiveIntegerField) to "no rows".
 _SENTINEL_BASE = 2_147_400_000
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # The compiler state that `as_sql()` leaves behind and the iterables and `results_iter` read.
 _STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
@@ -127,8 +133,23 @@ class PreparedRead[M: Model]:
             raise PreparedReadError(
                 f"{self.name}: argument(s) {sorted(missing)} do not reach the SQL as parameters"
             )
-        # A builder that reads the clock or the settings would freeze them into the SQL: other ids
-        # must give the same statement with only the slots' values changed.
+        # A builder that reads the clock or the settings would freeze them into the SQL. A date, time
+        # or amount among the constant parameters is most likely today's date or a legal figure:
+        # refused. Other ids must give the same statement with only the slots' values changed.
+        in_slots = {position for position, _, _ in slots}
+        frozen = [
+            value
+            for position, value in enumerate(params)
+            if position not in in_slots
+            and (
+                isinstance(value, (datetime.date, datetime.time, Decimal))
+                or (isinstance(value, str) and _DATE_TEXT.match(value))  # SQLite passes dates as text
+            )
+        ]
+        if frozen:
+            raise PreparedReadError(
+                f"{self.name}: the SQL would keep {frozen[0]!r}; pass it as an argument or use a queryset"
+            )
         other = [value - 1000 for value in sentinels]
         sql2, params2 = self.build(*other).query.get_compiler(using=alias).as_sql()
         expected = list(params)
@@ -173,6 +194,10 @@ def fetch_together(*calls: tuple[PreparedRead[Any], tuple[int, ...]]) -> list[li
         for index in range(len(live)):
             if index:
                 cursor.nextset()
-            fetched.append(cursor.fetchall())
+            rows = cursor.fetchall()
+            state = live[index][1][1].state
+            if state["has_extra_select"]:  # ORDER BY columns a DISTINCT needs: cut, as Django does
+                rows = [row[: state["col_count"]] for row in rows]
+            fetched.append(rows)
     rows = iter(read._rows(*b, fetched=f) for (read, b), f in zip(live, fetched, strict=True))
     return [[] if b is None else next(rows) for _, b in bound]

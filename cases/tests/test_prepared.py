@@ -93,6 +93,39 @@ def test_a_builder_that_depends_on_more_than_its_ids_is_refused():
         read(1)
 
 
+def test_a_builder_that_reads_the_clock_is_refused():
+    from django.utils import timezone
+
+    from core.models import Deadline
+
+    read = PreparedRead(
+        lambda case_id: Deadline.objects.filter(subject_id=str(case_id), due_date__lt=timezone.localdate()),
+        name="test:today",
+    )
+    with pytest.raises(PreparedReadError, match="would keep"):
+        read(1)
+
+
+def test_distinct_values_ordered_by_another_column_fetched_together(world):
+    """DISTINCT with an ORDER BY column outside the select list: Django adds the column to the SELECT
+    and cuts it from the rows; the batch must cut it too."""
+    from django.db import connection
+
+    from core.prepared import fetch_together
+
+    case = walk(new_case(world), world, "investigating")
+    read = PreparedRead(
+        lambda case_id: Party.objects.filter(case_id=case_id)
+        .distinct()
+        .order_by("case__registered_on", "name")
+        .values_list("name"),
+        name="test:distinct",
+    )
+    alone = read(case.pk)
+    together = fetch_together((read, (case.pk,)), (cases.selectors._PARTIES, (case.pk,)))[0]
+    assert alone == together and alone and all(len(row) == 1 for row in together), connection.vendor
+
+
 def test_ids_are_ints_and_out_of_range_ids_find_nothing(world):
     case = walk(new_case(world), world, "investigating")
     read = PreparedRead(lambda case_id: Party.objects.filter(case_id=case_id), name="test:parties")
