@@ -94,3 +94,14 @@ def test_every_validation_type_has_a_chinese_message():
     for kind in kinds:
         message = errors.validation_message({"type": kind, "ctx": {"ge": 1, "le": 2, "max_length": 3}})
         assert _has_chinese(message), kind
+
+
+def test_a_nul_character_in_a_query_string_is_a_400_naming_the_field(client):
+    """Found by schemathesis: GET /api/v1/guidance/typical-cases?field=%00 reached PostgreSQL, whose
+    text cannot hold NUL, and answered 500. Every API filter is covered by core.middleware."""
+    response = client.get("/api/v1/guidance/typical-cases?field=%C3%9DQ%00x&q=ok")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_failed"
+    assert body["field_errors"] == {"field": ["文本中含有空字符（NUL），请删除。"]}
+    assert client.get("/api/v1/guidance/typical-cases?q=ok").status_code == 200

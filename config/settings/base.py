@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.QueryNulMiddleware",
     "axes.middleware.AxesMiddleware",
     "org.middleware.PermissionDenialLedgerMiddleware",
 ]
