@@ -42,32 +42,44 @@ OPEN_DEADLINE = (
 # The case page's reads, each compiled once per process (core.prepared): a case page runs about
 # twenty reads and compiling them was a quarter of its CPU (benchmarks/RESULTS.md, session 15).
 _PARTIES: PreparedRead[Party] = PreparedRead(lambda case_id: Party.objects.filter(case_id=case_id))
-_EVENTS: PreparedRead[CaseEvent] = PreparedRead(
-    lambda case_id: CaseEvent.objects.filter(case_id=case_id).select_related("actor").order_by("seq")
-)
-_PAYMENTS: PreparedRead[Payment] = PreparedRead(
-    lambda case_id: Payment.objects.filter(case_id=case_id).order_by("paid_on", "pk")
-)
+
+
+# Each list's filter and order is written once, as a function of ids: the querysets below
+# (`case_payments` …) and the prepared reads share it.
+def _events_q(case_id: int) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case_id=case_id).order_by("seq")
+
+
+def _payments_q(case_id: int) -> QuerySet[Payment]:
+    return Payment.objects.filter(case_id=case_id).order_by("paid_on", "pk")
+
+
+def _deliveries_q(case_id: int) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(case_id=case_id).order_by("delivered_on", "pk")
+
+
+def _remedies_q(case_id: int) -> QuerySet[Remedy]:
+    return Remedy.objects.filter(case_id=case_id).order_by("filed_on", "pk")
+
+
+def _recusals_q(case_id: int) -> QuerySet[Recusal]:
+    return Recusal.objects.filter(case_id=case_id).select_related("officer", "decided_by").order_by("pk")
+
+
+def _deadlines_q(content_type_id: int, case_id: int) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(subject_type_id=content_type_id, subject_id=str(case_id)).order_by(
+        "due_date", "pk"
+    )
+
+
+_EVENTS: PreparedRead[CaseEvent] = PreparedRead(lambda case_id: _events_q(case_id).select_related("actor"))
+_PAYMENTS: PreparedRead[Payment] = PreparedRead(_payments_q)
 _DELIVERIES: PreparedRead[Delivery] = PreparedRead(
-    lambda case_id: (
-        Delivery.objects.filter(case_id=case_id)
-        .select_related("receipt_document")
-        .order_by("delivered_on", "pk")
-    )
+    lambda case_id: _deliveries_q(case_id).select_related("receipt_document")
 )
-_REMEDIES: PreparedRead[Remedy] = PreparedRead(
-    lambda case_id: Remedy.objects.filter(case_id=case_id).order_by("filed_on", "pk")
-)
-_RECUSALS: PreparedRead[Recusal] = PreparedRead(
-    lambda case_id: (
-        Recusal.objects.filter(case_id=case_id).select_related("officer", "decided_by").order_by("pk")
-    )
-)
-_DEADLINES: PreparedRead[Deadline] = PreparedRead(
-    lambda content_type_id, case_id: Deadline.objects.filter(
-        subject_type_id=content_type_id, subject_id=str(case_id)
-    ).order_by("due_date", "pk")
-)
+_REMEDIES: PreparedRead[Remedy] = PreparedRead(_remedies_q)
+_RECUSALS: PreparedRead[Recusal] = PreparedRead(_recusals_q)
+_DEADLINES: PreparedRead[Deadline] = PreparedRead(_deadlines_q)
 
 
 def with_case[R: Any](rows: list[R], case: Case) -> list[R]:
@@ -172,17 +184,18 @@ def case_get(*, case_id: int, actor: Any) -> Case:
     """One case the actor may read; NotFound otherwise (no hint whether it exists elsewhere).
     Read by id (compiled once, core.prepared), then checked against the actor's agencies."""
     case = _CASE_BY_ID.first(int(case_id))
-    readable = read_agency_ids(actor) if case is not None else []
-    if case is None or (readable is not None and case.agency_id not in readable):
-        raise NotFound(
-            _("Case %(id)s does not exist or is outside your agencies.") % {"id": case_id},
-            code="case_not_found",
-        )
-    return case
+    if case is not None:
+        readable = read_agency_ids(actor)
+        if readable is None or case.agency_id in readable:
+            return case
+    raise NotFound(
+        _("Case %(id)s does not exist or is outside your agencies.") % {"id": case_id},
+        code="case_not_found",
+    )
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
-    return CaseEvent.objects.filter(case=case).order_by("seq")
+    return _events_q(case.pk)
 
 
 def case_officer_ids(*, case: Case, active_only: bool = True) -> list[int]:
@@ -201,29 +214,27 @@ def case_handler_user_ids(*, case_id: int) -> set[int]:
 
 
 def case_deadlines(*, case: Case, kind: str | None = None, open_only: bool = False) -> QuerySet[Deadline]:
-    qs = Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Case), subject_id=str(case.pk)
-    )
+    qs = _deadlines_q(ContentType.objects.get_for_model(Case).pk, case.pk)
     if kind is not None:
         qs = qs.filter(kind=kind)
     if open_only:
         qs = qs.filter(status__in=OPEN_DEADLINE)
-    return qs.order_by("due_date", "pk")
+    return qs
 
 
 # ---------------------------------------------------------------- the case page's panels
 
 
 def case_payments(*, case: Case) -> QuerySet[Payment]:
-    return Payment.objects.filter(case=case).order_by("paid_on", "pk")
+    return _payments_q(case.pk)
 
 
 def case_deliveries(*, case: Case) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(case=case).order_by("delivered_on", "pk")
+    return _deliveries_q(case.pk)
 
 
 def case_remedies(*, case: Case) -> QuerySet[Remedy]:
-    return Remedy.objects.filter(case=case).order_by("filed_on", "pk")
+    return _remedies_q(case.pk)
 
 
 def case_remedy_get(*, case: Case, remedy_id: int) -> Remedy:
@@ -237,7 +248,7 @@ def case_remedy_get(*, case: Case, remedy_id: int) -> Remedy:
 
 
 def case_recusals(*, case: Case) -> QuerySet[Recusal]:
-    return Recusal.objects.filter(case=case).select_related("officer", "decided_by").order_by("pk")
+    return _recusals_q(case.pk)
 
 
 def case_recusal_list(case: Case) -> list[Recusal]:

@@ -71,6 +71,7 @@ class PreparedRead[M: Model]:
         self.name = name or getattr(build, "__qualname__", repr(build))
         self.arity = int(build.__code__.co_argcount)
         self._compiled: dict[str, _Compiled] = {}
+        self._model: type[Model] | None = None  # known once compiled: routes the later calls
         self._lock = threading.Lock()
         REGISTRY.append(self)
 
@@ -116,8 +117,6 @@ class PreparedRead[M: Model]:
     def first(self, *args: int) -> M | None:
         rows = self(*args)
         return rows[0] if rows else None
-
-    _model: type[Model] | None = None
 
     def _compile(self, alias: str) -> _Compiled:
         sentinels = [_SENTINEL_BASE + 7 * i for i in range(self.arity)]
@@ -199,5 +198,5 @@ def fetch_together(*calls: tuple[PreparedRead[Any], tuple[int, ...]]) -> list[li
             if state["has_extra_select"]:  # ORDER BY columns a DISTINCT needs: cut, as Django does
                 rows = [row[: state["col_count"]] for row in rows]
             fetched.append(rows)
-    rows = iter(read._rows(*b, fetched=f) for (read, b), f in zip(live, fetched, strict=True))
-    return [[] if b is None else next(rows) for _, b in bound]
+    lists = iter(read._rows(*b, fetched=f) for (read, b), f in zip(live, fetched, strict=True))
+    return [[] if b is None else next(lists) for _, b in bound]
