@@ -158,6 +158,8 @@ class DemoCase:
     discovered_on: dt.date
 
 
+GROUPS = "一二三四五六七八"
+
 FINISHED = {"declined", "closed", "archived", "no_penalty", "transferred"}
 
 
@@ -211,7 +213,9 @@ def demo_cases(today: dt.date) -> list[DemoCase]:
                     party_type=party_type,
                     party_name=name,
                     id_number=id_number,
-                    address=f"信丰县{village}",
+                    # A household address down to the house number, as a resident's is: a village
+                    # alone is also where the land lies, which decisions publish.
+                    address=f"信丰县{village}{GROUPS[n % len(GROUPS)]}组{n * 7 % 40 + 1}号",
                     land_class=land_class,
                     area_m2=area,
                     parcel=f"{REGION}-{2024 + n % 2}-{n + 1:04d}",

@@ -40,6 +40,7 @@ def _secrets() -> dict[str, str]:
             continue
         out[case.id_number] = f"identity number of {case.party_name}"
         out[case.address] = f"address of {case.party_name}"
+        out[case.address.removeprefix("信丰县")] = f"address of {case.party_name}"
     for _cat, _desc, _loc, name, phone in COMPLAINANTS:
         out[phone] = f"phone of complainant {name}"
         out[name] = f"name of complainant {name}"
