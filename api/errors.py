@@ -33,6 +33,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("zhifa.api")
 
 
+def nul_message() -> str:
+    """PostgreSQL text cannot hold a NUL character: the one message for every place that refuses it."""
+    return _("The text contains a NUL character; remove it.")
+
+
+def validation_failed_message() -> str:
+    return _("Some values are missing or invalid; correct the fields listed and send the request again.")
+
+
 class ErrorOut(Schema):
     """Every error the API answers with."""
 
@@ -225,7 +234,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return json_error(
         400,
         "validation_failed",
-        _("Some values are missing or invalid; correct the fields listed and send the request again."),
+        validation_failed_message(),
         field_errors_from(exc.errors),
     )
 

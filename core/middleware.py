@@ -28,33 +28,3 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"code": "request_too_large", "message": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
-
-
-class QueryNulMiddleware:
-    """Refuse a NUL character in an API request's query string (400, as a field error) before a
-    filter passes it to PostgreSQL, whose text cannot hold one (a database error otherwise: 500).
-    The HTML forms clean their own fields; the API's filter schemas are many, this covers them all."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        raw = request.META.get("QUERY_STRING", "")
-        if request.path.startswith("/api/") and ("%00" in raw or "\x00" in raw):
-            message = _("The text contains a NUL character; remove it.")
-            fields = sorted(
-                {k.replace("\x00", "") for k, v in request.GET.lists() if "\x00" in k + "".join(v)}
-            )
-            return JsonResponse(
-                {
-                    "code": "validation_failed",
-                    "message": _(
-                        "Some values are missing or invalid; correct the fields listed and send the "
-                        "request again."
-                    ),
-                    "field_errors": {name or "__all__": [message] for name in fields or [""]},
-                },
-                status=400,
-                json_dumps_params={"ensure_ascii": False},
-            )
-        return self.get_response(request)

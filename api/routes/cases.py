@@ -22,7 +22,14 @@ from pydantic import ConfigDict, create_model, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from api.auth import caller
-from api.errors import ErrorOut, field_errors_from, input_violations, request_body_doc, with_errors
+from api.errors import (
+    ErrorOut,
+    field_errors_from,
+    input_violations,
+    nul_message,
+    request_body_doc,
+    with_errors,
+)
 from api.models import IdempotencyKey
 from api.pagination import paginated
 from api.routes.fields import IsoDate, Text
@@ -558,8 +565,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         )
     if _has_nul(data):
         raise ValidationFailed(
-            _("The text contains a NUL character; remove it."),
-            field_errors={"__all__": [_("The text contains a NUL character; remove it.")]},
+            nul_message(),
+            field_errors={"__all__": [nul_message()]},
         )
     if "version" in data:
         version = data["version"]

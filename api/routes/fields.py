@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from django.utils.translation import gettext as _
 from pydantic import BeforeValidator, Field
 
+from api.errors import nul_message
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -30,7 +32,7 @@ IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date), Field(description
 def _no_nul(value: Any) -> Any:
     """PostgreSQL text cannot hold NUL characters: refuse them as a 400, not a database error."""
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError(_("The text contains a NUL character; remove it."))
+        raise ValueError(nul_message())
     return value
 
 

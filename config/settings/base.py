@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
-    "core.middleware.QueryNulMiddleware",
+    "api.middleware.QueryNulMiddleware",
     "axes.middleware.AxesMiddleware",
     "org.middleware.PermissionDenialLedgerMiddleware",
 ]
