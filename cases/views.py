@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -708,6 +709,22 @@ def officer_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     return _detail(request, case, status=400, assign_form=form)
 
 
+def _panel_form(
+    request: HttpRequest, case: Case, key: str, form: forms.Form, *, title: str, intro: str = ""
+) -> HttpResponse:
+    """A case-page panel's form, fetched when the panel opens: the bare fragment
+    (`cases/includes/<key>.html`) for the panel's htmx request, else a page of its own, so that the
+    link works without JavaScript. Only someone who may act on the case gets it."""
+    try:
+        policies.ensure(request.user, "act", case)
+    except PermissionDenied as exc:
+        raise _forbidden(exc) from exc
+    fragment = f"cases/includes/{key}.html"
+    context = {"case": case, key: form, "fragment": fragment, "title": title, "intro": intro}
+    htmx = bool(getattr(request, "htmx", False))
+    return render(request, fragment if htmx else "cases/panel_page.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def facts_edit(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -715,16 +732,13 @@ def facts_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     when the case page's panel fetches it (htmx), else a page of its own (without JavaScript)."""
     case = _case(request, case_id)
     if request.method == "GET":
-        try:
-            policies.ensure(request.user, "act", case)
-        except PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        context = {
-            "case": case,
-            "facts_form": CaseFactsForm(case=case, violations=_violations(request.user)),
-        }
-        htmx = bool(getattr(request, "htmx", False))  # the case page's panel: the bare form
-        return render(request, "cases/includes/facts_form.html" if htmx else "cases/facts_form.html", context)
+        return _panel_form(
+            request,
+            case,
+            "facts_form",
+            CaseFactsForm(case=case, violations=_violations(request.user)),
+            title=_("Edit the facts"),
+        )
     form = CaseFactsForm(request.POST, case=case, violations=_violations(request.user))
     return _submit(
         request,
@@ -825,16 +839,18 @@ def recusal_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """回避 application by the officer or the party (行政处罚法 Art.43) → recusal_apply. GET gives the
     form: bare when the case page's panel fetches it (htmx), else a page of its own."""
     case = _case(request, case_id)
-    officers = [o.officer for o in case.officers.filter(active=True).select_related("officer")]
+    officers = [co.officer for co in active_case_officers(case)]
     if request.method == "GET":
-        try:
-            policies.ensure(request.user, "act", case)
-        except PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        context = {"case": case, "recusal_form": RecusalApplyForm(officers=officers)}
-        htmx = bool(getattr(request, "htmx", False))
-        return render(
-            request, "cases/includes/recusal_form.html" if htmx else "cases/recusal_form.html", context
+        return _panel_form(
+            request,
+            case,
+            "recusal_form",
+            RecusalApplyForm(officers=officers),
+            title=_("Apply for a recusal"),
+            intro=_(
+                "An officer withdraws, or the party asks for it, where the officer has a direct interest "
+                "in the case (行政处罚法 Art.43); the head decides."
+            ),
         )
     form = RecusalApplyForm(request.POST, officers=officers)
     return _submit(

@@ -342,6 +342,24 @@ def test_remedy_before_the_decision_date_is_refused_on_the_field(client, world, 
 # ---------------------------------------------------------------- recusal
 
 
+def test_recusal_form_is_fetched_by_the_panel_or_opened_as_a_page(client, world, case):
+    _login(client, world.officer1)
+    url = reverse("cases:recusal_add", args=[case.pk])
+    page = _page(client, case).text
+    assert f'hx-get="{url}"' in page and 'name="applied_by"' not in page
+    fragment = client.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert f'action="{url}"' in fragment.text and 'name="applied_by"' in fragment.text
+    # the case's active officers are the choices
+    assert f'<option value="{world.officer2.pk}"' in fragment.text
+    alone = client.get(url)
+    assert alone.status_code == 200 and "<html" in alone.text and 'name="applied_by"' in alone.text
+    assert "<h1" in alone.text and "申请回避" in alone.text and "行政处罚法 Art.43" in alone.text
+    client.logout()
+    _login(client, world.outsider)
+    assert client.get(url).status_code in (403, 404)
+
+
 def test_party_applies_for_recusal_and_the_head_grants_it_with_reassignment(client, world, case):
     _login(client, world.officer2)
     response = client.post(
