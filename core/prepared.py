@@ -3,22 +3,23 @@
 Django compiles a queryset to SQL on every evaluation: for a model of 30–70 columns with a
 `select_related` that is 0.3–1 ms of CPU, and the case page runs twenty such reads (a quarter of
 its CPU in `SQLCompiler.as_sql`, benchmarks/RESULTS.md, session 15). A `PreparedRead` wraps a
-*builder*, a function of integer ids that returns a queryset, and
+*builder*, a function of integer ids (and dates) that returns a queryset, and
 
-- on first use per database alias, calls the builder with sentinel ids, compiles the queryset once
+- on first use per database alias, calls the builder with sentinel ids (and dates), compiles the queryset once
   and records where each sentinel landed among the SQL parameters;
 - on every later call, clones that queryset (cheap) and hands Django a compiler that already holds
-  the SQL, the select list and the row layout, with the caller's ids in the sentinels' places; the
+  the SQL, the select list and the row layout, with the caller's values in the sentinels' places; the
   rows become model instances through Django's own iterable (select_related, values_list,
   prefetch_related, annotations all as usual).
 
 The builder must depend on its arguments only — no clock, no settings, no request, no id read from
 the database (a content type's id is an argument, not a constant: a test database may renumber
-it) — and take only `int` ids (an id never changes the shape of the SQL, where None, a list or a
-string could). An argument may reach the SQL as itself or as its text (`str(case_id)` for a
-generic relation); a builder that does anything else with it is refused at compile time, and so is
-one whose other parameters hold a date, a time or a Decimal (today's date would stay in the SQL
-until the process ends) or change between two compilations (a counter).
+it) — and take only `int` ids and `datetime.date` days (neither changes the shape of the SQL, where
+None, a list or a string could; a day is how a catalog read asks for "in force on"). An argument
+may reach the SQL as itself or as its text (`str(case_id)` for a generic relation, a date on
+SQLite); a builder that does anything else with it is refused at compile time, and so is one whose
+other parameters hold a date, a time or a Decimal (today's date would stay in the SQL until the
+process ends) or change between two compilations (a counter).
 `cases/tests/test_prepared.py` compares every prepared read with its builder.
 """
 
@@ -38,7 +39,9 @@ from django.db.models.sql.compiler import SQLCompiler
 
 # Sentinel ids, distinct per argument position: positive and within a 32-bit integer, since Django
 # compiles a value outside a field's range (a negative id for a PositiveIntegerField) to "no rows".
+# Sentinel days likewise, far in the future (no catalog row starts or ends there).
 _SENTINEL_BASE = 2_147_400_000
+_SENTINEL_DAY = datetime.date(2900, 1, 1)
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -57,7 +60,8 @@ class _Compiled:
     queryset: QuerySet[Any]
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, int, type], ...]  # (position among the params, argument index, int or str)
+    # (position among the params, argument index, how the argument becomes the parameter)
+    slots: tuple[tuple[int, int, Callable[[Any], Any]], ...]
     state: dict[str, Any]
 
 
@@ -70,7 +74,7 @@ class PreparedRead[M: Model]:
         self.build = build
         self.name = name or getattr(build, "__qualname__", repr(build))
         self.arity = int(build.__code__.co_argcount)
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[str, tuple[type, ...]], _Compiled] = {}
         self._model: type[Model] | None = None  # known once compiled: routes the later calls
         self._lock = threading.Lock()
         REGISTRY.append(self)
@@ -78,22 +82,24 @@ class PreparedRead[M: Model]:
     def __repr__(self) -> str:
         return f"<PreparedRead {self.name}>"
 
-    def __call__(self, *args: int) -> list[M]:
+    def __call__(self, *args: int | datetime.date) -> list[M]:
         bound = self._bind(args)
         return [] if bound is None else self._rows(*bound)
 
-    def _bind(self, args: tuple[int, ...]) -> tuple[str, _Compiled, tuple[Any, ...]] | None:
-        """(alias, compiled statement, parameters) for these ids; None when no row can match."""
-        if len(args) != self.arity or any(type(value) is not int for value in args):
-            raise TypeError(f"{self.name}: takes {self.arity} int id(s), got {args!r}")
-        if any(not _ID_MIN <= value <= _ID_MAX for value in args):
+    def _bind(self, args: tuple[int | datetime.date, ...]) -> tuple[str, _Compiled, tuple[Any, ...]] | None:
+        """(alias, compiled statement, parameters) for these values; None when no row can match."""
+        kinds = tuple(type(value) for value in args)
+        if len(args) != self.arity or any(kind not in (int, datetime.date) for kind in kinds):
+            raise TypeError(f"{self.name}: takes {self.arity} int id(s) or date(s), got {args!r}")
+        if any(type(value) is int and not _ID_MIN <= value <= _ID_MAX for value in args):
             return None  # no row has an id beyond a bigint (the database would refuse the parameter)
         alias = DEFAULT_DB_ALIAS if self._model is None else router.db_for_read(self._model)
-        compiled = self._compiled.get(alias)
+        key = (alias, kinds)
+        compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(alias) or self._compile(alias)
-                self._compiled[alias] = compiled
+                compiled = self._compiled.get(key) or self._compile(alias, kinds)
+                self._compiled[key] = compiled
         params = list(compiled.params)
         for position, index, kind in compiled.slots:
             params[position] = kind(args[index])
@@ -114,12 +120,12 @@ class PreparedRead[M: Model]:
         qs.query.get_compiler = lambda *a, **k: compiler  # type: ignore[method-assign]
         return list(qs)
 
-    def first(self, *args: int) -> M | None:
+    def first(self, *args: int | datetime.date) -> M | None:
         rows = self(*args)
         return rows[0] if rows else None
 
-    def _compile(self, alias: str) -> _Compiled:
-        sentinels = [_SENTINEL_BASE + 7 * i for i in range(self.arity)]
+    def _compile(self, alias: str, kinds: tuple[type, ...]) -> _Compiled:
+        sentinels = [_sentinel(kind, i) for i, kind in enumerate(kinds)]
         qs = self.build(*sentinels)
         if not isinstance(qs, QuerySet):
             raise PreparedReadError(f"{self.name}: the builder must return a QuerySet")
@@ -149,7 +155,7 @@ class PreparedRead[M: Model]:
             raise PreparedReadError(
                 f"{self.name}: the SQL would keep {frozen[0]!r}; pass it as an argument or use a queryset"
             )
-        other = [value - 1000 for value in sentinels]
+        other = [_other(value) for value in sentinels]
         sql2, params2 = self.build(*other).query.get_compiler(using=alias).as_sql()
         expected = list(params)
         for position, index, kind in slots:
@@ -160,22 +166,43 @@ class PreparedRead[M: Model]:
         return _Compiled(qs, sql, tuple(params), slots, state)
 
 
-def _slots(params: Any, sentinels: list[int]) -> tuple[tuple[int, int, type], ...]:
-    """Where each sentinel id landed among the parameters and in which type, to put the caller's id
-    there in the same type: an int (or the backend's wrapper), or its text (a generic relation's
-    `object_id`, a document's `subject_id`)."""
+def _sentinel(kind: type, index: int) -> int | datetime.date:
+    if kind is datetime.date:
+        return _SENTINEL_DAY + datetime.timedelta(days=7 * index)
+    return _SENTINEL_BASE + 7 * index
+
+
+def _other(sentinel: int | datetime.date) -> int | datetime.date:
+    """A second sentinel for the same position: the SQL must not change with it."""
+    if isinstance(sentinel, datetime.date):
+        return sentinel - datetime.timedelta(days=1000)
+    return sentinel - 1000
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _slots(
+    params: Any, sentinels: list[int | datetime.date]
+) -> tuple[tuple[int, int, Callable[[Any], Any]], ...]:
+    """Where each sentinel landed among the parameters and in which form, to put the caller's value
+    there in the same form: an int (or the backend's wrapper), a date, or its text (a generic
+    relation's `object_id`, a document's `subject_id`, a date on SQLite)."""
     as_text = [str(value) for value in sentinels]
-    out: list[tuple[int, int, type]] = []
+    out: list[tuple[int, int, Callable[[Any], Any]]] = []
     for position, value in enumerate(params):
         # an int, or the backend's wrapper of one (psycopg's Int8 for a bigint column)
         if isinstance(value, int) and not isinstance(value, bool) and value in sentinels:
             out.append((position, sentinels.index(int(value)), type(value)))
+        elif type(value) is datetime.date and value in sentinels:
+            out.append((position, sentinels.index(value), _same))
         elif type(value) is str and value in as_text:
             out.append((position, as_text.index(value), str))
     return tuple(out)
 
 
-def fetch_together(*calls: tuple[PreparedRead[Any], tuple[int, ...]]) -> list[list[Any]]:
+def fetch_together(*calls: tuple[PreparedRead[Any], tuple[int | datetime.date, ...]]) -> list[list[Any]]:
     """Several prepared reads in one round trip to PostgreSQL (the statements joined by ";", each
     result set read in turn); one after another elsewhere. A page that needs ten small lists about
     one case waits for the database once instead of ten times."""

@@ -3,6 +3,7 @@ and builders that cannot be prepared safely are refused (on SQLite and on Postgr
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import itertools
 from typing import Any
@@ -13,6 +14,8 @@ from django.db.models import Model
 
 import cases.documents
 import cases.selectors
+import catalog.policies
+import catalog.services.major
 import documents.selectors
 import org.mfa
 import org.selectors
@@ -24,7 +27,7 @@ from core.prepared import REGISTRY, PreparedRead, PreparedReadError
 pytestmark = pytest.mark.django_db
 
 assert cases.documents and cases.selectors and documents.selectors and org.mfa and org.selectors
-assert publicity.selectors  # imported for their prepared reads (REGISTRY)
+assert publicity.selectors and catalog.services.major  # imported for their prepared reads (REGISTRY)
 
 
 def _fields(obj: Any) -> Any:
@@ -36,12 +39,15 @@ def _fields(obj: Any) -> Any:
     return (type(obj).__name__, values, related)
 
 
-def _arguments(read: PreparedRead[Any], case: Case, user_id: int) -> tuple[int, ...]:
+def _arguments(read: PreparedRead[Any], case: Case, user_id: int) -> tuple[int | datetime.date, ...]:
+    chain = [*catalog.policies.agency_chain(case.agency), 0, 0, 0, 0]
     by_name = {
         "case_id": case.pk,
         "sid": case.pk,
         "user_id": user_id,
         "content_type_id": ContentType.objects.get_for_model(Case).pk,
+        **{f"a{i}": chain[i] for i in range(4)},
+        "day": datetime.date.today(),
     }
     return tuple(by_name[name] for name in inspect.signature(read.build).parameters)
 
@@ -115,10 +121,12 @@ def test_distinct_values_ordered_by_another_column_fetched_together(world):
 
     case = walk(new_case(world), world, "investigating")
     read = PreparedRead(
-        lambda case_id: Party.objects.filter(case_id=case_id)
-        .distinct()
-        .order_by("case__registered_on", "name")
-        .values_list("name"),
+        lambda case_id: (
+            Party.objects.filter(case_id=case_id)
+            .distinct()
+            .order_by("case__registered_on", "name")
+            .values_list("name")
+        ),
         name="test:distinct",
     )
     alone = read(case.pk)
@@ -195,3 +203,36 @@ def test_the_case_page_prefetch_fills_the_memo_with_what_each_read_gives(world):
         )
     assert [[_fields(r) for r in rows] for rows in within] == [[_fields(r) for r in rows] for rows in plain]
     assert all(row.case is case for row in within[0] + within[1])
+
+
+def test_days_are_arguments_too(world):
+    """A day reaches the SQL as a parameter (a date on PostgreSQL, its text on SQLite): the rules in
+    force are the builder's on every day, including before a rule started and after it ended."""
+    from catalog.models import MajorDecisionRule
+
+    read = catalog.services.major._RULES_IN_FORCE
+    agency = world.agency
+    chain = [*catalog.policies.agency_chain(agency), 0, 0, 0][:4]
+    rule = MajorDecisionRule.objects.order_by("pk").first()
+    assert rule is not None
+    MajorDecisionRule.objects.filter(pk=rule.pk).update(
+        effective_from=datetime.date(2024, 3, 1), effective_until=datetime.date(2025, 3, 1)
+    )
+    seen = set()
+    for day in (
+        datetime.date(2024, 2, 29),
+        datetime.date(2024, 3, 1),
+        datetime.date(2025, 2, 28),
+        datetime.date(2025, 3, 1),
+        datetime.date.today(),
+    ):
+        prepared = sorted(r.pk for r in read(*chain, day))
+        assert prepared == sorted(r.pk for r in read.build(*chain, day)), day
+        seen.add(rule.pk in prepared)
+    assert seen == {True, False}  # the dates made a difference, so the comparison compared something
+
+
+def test_a_moment_is_not_a_day():
+    read = catalog.services.major._RULES_IN_FORCE
+    with pytest.raises(TypeError, match="date"):
+        read(1, 0, 0, 0, datetime.datetime(2026, 1, 1, 12, 0))

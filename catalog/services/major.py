@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from catalog.models import AMOUNT_TRIGGERS, MajorDecisionRule, PartyKind, Requir
 from catalog.services.common import changed, number_problem, snapshot
 from core.errors import Conflict, ValidationFailed
 from core.models import LedgerEntry
+from core.prepared import PreparedRead
 from core.services.ledger import ledger_append
 
 RULE_FIELDS = (
@@ -188,13 +189,29 @@ def catalog_record_defaults(*, actor: Any = None) -> list[MajorDecisionRule]:
         return recorded
 
 
+def _rules_q(agency_ids: list[int], on: datetime.date) -> QuerySet[MajorDecisionRule]:
+    return MajorDecisionRule.objects.filter(Q(agency_id__in=agency_ids) | Q(agency__isnull=True)).filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gt=on), effective_from__lte=on
+    )
+
+
+# The same read compiled once (core.prepared), for an agency and up to three levels above it
+# (county, city, province, ministry); a shorter chain is padded with 0, which no agency has. Every
+# decision page asks it, and compiling it cost more than running it.
+_CHAIN_SLOTS = 4
+_RULES_IN_FORCE: PreparedRead[MajorDecisionRule] = PreparedRead(
+    lambda a0, a1, a2, a3, day: _rules_q([a0, a1, a2, a3], day)
+)
+
+
 def rules_in_force(*, agency: Any, on: datetime.date) -> list[MajorDecisionRule]:
     """The catalog that applies to `agency` on a date: the nearest scope wins for each
     (condition, party kind, requirement); default rows (no agency) come last."""
     chain = policies.agency_chain(agency)
-    rows = MajorDecisionRule.objects.filter(Q(agency_id__in=chain) | Q(agency__isnull=True)).filter(
-        Q(effective_until__isnull=True) | Q(effective_until__gt=on), effective_from__lte=on
-    )
+    if len(chain) <= _CHAIN_SLOTS and type(on) is datetime.date:
+        rows: Iterable[MajorDecisionRule] = _RULES_IN_FORCE(*chain, *[0] * (_CHAIN_SLOTS - len(chain)), on)
+    else:
+        rows = _rules_q(chain, on)
     rank = {agency_id: i for i, agency_id in enumerate(chain)}
     chosen: dict[tuple[str, str, str], MajorDecisionRule] = {}
     for rule in sorted(
