@@ -293,7 +293,9 @@ def active_case_officers(case: Case) -> list[CaseOfficer]:
 
 ACTIVE_OFFICERS: PreparedRead[CaseOfficer] = PreparedRead(
     lambda case_id: (
-        CaseOfficer.objects.filter(case_id=case_id, active=True).select_related("officer").order_by("pk")
+        CaseOfficer.objects.filter(case_id=case_id, active=True)
+        .select_related("officer__user")
+        .order_by("pk")
     )
 )
 

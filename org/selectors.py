@@ -296,7 +296,39 @@ def officer_may_enforce(*, officer: Officer, field_code: str, on: datetime.date)
     Only an officer holding an enforcement role (officer, legal reviewer, head, supervisor) and no
     administrator role (等保2.0 三员分立) may act, whatever certificate they hold.
     """
+    return officers_may_enforce(officers=[officer], field_code=field_code, on=on)[officer.pk]
+
+
+def officers_may_enforce(
+    *, officers: Sequence[Officer], field_code: str, on: datetime.date
+) -> dict[int, Verdict]:
+    """`officer_may_enforce` for each officer (by pk), in three queries whatever their number: the
+    field, the officers' roles, their certificates for the field."""
     field_obj = EnforcementField.objects.filter(code=field_code).first()
+    ids = [o.pk for o in officers]
+    held: dict[int, set[Role]] = {pk: set() for pk in ids}
+    certs: dict[int, list[Certificate]] = {pk: [] for pk in ids}
+    if field_obj is not None and ids:
+        roles = RoleAssignment.objects.filter(officer_id__in=ids).values_list("officer_id", "role")
+        for officer_id, role in roles:
+            held[officer_id].add(Role(role))
+        held_certs = Certificate.objects.filter(officer_id__in=ids, fields=field_obj)
+        for cert in held_certs.order_by("-expires_on", "-pk"):
+            certs[cert.officer_id].append(cert)
+    return {
+        o.pk: _enforce_verdict(o, field_code, field_obj, frozenset(held[o.pk]), certs[o.pk], on)
+        for o in officers
+    }
+
+
+def _enforce_verdict(
+    officer: Officer,
+    field_code: str,
+    field_obj: EnforcementField | None,
+    held: frozenset[Role],
+    certs: list[Certificate],
+    on: datetime.date,
+) -> Verdict:
     if field_obj is None:
         return Verdict(False, _("Unknown field of enforcement “%(code)s”.") % {"code": field_code},
                        code="unknown_field")
@@ -308,7 +340,6 @@ def officer_may_enforce(*, officer: Officer, field_code: str, on: datetime.date)
             "%(name)s is auxiliary staff (执法辅助人员) and may only assist a certified officer, "
             "never perform an enforcement act (行政处罚法 Art.42)."
         ) % {"name": officer.name}, code="auxiliary")
-    held = {Role(r) for r in officer.role_assignments.values_list("role", flat=True)}
     if held & ADMIN_ROLES:
         return Verdict(False, _(
             "%(name)s is %(roles)s and performs no enforcement acts (等保2.0 三员分立: administrators "
@@ -321,7 +352,6 @@ def officer_may_enforce(*, officer: Officer, field_code: str, on: datetime.date)
             "supervisor) and may not perform enforcement acts (行政处罚法 Art.42); the security "
             "administrator must grant one first."
         ) % {"name": officer.name}, code="no_enforcement_role")
-    certs = list(officer.certificates.filter(fields=field_obj).order_by("-expires_on", "-pk"))
     for cert in certs:
         if cert.is_current_on(on):
             return Verdict(True, _("Certificate %(number)s covers %(field)s until %(end)s.") % {
@@ -374,7 +404,7 @@ def officers_may_investigate(
 ) -> InvestigationVerdict:
     """Investigation and inspection need ≥2 distinct officers with 执法资格 (行政处罚法 Arts.42/55)."""
     distinct = {o.pk: o for o in officers}
-    per = {pk: officer_may_enforce(officer=o, field_code=field_code, on=on) for pk, o in distinct.items()}
+    per = officers_may_enforce(officers=list(distinct.values()), field_code=field_code, on=on)
     qualified = [pk for pk, v in per.items() if v.allowed]
     if len(qualified) >= 2:
         return InvestigationVerdict(True, _("%(count)d certified officers take part.") % {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from cases.selectors import visible_cases
 from core.errors import NotFound
 from core.models import LedgerEntry
+from core.prepared import PreparedRead
 from core.services.files import digest_stream, evidence_storage
 from records import policies
 from records.models import (
@@ -128,7 +129,24 @@ def _when_matches(rule: AvRule, data: Mapping[str, Any] | None) -> bool:
     return all(str(data.get(key, "")) in values for key, values in rule.when.items())
 
 
-def av_missing(*, case_id: int, action: str, data: Mapping[str, Any] | None = None) -> list[str]:
+# The rules that block a step, compiled once (core.prepared): the case page's guards ask on every view.
+_REQUIRED_AV_RULES: PreparedRead[AvRule] = PreparedRead(
+    lambda: AvRule.objects.filter(requirement=AvRequirement.REQUIRED).order_by("pk")
+)
+
+
+def required_av_rules() -> list[AvRule]:
+    """The audio-video rules whose requirement is "required", in order."""
+    return _REQUIRED_AV_RULES()
+
+
+def av_missing(
+    *,
+    case_id: int,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    rules: Sequence[AvRule] | None = None,
+) -> list[str]:
     """What whole-process audio-video recording is still missing before `action` may be done on the case.
 
     Returns one Chinese message per unmet rule, naming the step, the rule's basis and what to
@@ -146,8 +164,9 @@ def av_missing(*, case_id: int, action: str, data: Mapping[str, Any] | None = No
       (`in_case_room`) has an audio or video file attached to it (any version of the record).
     """
     missing: list[str] = []
-    rules = AvRule.objects.filter(action=action, requirement=AvRequirement.REQUIRED).order_by("pk")
-    for rule in rules:
+    for rule in required_av_rules() if rules is None else rules:
+        if rule.action != action or rule.requirement != AvRequirement.REQUIRED:
+            continue
         if not _when_matches(rule, data):
             continue
         basis = rule.basis or "国办发〔2018〕118号"

@@ -20,6 +20,7 @@ import documents.selectors
 import org.mfa
 import org.selectors
 import publicity.selectors
+import records.selectors
 from cases.models import Case, CaseEvent, Party
 from cases.tests.factories import new_case, walk
 from core.prepared import REGISTRY, PreparedRead, PreparedReadError
@@ -27,15 +28,20 @@ from core.prepared import REGISTRY, PreparedRead, PreparedReadError
 pytestmark = pytest.mark.django_db
 
 assert cases.documents and cases.selectors and documents.selectors and org.mfa and org.selectors
-assert publicity.selectors and catalog.services.major  # imported for their prepared reads (REGISTRY)
+# imported for their prepared reads (REGISTRY)
+assert publicity.selectors and catalog.services.major and records.selectors
 
 
-def _fields(obj: Any) -> Any:
-    """A row as data: its column values and, recursively, the related rows select_related filled."""
+def _fields(obj: Any, seen: frozenset[int] = frozenset()) -> Any:
+    """A row as data: its column values and, recursively, the related rows select_related filled
+    (a row met again on the way down, e.g. a user's officer back from the officer's user, by name)."""
     if not isinstance(obj, Model):
         return obj
+    if id(obj) in seen:
+        return (type(obj).__name__, obj.pk)
     values = {k: v for k, v in obj.__dict__.items() if not k.startswith("_")}
-    related = {k: _fields(v) for k, v in obj._state.fields_cache.items() if k != "case"}
+    inner = seen | {id(obj)}
+    related = {k: _fields(v, inner) for k, v in obj._state.fields_cache.items() if k != "case"}
     return (type(obj).__name__, values, related)
 
 

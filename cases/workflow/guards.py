@@ -212,10 +212,7 @@ def party_identified(ctx: Context) -> Violation | None:
 
 def two_certified_officers(ctx: Context) -> Violation | None:
     def check() -> Any:
-        officers = [
-            co.officer
-            for co in CaseOfficer.objects.filter(case=ctx.case, active=True).select_related("officer__user")
-        ]
+        officers = [co.officer for co in active_case_officers(ctx.case)]
         return officers_may_investigate(officers=officers, field_code=ctx.case.field_code, on=ctx.today)
 
     verdict = memoised(("may_investigate", ctx.case.pk, ctx.case.field_code, ctx.today), check)
@@ -618,9 +615,11 @@ REGISTRATION_DEADLINE = "cases.registration"
 def registration_late(ctx: Context) -> Violation | None:
     """立案 after the configured time limit from discovery: allowed, flagged with the overdue
     deadline (a time limit on the agency, not a bar; LEGAL.md §5 [U], 行政处罚法 Art.54)."""
-    from cases.selectors import case_deadlines
+    from cases.selectors import case_deadline_list
 
-    dl = case_deadlines(case=ctx.case, kind=REGISTRATION_DEADLINE).order_by("-pk").first()
+    # the case's deadlines as the page has them already (one read for the panel and the guards)
+    started = [d for d in case_deadline_list(ctx.case) if d.kind == REGISTRATION_DEADLINE]
+    dl = max(started, key=lambda d: d.pk, default=None)
     if dl is None or dl.status in ("satisfied", "cancelled"):
         return None
     on = ctx.data.get("registered_on") or ctx.today
@@ -764,15 +763,13 @@ def av_recorded(ctx: Context) -> Violation | None:
     """A step that an audio-video rule (records.AvRule, "required") names is blocked until the
     recording is attached to that step (or to the record the rule names): 国办发〔2018〕118号 and
     the local implementing rules. The rules are data; `records.selectors.av_missing` applies them."""
-    from records.selectors import av_missing, av_rules
+    from records.selectors import av_missing, required_av_rules
 
-    steps = memoised(
-        ("av_rule_steps",),
-        lambda: set(av_rules().filter(requirement="required").values_list("action", flat=True)),
-    )
-    if ctx.action not in steps:  # no required rule names this step: nothing to look up
+    rules = memoised(("av_required_rules",), required_av_rules)
+    if not any(rule.action == ctx.action for rule in rules):  # no required rule names this step
         return None
-    missing = av_missing(case_id=ctx.case.pk, action=ctx.action, data=None if ctx.preview else ctx.data)
+    data = None if ctx.preview else ctx.data
+    missing = av_missing(case_id=ctx.case.pk, action=ctx.action, data=data, rules=rules)
     if not missing:
         return None
     return Violation("av_missing", "；".join(str(m) for m in missing), AV_BASIS)
