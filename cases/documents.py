@@ -305,9 +305,9 @@ def registration_officers(case: Case, on: datetime.date) -> list[str]:
     found = officers(case, on)
     if found:
         return found
-    from org.selectors import officer_for
+    from org.selectors import officer_of_user_id
 
-    recorder = officer_for(case.lead.recorded_by) if case.lead.recorded_by_id else None
+    recorder = officer_of_user_id(case.lead.recorded_by_id) if case.lead.recorded_by_id else None
     return [recorder.name] if recorder is not None else []
 
 
@@ -427,11 +427,11 @@ def evidence_list(case: Case) -> list[str]:
 def _evidence_list(case: Case) -> list[str]:
     out: list[str] = []
     try:
-        from records.selectors import evidence_items
+        from records.selectors import evidence_item_list
     except ImportError:  # pragma: no cover - records is part of the project
-        evidence_items = None  # type: ignore[assignment]
-    if evidence_items is not None:
-        for item in evidence_items(case=case):
+        evidence_item_list = None  # type: ignore[assignment]
+    if evidence_item_list is not None:
+        for item in evidence_item_list(case_id=case.pk):
             if getattr(item, "is_excluded", False):
                 continue
             label = item.get_kind_display() if hasattr(item, "get_kind_display") else ""

@@ -14,10 +14,11 @@ its CPU in `SQLCompiler.as_sql`, benchmarks/RESULTS.md, session 15). A `Prepared
 
 The builder must depend on its arguments only — no clock, no settings, no request, no id read from
 the database (a content type's id is an argument, not a constant: a test database may renumber
-it) — and take only `int` ids and `datetime.date` days (neither changes the shape of the SQL, where
-None, a list or a string could; a day is how a catalog read asks for "in force on"). An argument
-may reach the SQL as itself or as its text (`str(case_id)` for a generic relation, a date on
-SQLite); a builder that does anything else with it is refused at compile time, and so is one whose
+it) — and take only `int` ids, `datetime.date` days and `str` keys compared as they are (none of
+them changes the shape of the SQL, where None or a list could; a day is how a catalog read asks
+for "in force on", a key how a session is found). An argument may reach the SQL as itself or as
+its text (`str(case_id)` for a generic relation, a date on SQLite); a builder that does anything
+else with it (`+ 1`, a LIKE pattern, a list) is refused at compile time, and so is one whose
 other parameters hold a date, a time or a Decimal (today's date would stay in the SQL until the
 process ends) or change between two compilations (a counter).
 `cases/tests/test_prepared.py` compares every prepared read with its builder.
@@ -42,6 +43,7 @@ from django.db.models.sql.compiler import SQLCompiler
 # Sentinel days likewise, far in the future (no catalog row starts or ends there).
 _SENTINEL_BASE = 2_147_400_000
 _SENTINEL_DAY = datetime.date(2900, 1, 1)
+_KINDS = (int, datetime.date, str)
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -82,15 +84,17 @@ class PreparedRead[M: Model]:
     def __repr__(self) -> str:
         return f"<PreparedRead {self.name}>"
 
-    def __call__(self, *args: int | datetime.date) -> list[M]:
+    def __call__(self, *args: int | datetime.date | str) -> list[M]:
         bound = self._bind(args)
         return [] if bound is None else self._rows(*bound)
 
-    def _bind(self, args: tuple[int | datetime.date, ...]) -> tuple[str, _Compiled, tuple[Any, ...]] | None:
+    def _bind(
+        self, args: tuple[int | datetime.date | str, ...]
+    ) -> tuple[str, _Compiled, tuple[Any, ...]] | None:
         """(alias, compiled statement, parameters) for these values; None when no row can match."""
         kinds = tuple(type(value) for value in args)
-        if len(args) != self.arity or any(kind not in (int, datetime.date) for kind in kinds):
-            raise TypeError(f"{self.name}: takes {self.arity} int id(s) or date(s), got {args!r}")
+        if len(args) != self.arity or any(kind not in _KINDS for kind in kinds):
+            raise TypeError(f"{self.name}: takes {self.arity} int id(s), date(s) or str key(s), got {args!r}")
         if any(type(value) is int and not _ID_MIN <= value <= _ID_MAX for value in args):
             return None  # no row has an id beyond a bigint (the database would refuse the parameter)
         alias = DEFAULT_DB_ALIAS if self._model is None else router.db_for_read(self._model)
@@ -120,13 +124,17 @@ class PreparedRead[M: Model]:
         qs.query.get_compiler = lambda *a, **k: compiler  # type: ignore[method-assign]
         return list(qs)
 
-    def first(self, *args: int | datetime.date) -> M | None:
+    def first(self, *args: int | datetime.date | str) -> M | None:
         rows = self(*args)
         return rows[0] if rows else None
 
     def _compile(self, alias: str, kinds: tuple[type, ...]) -> _Compiled:
         sentinels = [_sentinel(kind, i) for i, kind in enumerate(kinds)]
-        qs = self.build(*sentinels)
+        try:
+            qs = self.build(*sentinels)
+        except (TypeError, ValueError) as exc:  # e.g. a str for an integer column
+            names = ", ".join(kind.__name__ for kind in kinds)
+            raise TypeError(f"{self.name}: cannot take ({names}): {exc}") from exc
         if not isinstance(qs, QuerySet):
             raise PreparedReadError(f"{self.name}: the builder must return a QuerySet")
         self._model = qs.model
@@ -166,14 +174,18 @@ class PreparedRead[M: Model]:
         return _Compiled(qs, sql, tuple(params), slots, state)
 
 
-def _sentinel(kind: type, index: int) -> int | datetime.date:
+def _sentinel(kind: type, index: int) -> int | datetime.date | str:
     if kind is datetime.date:
         return _SENTINEL_DAY + datetime.timedelta(days=7 * index)
+    if kind is str:
+        return f"prepared-sentinel-{index}"
     return _SENTINEL_BASE + 7 * index
 
 
-def _other(sentinel: int | datetime.date) -> int | datetime.date:
+def _other(sentinel: int | datetime.date | str) -> int | datetime.date | str:
     """A second sentinel for the same position: the SQL must not change with it."""
+    if isinstance(sentinel, str):
+        return sentinel.replace("sentinel", "other")
     if isinstance(sentinel, datetime.date):
         return sentinel - datetime.timedelta(days=1000)
     return sentinel - 1000
@@ -184,7 +196,7 @@ def _same(value: Any) -> Any:
 
 
 def _slots(
-    params: Any, sentinels: list[int | datetime.date]
+    params: Any, sentinels: list[int | datetime.date | str]
 ) -> tuple[tuple[int, int, Callable[[Any], Any]], ...]:
     """Where each sentinel landed among the parameters and in which form, to put the caller's value
     there in the same form: an int (or the backend's wrapper), a date, or its text (a generic
@@ -202,7 +214,9 @@ def _slots(
     return tuple(out)
 
 
-def fetch_together(*calls: tuple[PreparedRead[Any], tuple[int | datetime.date, ...]]) -> list[list[Any]]:
+def fetch_together(
+    *calls: tuple[PreparedRead[Any], tuple[int | datetime.date | str, ...]],
+) -> list[list[Any]]:
     """Several prepared reads in one round trip to PostgreSQL (the statements joined by ";", each
     result set read in turn); one after another elsewhere. A page that needs ten small lists about
     one case waits for the database once instead of ten times."""

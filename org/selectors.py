@@ -108,6 +108,12 @@ def officer_for(user: Any) -> Officer | None:
     return _principal(user)[0]
 
 
+def officer_of_user_id(user_id: int) -> Officer | None:
+    """The officer record of the user with this id (one compiled read): for a stored reference to a
+    user (who recorded a lead), without loading the user."""
+    return _OFFICER_OF_USER.first(int(user_id))
+
+
 def roles_of(*, user: Any) -> frozenset[Role]:
     """The roles `user` holds through an active officer record (empty otherwise)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -102,16 +102,28 @@ def receipt_scans(*, actor: Any, case: Any, delivery_ref: str | int = "") -> Que
     return qs
 
 
-def evidence_items(*, case: Any) -> QuerySet[EvidenceItem]:
-    """The evidence list with `is_excluded` (from the latest exclusion row) on each item."""
+def _evidence_items_q(case_id: int) -> QuerySet[EvidenceItem]:
     latest = EvidenceExclusion.objects.filter(item=OuterRef("pk")).order_by("-pk").values("excluded")[:1]
     qs: QuerySet[EvidenceItem] = (
-        EvidenceItem.objects.filter(case_id=case.pk)
+        EvidenceItem.objects.filter(case_id=case_id)
         .annotate(is_excluded=Coalesce(Subquery(latest), Value(False), output_field=BooleanField()))
-        .prefetch_related("collected_by", "files", "exclusions")
         .order_by("number")
     )
     return qs
+
+
+def evidence_items(*, case: Any) -> QuerySet[EvidenceItem]:
+    """The evidence list with `is_excluded` (from the latest exclusion row) on each item."""
+    return _evidence_items_q(case.pk).prefetch_related("collected_by", "files", "exclusions")
+
+
+_EVIDENCE_ITEMS: PreparedRead[EvidenceItem] = PreparedRead(_evidence_items_q)
+
+
+def evidence_item_list(*, case_id: int) -> list[EvidenceItem]:
+    """The evidence items with `is_excluded`, without their files and collectors: what the case's
+    documents list (one compiled read; the documents' checks ask it on every case page)."""
+    return _EVIDENCE_ITEMS(int(case_id))
 
 
 # ----------------------------------------------------------------------------- audio-video

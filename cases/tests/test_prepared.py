@@ -45,7 +45,9 @@ def _fields(obj: Any, seen: frozenset[int] = frozenset()) -> Any:
     return (type(obj).__name__, values, related)
 
 
-def _arguments(read: PreparedRead[Any], case: Case, user_id: int) -> tuple[int | datetime.date, ...]:
+def _arguments(
+    read: PreparedRead[Any], case: Case, user_id: int, session_key: str = ""
+) -> tuple[int | datetime.date | str, ...]:
     chain = [*catalog.policies.agency_chain(case.agency), 0, 0, 0, 0]
     by_name = {
         "case_id": case.pk,
@@ -54,6 +56,7 @@ def _arguments(read: PreparedRead[Any], case: Case, user_id: int) -> tuple[int |
         "content_type_id": ContentType.objects.get_for_model(Case).pk,
         **{f"a{i}": chain[i] for i in range(4)},
         "day": datetime.date.today(),
+        "key": session_key,
     }
     return tuple(by_name[name] for name in inspect.signature(read.build).parameters)
 
@@ -68,7 +71,7 @@ def test_every_prepared_read_returns_what_its_builder_returns(client, world, sta
     for read in REGISTRY:
         if read.name.startswith("test:"):
             continue
-        args = _arguments(read, case, world.officer1.user.pk)
+        args = _arguments(read, case, world.officer1.user.pk, client.session.session_key)
         prepared = [_fields(row) for row in read(*args)]
         built = [_fields(row) for row in read.build(*args)]
         assert prepared == built, read
@@ -242,3 +245,13 @@ def test_a_moment_is_not_a_day():
     read = catalog.services.major._RULES_IN_FORCE
     with pytest.raises(TypeError, match="date"):
         read(1, 0, 0, 0, datetime.datetime(2026, 1, 1, 12, 0))
+
+
+def test_keys_are_arguments_compared_as_they_are(world):
+    """A str argument reaches the SQL as itself; one the builder turns into a pattern is refused."""
+    case = new_case(world)
+    by_title = PreparedRead(lambda title: Case.objects.filter(title=title), name="test:by_title")
+    assert by_title(case.title) == [case] and by_title("no such title") == []
+    pattern = PreparedRead(lambda title: Case.objects.filter(title__startswith=title), name="test:pattern")
+    with pytest.raises(PreparedReadError, match="do not reach the SQL"):
+        pattern(case.title)

@@ -173,6 +173,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "org:login"
 
 # Sessions and cookies.
+SESSION_ENGINE = "org.sessions"  # database sessions, read by a compiled query
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
