@@ -48,17 +48,62 @@ def nav_item(context: template.Context, name: str, label: str) -> str:
     return format_html('<li><a href="{}">{}</a></li>', url, label)
 
 
+# What the main navigation shows beyond the links everyone has: name → the domain policy the view
+# itself checks ("<app>.policies.can", verb), or the Django permission it requires.
+NAV_POLICIES = (
+    ("catalog", "catalog.policies.can", "view"),
+    ("service_kinds", "service.policies.can", "administer"),
+    ("reminders", "reminders.policies.can", "view"),
+    ("followups", "followups.policies.can", "view"),
+    ("supervision", "supervision.policies.can", "view"),
+    ("document_templates", "documents.policies.can", "manage_templates"),
+)
+NAV_PERMISSIONS = (
+    ("calendar", "core.change_workdayoverride"),
+    ("deadlines", "core.view_deadline"),
+    ("ledger", "core.view_ledgerentry"),
+)
+# (what the user may open, language, script prefix, URLconf) → the links' HTML. Rendering ~25 links
+# with their translations was a tenth of a case page's CPU; the combinations are few (one per role set).
+_NAV_HTML: dict[tuple[Any, ...], str] = {}
+_NAV_HTML_MAX = 256
+
+
 @register.simple_tag(takes_context=True)
-def nav_item_if(context: template.Context, name: str, label: str, policy: str, verb: str = "view") -> str:
-    """`nav_item`, shown only when the domain's policy (`"<app>.policies.can"`) lets the user `verb`:
-    the same check the view makes, so the menu never offers a page that answers 403."""
+def main_nav(context: template.Context) -> str:
+    """The main navigation's links (`includes/main_nav.html`): each only when its view would open for
+    this user — the same checks the views make, asked on every request — and the current page's
+    link marked. The HTML of each combination of those answers is rendered once per process."""
+    from django.template.loader import render_to_string
     from django.utils.module_loading import import_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not import_string(policy)(user, verb):
-        return ""
-    return nav_item(context, name, label)
+    nav = {
+        name: bool(user is not None and import_string(policy)(user, verb))
+        for name, policy, verb in NAV_POLICIES
+    }
+    nav |= {name: bool(user is not None and user.has_perm(perm)) for name, perm in NAV_PERMISSIONS}
+    key = (
+        tuple(nav.items()),
+        get_language(),
+        get_script_prefix(),
+        str(get_urlconf() or settings.ROOT_URLCONF),
+    )
+    html = _NAV_HTML.get(key)
+    if html is None:
+        html = render_to_string("includes/main_nav.html", {"nav": nav})
+        if len(_NAV_HTML) < _NAV_HTML_MAX:
+            _NAV_HTML[key] = html
+    match = getattr(request, "resolver_match", None)
+    if match is not None and not match.args and not match.kwargs:
+        url = url_or_empty(match.view_name)
+        if url:  # the link to this page, as nav_item marks it
+            link = format_html('<li><a href="{}">', url)
+            html = html.replace(link, format_html('<li><a href="{}" aria-current="page">', url), 1)
+    return mark_safe(html)  # rendered by the template engine, escaped there
 
 
 # (form class, prefix, language, template) → the HTML of an unbound form that depends on nothing else

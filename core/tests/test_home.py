@@ -91,6 +91,12 @@ def test_navigation_marks_the_current_page_and_shows_the_ledger_to_auditors_only
     body = client.get(reverse("core:home")).content.decode()
     assert 'aria-current="page">首页/待办</a>' in body
     assert "全过程记录" not in body
+    # the links are rendered once per set of answers (core.templatetags.zhifa_ui.main_nav); the mark
+    # moves with the page, and a page outside the navigation marks none
+    cases = client.get(reverse("cases:case_list")).content.decode()
+    assert 'aria-current="page">案件</a>' in cases and 'aria-current="page">首页/待办</a>' not in cases
+    assert cases.count('aria-current="page"') == 1
+    assert 'aria-current="page"' not in client.get(reverse("org:password_change")).content.decode()
     auditor = get_user_model().objects.create_user("auditor", password="x")
     auditor.user_permissions.add(Permission.objects.get(codename="view_ledgerentry"))
     client.force_login(auditor)
