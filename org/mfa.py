@@ -35,7 +35,7 @@ from core.errors import DomainError
 from core.prepared import PreparedRead
 from core.services.ledger import ledger_append
 from org.roles import ADMIN_ROLES
-from org.selectors import roles_of
+from org.selectors import principal_with, roles_of
 
 DEVICE_NAME = "TOTP"
 
@@ -67,7 +67,8 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
     """The user's confirmed TOTP device, if any."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return _CONFIRMED_DEVICE.first(user.pk)
+    rows = principal_with(user, _CONFIRMED_DEVICE)  # with the roles, in one round trip
+    return rows[0] if rows else None
 
 
 _CONFIRMED_DEVICE: PreparedRead[TOTPDevice] = PreparedRead(  # every request (core.prepared)

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import LegalSetting
-from core.prepared import PreparedRead
+from core.prepared import PreparedRead, fetch_together
 from org.models import (
     Agency,
     Certificate,
@@ -81,9 +81,7 @@ class _Memo:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _memoised(user: Any, key: str, compute: Callable[[], Any]) -> Any:
-    """`compute()` once per user object (see above); not memoised for objects that refuse it."""
-    now = time.monotonic()
+def _valid_memo(user: Any, now: float) -> _Memo | None:
     memo = getattr(user, _MEMO_ATTR, None)
     if (
         not isinstance(memo, _Memo)
@@ -91,6 +89,15 @@ def _memoised(user: Any, key: str, compute: Callable[[], Any]) -> Any:
         or memo.user_id != user.pk
         or now - memo.started > MEMO_SECONDS
     ):
+        return None
+    return memo
+
+
+def _memoised(user: Any, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per user object (see above); not memoised for objects that refuse it."""
+    now = time.monotonic()
+    memo = _valid_memo(user, now)
+    if memo is None:
         memo = _Memo(_generation[0], user.pk, now)
         try:
             setattr(user, _MEMO_ATTR, memo)
@@ -126,13 +133,28 @@ def _principal(user: Any) -> tuple[Officer | None, frozenset[Role]]:
     a role (each role row brings the officer along), a second only for an officer with none."""
 
     def compute() -> tuple[Officer | None, frozenset[Role]]:
-        rows = _ROLE_ROWS_OF_USER(user.pk)
-        if not rows:
-            return _OFFICER_OF_USER.first(user.pk), frozenset()
-        officer = rows[0].officer
-        return officer, frozenset(Role(r.role) for r in rows) if officer.active else frozenset()
+        return _principal_from(user, _ROLE_ROWS_OF_USER(user.pk))
 
     return _memoised(user, "principal", compute)  # type: ignore[no-any-return]
+
+
+def _principal_from(user: Any, rows: list[RoleAssignment]) -> tuple[Officer | None, frozenset[Role]]:
+    if not rows:
+        return _OFFICER_OF_USER.first(user.pk), frozenset()
+    officer = rows[0].officer
+    return officer, frozenset(Role(r.role) for r in rows) if officer.active else frozenset()
+
+
+def principal_with[M: Model](user: Any, read: PreparedRead[M]) -> list[M]:
+    """`read(user.pk)` — another prepared read about the signed-in user (the MFA device) — and, in
+    the same round trip, the user's officer and roles when they are not known yet for this request
+    (`_principal`): the two reads every signed-in request makes."""
+    memo = _valid_memo(user, time.monotonic())
+    if memo is not None and "principal" in memo.values:
+        return read(user.pk)
+    rows, roles = fetch_together((read, (user.pk,)), (_ROLE_ROWS_OF_USER, (user.pk,)))
+    _memoised(user, "principal", lambda: _principal_from(user, roles))
+    return rows
 
 
 # Compiled once per process (core.prepared).

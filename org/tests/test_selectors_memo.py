@@ -27,6 +27,30 @@ def test_officer_and_roles_in_one_query_asked_once() -> None:
     assert len(ctx.captured_queries) == 1  # the role rows bring the officer and its agency along
 
 
+def test_the_mfa_device_comes_with_the_roles() -> None:
+    """Every signed-in request asks for the confirmed device and the roles: on PostgreSQL one round
+    trip (core.prepared.fetch_together), one query each elsewhere; afterwards neither is asked again."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from org.mfa import confirmed_device, mfa_required
+
+    officer = OfficerFactory()
+    role_grant(actor=None, officer=officer, role=Role.HEAD)
+    device = TOTPDevice.objects.create(user=officer.user, name="phone", confirmed=True)
+    user = User.objects.get(pk=officer.user_id)
+    with CaptureQueriesContext(connection) as ctx:
+        assert confirmed_device(user) == device
+        assert roles_of(user=user) == {Role.OFFICER, Role.HEAD} and not mfa_required(user)
+        assert officer_for(user) == officer
+    assert len(ctx.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    with CaptureQueriesContext(connection) as ctx:
+        assert confirmed_device(user) == device  # the roles known: the device alone
+    assert len(ctx.captured_queries) == 1
+    other = User.objects.create_user("no-officer", password="x-Passw0rd-2026")
+    assert confirmed_device(other) is None and officer_for(other) is None
+    assert roles_of(user=other) == frozenset()
+
+
 def test_an_officer_without_roles_is_found_by_a_second_query() -> None:
     officer = OfficerFactory()
     RoleAssignment.objects.filter(officer=officer).delete()
