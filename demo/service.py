@@ -181,7 +181,7 @@ def load(loader: Any) -> str | None:
         subject=accepted,
         document_id=acceptance.pk,
         method="window",
-        delivered_on=today,
+        delivered_on=acceptance.issued_on,  # not `today`: a load that crosses midnight issued it a day later
         recipient="李金鑫（委托代理人，示例）",
     )
     hearing = services.hearing_notify_right(
