@@ -214,33 +214,6 @@ def test_the_case_page_prefetch_fills_the_memo_with_what_each_read_gives(world):
     assert all(row.case is case for row in within[0] + within[1])
 
 
-def test_days_are_arguments_too(world):
-    """A day reaches the SQL as a parameter (a date on PostgreSQL, its text on SQLite): the rules in
-    force are the builder's on every day, including before a rule started and after it ended."""
-    from catalog.models import MajorDecisionRule
-
-    read = catalog.services.major._RULES_IN_FORCE
-    agency = world.agency
-    chain = [*catalog.policies.agency_chain(agency), 0, 0, 0][:4]
-    rule = MajorDecisionRule.objects.order_by("pk").first()
-    assert rule is not None
-    MajorDecisionRule.objects.filter(pk=rule.pk).update(
-        effective_from=datetime.date(2024, 3, 1), effective_until=datetime.date(2025, 3, 1)
-    )
-    seen = set()
-    for day in (
-        datetime.date(2024, 2, 29),
-        datetime.date(2024, 3, 1),
-        datetime.date(2025, 2, 28),
-        datetime.date(2025, 3, 1),
-        datetime.date.today(),
-    ):
-        prepared = sorted(r.pk for r in read(*chain, day))
-        assert prepared == sorted(r.pk for r in read.build(*chain, day)), day
-        seen.add(rule.pk in prepared)
-    assert seen == {True, False}  # the dates made a difference, so the comparison compared something
-
-
 def test_a_moment_is_not_a_day():
     read = catalog.services.major._RULES_IN_FORCE
     with pytest.raises(TypeError, match="date"):
