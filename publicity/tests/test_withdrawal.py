@@ -8,6 +8,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import DomainError
 from core.models import Deadline, LedgerEntry, LegalSetting
@@ -114,7 +115,7 @@ def test_the_display_period_ends_and_the_decision_leaves_the_portal(published):
     from publicity.models import SearchEntry
     from publicity.services import publications_expire
 
-    published_on = published.published_at.date()
+    published_on = timezone.localtime(published.published_at).date()  # the day in Asia/Shanghai
     assert publications_expire(today=published_on + datetime.timedelta(days=365 * 3 - 1)) == 0
     LegalSetting.objects.filter(key="publicity.display_years").update(value=1)
     last_day = months_later(published_on, 12)  # the display period's last day
