@@ -29,7 +29,9 @@ latency is 16 ÷ throughput by Little's law, so it measures throughput, reported
 Each client keeps one keep-alive connection, which the gunicorn worker that accepted it serves to the
 end (so 16 clients may sit 12 on one worker and 4 on the other); `--fresh-connections` opens a new
 connection per request instead, as nginx does towards gunicorn by default (the README's deployment),
-so every request goes to whichever worker accepts it first.
+so every request goes to whichever worker accepts it first. `--worker-class sync --workers 4` is
+the README's deployment itself (`gunicorn config.wsgi -w 4`: four processes that each serve one
+request at a time, so no request waits for another's Python thread; a new connection per request).
 Afterwards the queries of each endpoint are counted in-process (django.test.Client,
 CaptureQueriesContext) and the slowest SQL statements listed with `--explain`.
 """
@@ -261,6 +263,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
+        "--worker-class",
+        choices=("gthread", "sync"),
+        default="gthread",
+        help="gunicorn's worker class; sync (one request at a time per process, gunicorn's default and "
+        "the README's `gunicorn config.wsgi -w 4`) closes every connection, so it implies "
+        "--fresh-connections and ignores --threads",
+    )
+    parser.add_argument(
         "--fresh-connections",
         action="store_true",
         help="a new connection per request (nginx's default towards gunicorn) instead of one keep-alive "
@@ -269,6 +279,8 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="time and EXPLAIN the slowest queries")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
+    if args.worker_class == "sync":
+        args.fresh_connections, args.threads = True, 1
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         raise SystemExit("set DATABASE_URL to a database filled by benchmarks/cases_generate.py")
@@ -290,8 +302,9 @@ def main() -> None:
     )
     print(
         f"# cases load {time.strftime('%Y-%m-%d %H:%M:%S %Z')} — {django.db.connection.vendor}, "
-        f"{total:,} cases ({mine.count():,} in the bench agency), gunicorn {args.workers} workers × "
-        f"{args.threads} threads, {'new connection per request' if args.fresh_connections else 'keep-alive'}"
+        f"{total:,} cases ({mine.count():,} in the bench agency), gunicorn {args.workers} "
+        f"{args.worker_class} workers × {args.threads} threads, "
+        f"{'new connection per request' if args.fresh_connections else 'keep-alive'}"
         f", load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
 
@@ -312,9 +325,8 @@ def main() -> None:
             "-w",
             str(args.workers),
             "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
+            args.worker_class,
+            *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
             "--keep-alive",
             "30",
             "--log-level",
