@@ -228,3 +228,29 @@ def test_keys_are_arguments_compared_as_they_are(world):
     pattern = PreparedRead(lambda title: Case.objects.filter(title__startswith=title), name="test:pattern")
     with pytest.raises(PreparedReadError, match="do not reach the SQL"):
         pattern(case.title)
+
+
+def test_rows_read_on_another_connection_are_converted_for_it(world):
+    """The row converters (JSON, and on SQLite dates and decimals) are kept per connection object (a
+    thread's own): a read run on one connection gives the same values through another. The other
+    wrapper shares this one's database session, so it sees the test's uncommitted rows."""
+    from django.db import connections
+
+    case = walk(new_case(world), world, "decided")
+    read = cases.selectors._CASE_BY_ID
+    here = _fields(read.first(case.pk))
+    mine = connections["default"]
+    other = connections.create_connection("default")
+    other.connection = mine.connection
+    connections["default"] = other
+    try:
+        row = read.first(case.pk)
+        there = _fields(row)
+    finally:
+        connections["default"] = mine
+        other.connection = None  # the session is this test's: not the other wrapper's to close
+    assert there == here
+    compiled = next(iter(read._compiled.values()))
+    assert compiled.converters is not None and {mine, other} <= set(compiled.converters)
+    assert row is not None and isinstance(row.decided_kinds, list) and row.decided_kinds
+    assert isinstance(row.decided_on, datetime.date) and row.decided_on == case.decided_on
