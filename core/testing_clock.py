@@ -55,7 +55,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     import time_machine
 
-    traveller: Any = time_machine.travel(session_start(spec), tick=True)
+    # A timestamp: given a datetime in a ZoneInfo or in UTC, time-machine would also set the process's
+    # TZ to that zone (Django has set it to TIME_ZONE's, which date.today() follows), and put back the
+    # TZ it found, from before Django's settings, whenever the travel stops.
+    traveller: Any = time_machine.travel(session_start(spec).timestamp(), tick=True)
     traveller.start()
     config.stash[_TRAVELLER] = traveller
 
@@ -84,14 +87,12 @@ def _real_clock_for_marked_tests(request: pytest.FixtureRequest) -> Iterator[Non
         return
     import time_machine
 
-    shifted, started = datetime.datetime.now(datetime.UTC), time.monotonic()
+    shifted, started = time.time(), time.monotonic()
     traveller.stop()
     try:
         yield
     finally:
-        resumed = time_machine.travel(
-            shifted + datetime.timedelta(seconds=time.monotonic() - started), tick=True
-        )
+        resumed = time_machine.travel(shifted + time.monotonic() - started, tick=True)
         resumed.start()
         config.stash[_TRAVELLER] = resumed
 

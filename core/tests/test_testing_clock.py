@@ -81,3 +81,40 @@ def test_a_session_under_the_clock_and_a_real_clock_test_in_it(pytester, monkeyp
     )
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["clock: ZHIFA_TEST_CLOCK, the session began at *00:2? local"])
+
+
+def test_the_process_time_zone_stays_the_agencys_under_the_clock_and_after_a_real_clock_test(
+    pytester, monkeypatch
+):
+    """date.today() follows the process's TZ, which Django sets from TIME_ZONE: the clock must not
+    change it, nor put back the one from before Django's settings when it stops for a test."""
+    from django.conf import settings
+
+    monkeypatch.setenv("ZHIFA_TEST_CLOCK", "local-midnight")
+    monkeypatch.setenv("PYTHONPATH", str(settings.BASE_DIR))
+    monkeypatch.delenv("TZ", raising=False)
+    pytester.makepyfile(
+        test_tz="""
+import datetime, os, time, pytest
+
+def _shanghai():
+    os.environ["TZ"] = "Asia/Shanghai"  # what Django's settings do
+    time.tzset()
+
+def test_a():
+    _shanghai()
+    assert os.environ["TZ"] == "Asia/Shanghai"
+
+@pytest.mark.real_clock
+def test_b():
+    assert os.environ["TZ"] == "Asia/Shanghai"
+
+def test_c():
+    assert os.environ["TZ"] == "Asia/Shanghai"
+    assert datetime.datetime.now().hour == 0  # local 00:2x
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "core.testing_clock", "-p", "no:django", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=3)
