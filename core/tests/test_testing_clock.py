@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -69,32 +70,29 @@ def test_shifted_again():
 """
 
 
-def test_a_session_under_the_clock_and_a_real_clock_test_in_it(pytester, monkeypatch):
+def _inner_session(pytester: Any, monkeypatch: Any, source: str, *, tz: str | None) -> Any:
+    """Run `source` as a test file in a fresh pytest process under ZHIFA_TEST_CLOCK=local-midnight."""
     from django.conf import settings
 
     monkeypatch.setenv("ZHIFA_TEST_CLOCK", "local-midnight")
     monkeypatch.setenv("PYTHONPATH", str(settings.BASE_DIR))
-    monkeypatch.setenv("TZ", "UTC")
-    pytester.makepyfile(test_inner=INNER)
-    result = pytester.runpytest_subprocess(
+    if tz is None:
+        monkeypatch.delenv("TZ", raising=False)
+    else:
+        monkeypatch.setenv("TZ", tz)
+    pytester.makepyfile(test_inner=source)
+    return pytester.runpytest_subprocess(
         "-p", "core.testing_clock", "-p", "no:django", "-p", "no:cacheprovider"
     )
+
+
+def test_a_session_under_the_clock_and_a_real_clock_test_in_it(pytester, monkeypatch):
+    result = _inner_session(pytester, monkeypatch, INNER, tz="UTC")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["clock: ZHIFA_TEST_CLOCK, the session began at *00:2? local"])
 
 
-def test_the_process_time_zone_stays_the_agencys_under_the_clock_and_after_a_real_clock_test(
-    pytester, monkeypatch
-):
-    """date.today() follows the process's TZ, which Django sets from TIME_ZONE: the clock must not
-    change it, nor put back the one from before Django's settings when it stops for a test."""
-    from django.conf import settings
-
-    monkeypatch.setenv("ZHIFA_TEST_CLOCK", "local-midnight")
-    monkeypatch.setenv("PYTHONPATH", str(settings.BASE_DIR))
-    monkeypatch.delenv("TZ", raising=False)
-    pytester.makepyfile(
-        test_tz="""
+TZ_INNER = """
 import datetime, os, time, pytest
 
 def _shanghai():
@@ -113,8 +111,11 @@ def test_c():
     assert os.environ["TZ"] == "Asia/Shanghai"
     assert datetime.datetime.now().hour == 0  # local 00:2x
 """
-    )
-    result = pytester.runpytest_subprocess(
-        "-p", "core.testing_clock", "-p", "no:django", "-p", "no:cacheprovider"
-    )
-    result.assert_outcomes(passed=3)
+
+
+def test_the_process_time_zone_stays_the_agencys_under_the_clock_and_after_a_real_clock_test(
+    pytester, monkeypatch
+):
+    """date.today() follows the process's TZ, which Django sets from TIME_ZONE: the clock must not
+    change it, nor put back the one from before Django's settings when it stops for a test."""
+    _inner_session(pytester, monkeypatch, TZ_INNER, tz=None).assert_outcomes(passed=3)
